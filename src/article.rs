@@ -1,0 +1,435 @@
+//! ② Articles: the [`Article`] type and one parser per file format.
+//!
+//! * `.txt` / `.md`: an optional block of `key: value` header lines (date,
+//!   published, source, url, author, id), then the first non-empty line is
+//!   the title and the rest the body. Markdown may use `---` front matter
+//!   and a `#` before the title.
+//! * `.json`: one article object, or an array of them.
+//! * `.jsonl`: one article object per line.
+//!
+//! JSON fields: `title`, `body` (or `text` / `content`), `date` (or
+//! `published`), `url`, `source`, `id`. Ids are stable: the file's path
+//! relative to the corpus root for a one-article file; for a record in a
+//! JSON array or JSON Lines file, the record's own `id`, else `path#N`
+//! (the line number, or the position in the array).
+
+use serde_json::{Map, Value};
+
+use crate::corpus::{Format, SourceFile};
+use crate::date::{self, Date};
+use crate::error::Problem;
+
+/// One news article, as read from the corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// Stable id (see the module documentation).
+    pub id: String,
+    /// The headline.
+    pub title: String,
+    /// The text under the headline.
+    pub body: String,
+    /// The date as written in the article's own date field, if any.
+    pub date_field: Option<String>,
+    /// The publication date, from the date field, the file name or a dateline.
+    pub date: Option<Date>,
+    /// Where it was published (`source:` header or JSON field).
+    pub source: Option<String>,
+    /// Its address on the web.
+    pub url: Option<String>,
+    /// The line the record starts on, for JSON Lines.
+    pub line: Option<usize>,
+}
+
+/// The articles of one file, and what was wrong with it.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// Articles that could be read.
+    pub articles: Vec<Article>,
+    /// Records skipped and repairs made, each with its line where known.
+    pub problems: Vec<Problem>,
+}
+
+/// Parses the text of `file` according to its format.
+pub fn parse(file: &SourceFile, text: &str) -> Parsed {
+    let mut parsed = match file.format {
+        Format::Text | Format::Markdown => parse_text(file, text),
+        Format::Json => parse_json(file, text),
+        Format::JsonLines => parse_json_lines(file, text),
+    };
+    let file_date = file
+        .path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(date::from_file_name);
+    for article in &mut parsed.articles {
+        if article.date.is_none() {
+            article.date = file_date.or_else(|| date::from_dateline(&article.body));
+        }
+    }
+    parsed
+}
+
+const HEADER_KEYS: [&str; 7] = ["date", "published", "source", "url", "author", "id", "title"];
+
+fn header_line(line: &str) -> Option<(String, &str)> {
+    let (key, value) = line.split_once(':')?;
+    let key = key.trim().to_ascii_lowercase();
+    HEADER_KEYS
+        .contains(&key.as_str())
+        .then_some((key, value.trim()))
+}
+
+fn parse_text(file: &SourceFile, text: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    let mut lines = text.lines().enumerate().peekable();
+    let mut fields: Vec<(String, String)> = Vec::new();
+
+    // Skip leading blank lines, then read a header block or front matter.
+    while lines.peek().is_some_and(|(_, l)| l.trim().is_empty()) {
+        lines.next();
+    }
+    let front_matter = file.format == Format::Markdown
+        && lines.peek().is_some_and(|(_, l)| l.trim() == "---");
+    if front_matter {
+        lines.next();
+        for (_, line) in lines.by_ref() {
+            if line.trim() == "---" {
+                break;
+            }
+            if let Some((key, value)) = header_line(line) {
+                fields.push((key, value.trim_matches('"').to_owned()));
+            }
+        }
+    } else {
+        while let Some((key, value)) = lines.peek().and_then(|(_, l)| header_line(l)) {
+            fields.push((key, value.to_owned()));
+            lines.next();
+        }
+    }
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.is_empty())
+    };
+
+    let mut title = field("title");
+    if title.is_none() {
+        for (_, line) in lines.by_ref() {
+            let line = line.trim();
+            if !line.is_empty() {
+                let line = if file.format == Format::Markdown {
+                    line.trim_start_matches('#').trim()
+                } else {
+                    line
+                };
+                title = Some(line.to_owned());
+                break;
+            }
+        }
+    }
+    let body_lines: Vec<&str> = lines.map(|(_, l)| l).collect();
+    let body = body_lines.join("\n").trim().to_owned();
+
+    let Some(title) = title else {
+        parsed
+            .problems
+            .push(Problem::skipped(&file.path, None, "empty file: no title, no body"));
+        return parsed;
+    };
+    if body.is_empty() {
+        parsed
+            .problems
+            .push(Problem::warning(&file.path, None, "title only, no body"));
+    }
+    let date_field = field("date").or_else(|| field("published"));
+    let date = date_field.as_deref().and_then(|d| {
+        let parsed_date = date::parse(d);
+        if parsed_date.is_none() {
+            parsed.problems.push(Problem::warning(
+                &file.path,
+                None,
+                format!("cannot read the date {d:?}; the article is undated"),
+            ));
+        }
+        parsed_date
+    });
+    parsed.articles.push(Article {
+        id: field("id").unwrap_or_else(|| file.rel_path.clone()),
+        title,
+        body,
+        date_field,
+        date,
+        source: field("source"),
+        url: field("url"),
+        line: None,
+    });
+    parsed
+}
+
+fn parse_json(file: &SourceFile, text: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    let value: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(err) => {
+            parsed.problems.push(Problem::skipped(
+                &file.path,
+                Some(err.line()),
+                format!("invalid JSON: {err}"),
+            ));
+            return parsed;
+        }
+    };
+    match value {
+        Value::Object(map) => {
+            let default_id = file.rel_path.clone();
+            push_record(file, &map, default_id, None, &mut parsed);
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let default_id = format!("{}#{}", file.rel_path, i + 1);
+                match item {
+                    Value::Object(map) => push_record(file, map, default_id, None, &mut parsed),
+                    other => parsed.problems.push(Problem::skipped(
+                        &file.path,
+                        None,
+                        format!(
+                            "item {} of the array is {}, not an article object",
+                            i + 1,
+                            kind(other)
+                        ),
+                    )),
+                }
+            }
+        }
+        other => parsed.problems.push(Problem::skipped(
+            &file.path,
+            None,
+            format!("expected an article object or an array of them, found {}", kind(&other)),
+        )),
+    }
+    parsed
+}
+
+fn parse_json_lines(file: &SourceFile, text: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    for (i, line) in text.lines().enumerate() {
+        let number = i + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Value>(line) {
+            Ok(Value::Object(map)) => {
+                let default_id = format!("{}#{}", file.rel_path, number);
+                push_record(file, &map, default_id, Some(number), &mut parsed);
+            }
+            Ok(other) => parsed.problems.push(Problem::skipped(
+                &file.path,
+                Some(number),
+                format!("expected an article object, found {}", kind(&other)),
+            )),
+            Err(err) => parsed.problems.push(Problem::skipped(
+                &file.path,
+                Some(number),
+                format!("invalid JSON: {err}"),
+            )),
+        }
+    }
+    parsed
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Reads one JSON article object into `parsed`.
+fn push_record(
+    file: &SourceFile,
+    map: &Map<String, Value>,
+    default_id: String,
+    line: Option<usize>,
+    parsed: &mut Parsed,
+) {
+    let mut problems = Vec::new();
+    let mut text_field = |names: &[&str]| -> Option<String> {
+        for name in names {
+            match map.get(*name) {
+                None | Some(Value::Null) => continue,
+                Some(Value::String(s)) => return Some(s.clone()),
+                Some(Value::Number(n)) if *name == "id" => return Some(n.to_string()),
+                Some(other) => {
+                    problems.push(format!("field {name:?} is {}, not a string", kind(other)));
+                    continue;
+                }
+            }
+        }
+        None
+    };
+    let id = text_field(&["id"]).filter(|s| !s.trim().is_empty());
+    let title = text_field(&["title", "headline"]);
+    let body = text_field(&["body", "text", "content"]).unwrap_or_default();
+    let date_field = text_field(&["date", "published", "published_at"]);
+    let source = text_field(&["source"]);
+    let url = text_field(&["url", "link"]);
+    for message in problems.drain(..) {
+        parsed
+            .problems
+            .push(Problem::warning(&file.path, line, message));
+    }
+    let title = match title.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) {
+        Some(title) => title,
+        None => match body.lines().map(str::trim).find(|l| !l.is_empty()) {
+            Some(first) => {
+                parsed.problems.push(Problem::warning(
+                    &file.path,
+                    line,
+                    "no title; the first line of the body is used",
+                ));
+                first.chars().take(120).collect()
+            }
+            None => {
+                parsed.problems.push(Problem::skipped(
+                    &file.path,
+                    line,
+                    "record has neither a title nor a body",
+                ));
+                return;
+            }
+        },
+    };
+    let date = date_field.as_deref().and_then(|d| {
+        let parsed_date = date::parse(d);
+        if parsed_date.is_none() {
+            parsed.problems.push(Problem::warning(
+                &file.path,
+                line,
+                format!("cannot read the date {d:?}; the article is undated"),
+            ));
+        }
+        parsed_date
+    });
+    parsed.articles.push(Article {
+        id: id.unwrap_or(default_id),
+        title,
+        body: body.trim().to_owned(),
+        date_field,
+        date,
+        source,
+        url,
+        line,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn file(rel: &str) -> SourceFile {
+        let path = PathBuf::from("corpus").join(rel);
+        SourceFile {
+            format: Format::of(&path).unwrap(),
+            path,
+            rel_path: rel.to_owned(),
+            size: 0,
+            mtime: 0,
+        }
+    }
+
+    #[test]
+    fn text_with_header_block() {
+        let p = parse(
+            &file("iraq/a.txt"),
+            "date: 2021-03-03\nsource: Wire\nurl: https://example.org/a\n\nTitle: here\nBody one.\nBody two.\n",
+        );
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        let a = &p.articles[0];
+        assert_eq!(a.id, "iraq/a.txt");
+        assert_eq!(a.title, "Title: here");
+        assert_eq!(a.body, "Body one.\nBody two.");
+        assert_eq!(a.date.unwrap().to_string(), "2021-03-03");
+        assert_eq!(a.source.as_deref(), Some("Wire"));
+        assert_eq!(a.url.as_deref(), Some("https://example.org/a"));
+    }
+
+    #[test]
+    fn text_without_header_takes_date_from_name_or_dateline() {
+        let p = parse(&file("2017-07-10-mosul.txt"), "Mosul retaken\nIraqi forces...");
+        assert_eq!(p.articles[0].date.unwrap().to_string(), "2017-07-10");
+        let p = parse(
+            &file("b.txt"),
+            "Blast in Kirkuk\nKIRKUK, Iraq, May 2, 2019 — A bomb went off in 2014 style.",
+        );
+        assert_eq!(p.articles[0].date.unwrap().to_string(), "2019-05-02");
+        let p = parse(&file("c.txt"), "Old war\nISIS overran Mosul in 2014.");
+        assert_eq!(p.articles[0].date, None);
+    }
+
+    #[test]
+    fn markdown_title_and_front_matter() {
+        let p = parse(
+            &file("a.md"),
+            "---\ntitle: \"Front title\"\ndate: 2016-10-17\n---\n\nBody here.",
+        );
+        assert_eq!(p.articles[0].title, "Front title");
+        assert_eq!(p.articles[0].body, "Body here.");
+        let p = parse(&file("b.md"), "# Heading title\n\nBody.");
+        assert_eq!(p.articles[0].title, "Heading title");
+    }
+
+    #[test]
+    fn empty_text_is_skipped_and_title_only_warned() {
+        let p = parse(&file("e.txt"), "  \n\n ");
+        assert!(p.articles.is_empty());
+        assert_eq!(p.problems.len(), 1);
+        let p = parse(&file("t.txt"), "Only a title\n");
+        assert_eq!(p.articles.len(), 1);
+        assert_eq!(p.problems.len(), 1);
+    }
+
+    #[test]
+    fn json_object_and_array() {
+        let p = parse(
+            &file("one.json"),
+            r#"{"title":"T","text":"B","published":"2020-01-02T00:00:00Z"}"#,
+        );
+        assert_eq!(p.articles[0].id, "one.json");
+        assert_eq!(p.articles[0].body, "B");
+        assert_eq!(p.articles[0].date.unwrap().to_string(), "2020-01-02");
+        let p = parse(
+            &file("many.json"),
+            r#"[{"title":"A","body":"x"},{"id":7,"title":"B","content":"y"},3]"#,
+        );
+        let ids: Vec<&str> = p.articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, vec!["many.json#1", "7"]);
+        assert_eq!(p.problems.len(), 1);
+    }
+
+    #[test]
+    fn json_lines_bad_line_reports_its_number() {
+        let text = "{\"id\":\"a1\",\"title\":\"A\",\"body\":\"x\"}\n{\"title\": broken\n\n{\"title\":\"C\",\"body\":\"z\",\"date\":\"2018-05-06\"}\n";
+        let p = parse(&file("feed.jsonl"), text);
+        let ids: Vec<&str> = p.articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, vec!["a1", "feed.jsonl#4"]);
+        assert_eq!(p.articles[1].line, Some(4));
+        assert_eq!(p.problems.len(), 1);
+        assert_eq!(p.problems[0].line, Some(2));
+        assert!(p.problems[0].message.contains("invalid JSON"));
+    }
+
+    #[test]
+    fn json_wrong_types_are_reported_not_fatal() {
+        let p = parse(&file("w.jsonl"), r#"{"title":["x"],"body":"Text line","date":5}"#);
+        assert_eq!(p.articles.len(), 1);
+        assert_eq!(p.articles[0].title, "Text line");
+        assert!(p.problems.iter().any(|p| p.message.contains("\"title\"")));
+    }
+}

@@ -1,0 +1,396 @@
+//! Runs each subcommand: calls the library and prints what it returns.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use serde::Serialize;
+use tantivy::schema::Value;
+
+use sitrep::error::{Problem, Severity};
+use sitrep::gazetteer::Gazetteer;
+use sitrep::index::{self, Event, IndexOptions, IndexReport};
+use sitrep::render::{self, display_path, sanitize};
+use sitrep::search::{self, SearchRequest};
+use sitrep::Error;
+
+use crate::cli::{self, Command, GazetteerCommand};
+
+/// How a command ended, mapped to an exit code.
+pub enum Outcome {
+    /// Something was found, or the work was done cleanly: 0.
+    Found,
+    /// The search ran and found nothing: 1.
+    NothingFound,
+    /// The work was done, but some input was skipped for a problem: 2.
+    Problems,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(outcome: Outcome) -> ExitCode {
+        match outcome {
+            Outcome::Found => ExitCode::SUCCESS,
+            Outcome::NothingFound => ExitCode::from(1),
+            Outcome::Problems => ExitCode::from(2),
+        }
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Index(args) => index_command(args),
+        Command::Search(args) => search_command(args),
+        Command::Facets(args) => facets_command(args),
+        Command::Extract(args) => extract_command(args),
+        Command::Show(args) => show_command(args),
+        Command::Stats(args) => stats_command(args),
+        Command::Gazetteer(GazetteerCommand::Check { schema }) => gazetteer_check(schema.as_deref()),
+    }
+}
+
+fn print_problem(p: &Problem) {
+    let kind = match p.severity {
+        Severity::Warning => "warning",
+        Severity::Skipped => "skipped",
+    };
+    eprintln!("sitrep: {kind}: {p}");
+}
+
+fn index_command(args: cli::IndexArgs) -> anyhow::Result<Outcome> {
+    let files = cli::schema_files(args.schema.as_deref())?;
+    let options = IndexOptions {
+        index_dir: args.location.dir(),
+        rebuild: args.rebuild,
+        memory_bytes: args.memory.max(16) * 1_000_000,
+    };
+    let verbose = args.verbose;
+    let report = index::update(&args.paths, &options, &files, &mut |event| match event {
+        Event::Problem(p) => print_problem(p),
+        Event::Skipped(path, reason) if verbose => {
+            eprintln!("sitrep: passed over {}: {reason}", path.display())
+        }
+        Event::Skipped(..) => {}
+    })?;
+    if !args.quiet {
+        eprintln!("{}", index_summary(&report, &options));
+    }
+    Ok(if report.skipped_problems() > 0 {
+        Outcome::Problems
+    } else {
+        Outcome::Found
+    })
+}
+
+fn index_summary(r: &IndexReport, options: &IndexOptions) -> String {
+    let mut out = format!(
+        "sitrep: {} {}: {} added, {} updated, {} removed, {} unchanged; {} articles in the index; {:.2} s",
+        if r.rebuilt { "built" } else { "updated" },
+        options.index_dir.display(),
+        r.added,
+        r.updated,
+        r.removed,
+        r.unchanged,
+        r.total,
+        r.elapsed.as_secs_f64()
+    );
+    let skipped_files: u64 = r.skipped.values().sum();
+    let problems = r.skipped_problems();
+    let warnings = r.problems.len() - problems;
+    if skipped_files > 0 || problems > 0 || warnings > 0 {
+        let mut parts: Vec<String> = r
+            .skipped
+            .iter()
+            .map(|(reason, n)| format!("{n} {reason}"))
+            .collect();
+        if problems > 0 {
+            parts.push(format!("{problems} skipped for a problem (listed above)"));
+        }
+        if warnings > 0 {
+            parts.push(format!("{warnings} warning(s)"));
+        }
+        out.push_str(&format!("\nsitrep: passed over: {}", parts.join("; ")));
+    }
+    out
+}
+
+fn open_index(location: &cli::IndexLocation) -> anyhow::Result<index::OpenIndex> {
+    Ok(index::open(&location.dir())?)
+}
+
+fn request(query: String, filters: cli::Filters, limit: usize) -> SearchRequest {
+    SearchRequest {
+        query,
+        provinces: filters.province,
+        countries: filters.country,
+        actors: filters.actor,
+        years: filters.year,
+        limit,
+        ..SearchRequest::default()
+    }
+}
+
+fn search_command(args: cli::SearchArgs) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let open = open_index(&args.location)?;
+    let style = cli::style(args.color, args.json);
+    let matching = args.matching();
+    let mut req = request(args.query.clone(), args.filters, args.limit);
+    req.matching = matching;
+    req.facet_limit = 10;
+    let results = search::search(&open, &req)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    if args.json {
+        render::results_json(&mut out, &results, &args.query, started.elapsed().as_millis())?;
+    } else {
+        render::results_text(&mut out, &results, style)?;
+    }
+    out.flush()?;
+    Ok(if results.hits.is_empty() {
+        Outcome::NothingFound
+    } else {
+        Outcome::Found
+    })
+}
+
+fn facets_command(args: cli::FacetsArgs) -> anyhow::Result<Outcome> {
+    let open = open_index(&args.location)?;
+    let req = request(args.query.unwrap_or_default(), args.filters, 0);
+    let results = search::search(&open, &req)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    let field = args.field.name();
+    if args.json {
+        render::facet_json(&mut out, &results, field)?;
+    } else {
+        render::facet_text(&mut out, &results, field, cli::style(cli::ColorWhen::Auto, false))?;
+    }
+    out.flush()?;
+    Ok(if results.total == 0 {
+        Outcome::NothingFound
+    } else {
+        Outcome::Found
+    })
+}
+
+#[derive(Serialize)]
+struct ExtractJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    date: Option<String>,
+    year: Option<u16>,
+    provinces: Vec<String>,
+    actors: &'a [String],
+    path: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    mentions: Vec<MentionJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct MentionJson<'a> {
+    text: &'a str,
+    resolved: Option<&'a str>,
+    note: &'a str,
+}
+
+fn extract_command(args: cli::ExtractArgs) -> anyhow::Result<Outcome> {
+    let files = cli::schema_files(args.schema.as_deref())?;
+    let gazetteer = Gazetteer::load(&files)?;
+    let style = cli::style(cli::ColorWhen::Auto, args.json);
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut result: io::Result<()> = Ok(());
+    let mut count = 0usize;
+    let mut problems = 0usize;
+    sitrep::extract::extract(
+        &args.paths,
+        &gazetteer,
+        args.explain,
+        &mut |x| {
+            if result.is_err() {
+                return;
+            }
+            count += 1;
+            let a = &x.article;
+            result = if args.json {
+                let json = ExtractJson {
+                    id: &a.id,
+                    title: &a.title,
+                    date: a.date.map(|d| d.to_string()),
+                    year: a.date.map(|d| d.year),
+                    provinces: x.facets.place_paths(),
+                    actors: &x.facets.actors,
+                    path: x.path.display().to_string(),
+                    mentions: x
+                        .explained
+                        .iter()
+                        .map(|e| MentionJson {
+                            text: &e.text,
+                            resolved: e.resolved.as_deref(),
+                            note: &e.note,
+                        })
+                        .collect(),
+                };
+                serde_json::to_writer(&mut out, &json)
+                    .map_err(io::Error::from)
+                    .and_then(|_| out.write_all(b"\n"))
+            } else {
+                let clean = |s: &str| if style.sanitize { sanitize(s) } else { s.to_owned() };
+                let mut text = format!(
+                    "{}\n  title:     {}\n  date:      {}\n  provinces: {}\n  actors:    {}\n",
+                    clean(&a.id),
+                    clean(&a.title),
+                    a.date.map(|d| d.to_string()).unwrap_or_else(|| "(undated)".into()),
+                    clean(&x.facets.place_paths().join(", ")),
+                    clean(&x.facets.actors.join(", ")),
+                );
+                for e in &x.explained {
+                    text.push_str(&format!(
+                        "    {:?} → {}\n",
+                        clean(&e.text),
+                        match &e.resolved {
+                            Some(r) => format!("{} ({})", clean(r), e.note),
+                            None => e.note.clone(),
+                        }
+                    ));
+                }
+                out.write_all(text.as_bytes())
+            };
+        },
+        &mut |p| {
+            if p.severity == Severity::Skipped {
+                problems += 1;
+            }
+            print_problem(&p);
+        },
+    );
+    result?;
+    out.flush()?;
+    Ok(if problems > 0 {
+        Outcome::Problems
+    } else if count == 0 {
+        Outcome::NothingFound
+    } else {
+        Outcome::Found
+    })
+}
+
+#[derive(Serialize)]
+struct ShowJson {
+    id: String,
+    title: String,
+    date: Option<String>,
+    source: Option<String>,
+    url: Option<String>,
+    path: String,
+    provinces: Vec<String>,
+    actors: Vec<String>,
+    body: String,
+}
+
+fn show_command(args: cli::ShowArgs) -> anyhow::Result<Outcome> {
+    let open = open_index(&args.location)?;
+    let f = open.fields;
+    let searcher = open.reader.searcher();
+    let term = tantivy::Term::from_field_text(f.id, &args.id);
+    let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+    let top = searcher
+        .search(&query, &tantivy::collector::TopDocs::with_limit(1).order_by_score())
+        .context("reading the index")?;
+    let Some((_, address)) = top.first() else {
+        eprintln!("sitrep: {}", Error::NoSuchArticle(args.id.clone()));
+        return Ok(Outcome::NothingFound);
+    };
+    let doc: tantivy::TantivyDocument = searcher.doc(*address).context("reading the article")?;
+    let text = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    let facets = |field| -> Vec<String> {
+        doc.get_all(field)
+            .filter_map(|v| v.as_facet())
+            .map(|s| s.trim_start_matches('/').to_owned())
+            .collect()
+    };
+    let article = ShowJson {
+        id: text(f.id).unwrap_or_default(),
+        title: text(f.title).unwrap_or_default(),
+        date: text(f.date),
+        source: text(f.source),
+        url: text(f.url),
+        path: text(f.path).unwrap_or_default(),
+        provinces: facets(f.province),
+        actors: facets(f.actor),
+        body: text(f.body).unwrap_or_default(),
+    };
+    let mut out = BufWriter::new(io::stdout().lock());
+    if args.json {
+        serde_json::to_writer(&mut out, &article)?;
+        writeln!(out)?;
+    } else {
+        let style = cli::style(cli::ColorWhen::Auto, false);
+        let clean = |s: &str| if style.sanitize { sanitize(s) } else { s.to_owned() };
+        writeln!(out, "{}", clean(&article.title))?;
+        writeln!(out, "id:        {}", clean(&article.id))?;
+        writeln!(out, "date:      {}", article.date.as_deref().unwrap_or("(undated)"))?;
+        if let Some(s) = &article.source {
+            writeln!(out, "source:    {}", clean(s))?;
+        }
+        if let Some(u) = &article.url {
+            writeln!(out, "url:       {}", clean(u))?;
+        }
+        writeln!(out, "file:      {}", clean(&display_path(&article.path)))?;
+        writeln!(out, "provinces: {}", clean(&article.provinces.join(", ")))?;
+        writeln!(out, "actors:    {}", clean(&article.actors.join(", ")))?;
+        writeln!(out)?;
+        for line in article.body.lines() {
+            writeln!(out, "{}", clean(line))?;
+        }
+    }
+    out.flush()?;
+    Ok(Outcome::Found)
+}
+
+fn stats_command(args: cli::StatsArgs) -> anyhow::Result<Outcome> {
+    let open = open_index(&args.location)?;
+    let stats = index::stats(&open)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    if args.json {
+        serde_json::to_writer(&mut out, &stats)?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "index:      {}", stats.index)?;
+        writeln!(out, "articles:   {} ({} dated, {} undated)", stats.articles, stats.dated, stats.undated)?;
+        writeln!(out, "size:       {:.1} MB on disk, {} segment(s)", stats.size_bytes as f64 / 1e6, stats.segments)?;
+        writeln!(
+            out,
+            "schema:     version {} ({})",
+            stats.stamp.schema_version, stats.stamp.schema_digest
+        )?;
+        writeln!(out, "gazetteers: {}", stats.stamp.gazetteer_digest)?;
+        writeln!(out, "built by:   sitrep {} (index format {})", stats.stamp.sitrep_version, stats.stamp.format)?;
+    }
+    out.flush()?;
+    Ok(Outcome::Found)
+}
+
+fn gazetteer_check(schema: Option<&std::path::Path>) -> anyhow::Result<Outcome> {
+    let files = cli::schema_files(schema)?;
+    let (g, problems) = Gazetteer::load_with_problems(&files)?;
+    for p in &problems {
+        eprintln!("sitrep: {p}");
+    }
+    println!(
+        "{}: {} countries, {} provinces, {} actors; {} problem(s)",
+        files.root.display(),
+        g.countries.len(),
+        g.provinces.len(),
+        g.actors.len(),
+        problems.len()
+    );
+    Ok(if problems.is_empty() {
+        Outcome::Found
+    } else {
+        Outcome::Problems
+    })
+}

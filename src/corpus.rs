@@ -1,0 +1,345 @@
+//! ① Corpus: walking the folders and reading the files.
+//!
+//! [`walk`] visits every file under a corpus root in a stable (sorted)
+//! order without following symbolic links, and says for each whether it is
+//! an article file (by extension) or why it is skipped. [`read_text`] turns
+//! a file's bytes into text: byte-order marks are honoured, UTF-16 is
+//! decoded, invalid UTF-8 is decoded lossily with a warning, and binary
+//! files are refused.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use walkdir::WalkDir;
+
+use crate::error::{Error, Problem, Result};
+
+/// The article formats sitrep reads, by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `.txt`: optional `key: value` header, title line, body.
+    Text,
+    /// `.md`: like text; a leading `#` on the title and front matter are understood.
+    Markdown,
+    /// `.json`: one article object or an array of them.
+    Json,
+    /// `.jsonl`: one article object per line.
+    JsonLines,
+}
+
+impl Format {
+    /// The format of a file, from its extension (case-insensitive).
+    pub fn of(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" => Some(Format::Text),
+            "md" | "markdown" => Some(Format::Markdown),
+            "json" => Some(Format::Json),
+            "jsonl" | "ndjson" => Some(Format::JsonLines),
+            _ => None,
+        }
+    }
+}
+
+/// A file found by [`walk`] that holds articles.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as walked (the corpus root joined with the relative path).
+    pub path: PathBuf,
+    /// The path relative to the corpus root, with `/` separators: the base
+    /// of the ids of the articles inside.
+    pub rel_path: String,
+    /// The article format.
+    pub format: Format,
+    /// Size in bytes when walked.
+    pub size: u64,
+    /// Modification time (nanoseconds since the Unix epoch; 0 if unknown).
+    pub mtime: u64,
+}
+
+/// Why a file was not read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SkipReason {
+    /// Not an article format (the extension, or `(none)`).
+    Extension(String),
+    /// A hidden file or folder (name starting with a dot).
+    Hidden,
+    /// A symbolic link (never followed).
+    Symlink,
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::Extension(ext) => write!(f, "not an article format ({ext})"),
+            SkipReason::Hidden => f.write_str("hidden"),
+            SkipReason::Symlink => f.write_str("symbolic link, not followed"),
+        }
+    }
+}
+
+/// One thing [`walk`] found.
+#[derive(Debug)]
+pub enum Entry {
+    /// A file to read.
+    File(SourceFile),
+    /// A file passed over, and why.
+    Skipped(PathBuf, SkipReason),
+    /// A folder or file that could not be visited.
+    Problem(Problem),
+}
+
+/// Walks `root` (a folder, or a single file) in sorted order.
+///
+/// Symbolic links are never followed, hidden entries (a name starting with
+/// `.`) are passed over, and an unreadable folder is a [`Problem`] that does
+/// not stop the walk.
+pub fn walk(root: &Path) -> impl Iterator<Item = Entry> + '_ {
+    let base = if root.is_file() {
+        root.parent().unwrap_or(Path::new("")).to_path_buf()
+    } else {
+        root.to_path_buf()
+    };
+    WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
+        .filter_map(move |entry| match entry {
+            Ok(entry) => {
+                let path = entry.path();
+                let file_type = entry.file_type();
+                if file_type.is_symlink() {
+                    return Some(Entry::Skipped(path.to_path_buf(), SkipReason::Symlink));
+                }
+                if !file_type.is_file() {
+                    return None;
+                }
+                let Some(format) = Format::of(path) else {
+                    let ext = path
+                        .extension()
+                        .map(|e| format!(".{}", e.to_string_lossy()))
+                        .unwrap_or_else(|| "no extension".into());
+                    return Some(Entry::Skipped(path.to_path_buf(), SkipReason::Extension(ext)));
+                };
+                let (size, mtime) = match entry.metadata() {
+                    Ok(meta) => (meta.len(), mtime_nanos(&meta)),
+                    Err(err) => {
+                        return Some(Entry::Problem(Problem::skipped(
+                            path,
+                            None,
+                            format!("cannot read metadata: {err}"),
+                        )))
+                    }
+                };
+                Some(Entry::File(SourceFile {
+                    rel_path: relative(path, &base),
+                    path: path.to_path_buf(),
+                    format,
+                    size,
+                    mtime,
+                }))
+            }
+            Err(err) => {
+                let path = err.path().unwrap_or(root).to_path_buf();
+                let reason = err
+                    .io_error()
+                    .map(ToString::to_string)
+                    .unwrap_or_else(|| err.to_string());
+                Some(Entry::Problem(Problem::skipped(path, None, reason)))
+            }
+        })
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| n.starts_with('.'))
+}
+
+fn relative(path: &Path, base: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
+}
+
+/// The modification time of a file in nanoseconds since the epoch, or 0.
+pub fn mtime_nanos(meta: &std::fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map(|d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+/// The text of a file, and a warning when it had to be repaired.
+#[derive(Debug)]
+pub struct Text {
+    /// The decoded text.
+    pub text: String,
+    /// Set when the bytes were not clean UTF-8 and were decoded lossily.
+    pub warning: Option<String>,
+    /// A fingerprint of the raw bytes, to notice changed files.
+    pub fingerprint: u64,
+}
+
+/// Reads `path` as text (see the module documentation for the rules).
+///
+/// A binary file is an error naming the file: the caller skips it.
+pub fn read_text(path: &Path) -> Result<Text> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    decode(path, &bytes)
+}
+
+/// Decodes file bytes as [`read_text`] does.
+pub fn decode(path: &Path, bytes: &[u8]) -> Result<Text> {
+    let fingerprint = fingerprint(bytes);
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return Ok(from_utf8(rest, fingerprint));
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return Ok(from_utf16(rest, u16::from_le_bytes, fingerprint));
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return Ok(from_utf16(rest, u16::from_be_bytes, fingerprint));
+    }
+    if looks_binary(bytes) {
+        return Err(Error::data(
+            path,
+            None,
+            "binary content, not text (skipped)",
+        ));
+    }
+    Ok(from_utf8(bytes, fingerprint))
+}
+
+fn from_utf8(bytes: &[u8], fingerprint: u64) -> Text {
+    let (text, mut warning) = match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_owned(), None),
+        Err(err) => (
+            String::from_utf8_lossy(bytes).into_owned(),
+            Some(format!(
+                "invalid UTF-8 at byte {}; bad bytes replaced with U+FFFD",
+                err.valid_up_to()
+            )),
+        ),
+    };
+    let text = if text.contains('\0') {
+        warning.get_or_insert_with(|| "NUL bytes removed".into());
+        text.replace('\0', "")
+    } else {
+        text
+    };
+    Text {
+        text,
+        warning,
+        fingerprint,
+    }
+}
+
+fn from_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16, fingerprint: u64) -> Text {
+    let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
+    let mut warning = (bytes.len() % 2 == 1).then(|| "odd trailing byte in UTF-16 text".to_owned());
+    let mut text = String::with_capacity(bytes.len() / 2);
+    for c in char::decode_utf16(units) {
+        match c {
+            Ok(c) => text.push(c),
+            Err(_) => {
+                warning.get_or_insert_with(|| "invalid UTF-16; replaced with U+FFFD".into());
+                text.push(char::REPLACEMENT_CHARACTER)
+            }
+        }
+    }
+    Text {
+        text,
+        warning,
+        fingerprint,
+    }
+}
+
+/// A file is binary when its first 8 KiB hold NUL bytes and are not
+/// UTF-8, or when more than a tenth of them are control characters.
+fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.is_empty() {
+        return false;
+    }
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C | 0x1B))
+        .count();
+    let has_nul = head.contains(&0);
+    let valid_utf8 = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        // A multi-byte character cut by the 8 KiB window is still UTF-8.
+        Err(e) => e.error_len().is_none(),
+    };
+    (has_nul && !valid_utf8) || controls * 10 > head.len()
+}
+
+/// FNV-1a, 64 bits: a fingerprint to notice changed content, not a
+/// cryptographic hash.
+pub fn fingerprint(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(Format::of(Path::new("a/b.TXT")), Some(Format::Text));
+        assert_eq!(Format::of(Path::new("b.jsonl")), Some(Format::JsonLines));
+        assert_eq!(Format::of(Path::new("b.pdf")), None);
+        assert_eq!(Format::of(Path::new("README")), None);
+    }
+
+    #[test]
+    fn utf8_bom_is_dropped() {
+        let t = decode(Path::new("x"), b"\xEF\xBB\xBFTitle\nBody").unwrap();
+        assert_eq!(t.text, "Title\nBody");
+        assert!(t.warning.is_none());
+    }
+
+    #[test]
+    fn utf16_with_bom_is_decoded() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "Mosul".encode_utf16() {
+            bytes.extend(u.to_le_bytes());
+        }
+        assert_eq!(decode(Path::new("x"), &bytes).unwrap().text, "Mosul");
+        let mut bytes = vec![0xFE, 0xFF];
+        for u in "Raqqa".encode_utf16() {
+            bytes.extend(u.to_be_bytes());
+        }
+        assert_eq!(decode(Path::new("x"), &bytes).unwrap().text, "Raqqa");
+    }
+
+    #[test]
+    fn invalid_utf8_is_decoded_lossily_with_a_warning() {
+        let t = decode(Path::new("x"), b"Title\nCaf\xE9 bombing").unwrap();
+        assert!(t.text.contains("Caf\u{FFFD}"));
+        assert!(t.warning.unwrap().contains("invalid UTF-8"));
+    }
+
+    #[test]
+    fn binary_is_refused() {
+        let bytes: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+        assert!(decode(Path::new("x.txt"), &bytes).is_err());
+    }
+
+    #[test]
+    fn stray_nul_in_utf8_text_is_removed() {
+        let t = decode(Path::new("x"), b"Title\nsome\0text").unwrap();
+        assert_eq!(t.text, "Title\nsometext");
+        assert!(t.warning.is_some());
+    }
+}

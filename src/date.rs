@@ -1,0 +1,287 @@
+//! Publication dates: parsing the forms news articles carry them in.
+//!
+//! An article's date comes, in this order, from its own date field
+//! (`date:` header, JSON `date` / `published`), from a `YYYY-MM-DD` prefix
+//! of its file name, or from a dateline opening the body
+//! (`BAGHDAD, March 3, 2021 —`). A year mentioned anywhere else in the text
+//! ("ISIS overran Mosul in 2014") is never a publication date.
+
+use std::fmt;
+
+/// A publication date, as precise as the source gave it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    /// The year, 1900 to 2100.
+    pub year: u16,
+    /// The month, 1 to 12, when known.
+    pub month: Option<u8>,
+    /// The day of the month, when known.
+    pub day: Option<u8>,
+}
+
+impl fmt::Display for Date {
+    /// ISO 8601: `2021-03-03`, `2021-03` or `2021`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+            if let Some(d) = self.day {
+                write!(f, "-{d:02}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Date {
+    fn new(year: u32, month: Option<u32>, day: Option<u32>) -> Option<Date> {
+        if !(1900..=2100).contains(&year) {
+            return None;
+        }
+        let month = match month {
+            Some(m @ 1..=12) => Some(m as u8),
+            Some(_) => return None,
+            None => None,
+        };
+        let day = match (month, day) {
+            (Some(m), Some(d)) if d >= 1 && d <= days_in_month(year, m) => Some(d as u8),
+            (_, Some(_)) => return None,
+            (_, None) => None,
+        };
+        Some(Date {
+            year: year as u16,
+            month,
+            day,
+        })
+    }
+
+    /// Days since 1970-01-01 of the first day this date covers.
+    pub fn days_since_epoch(&self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let (y, m, d) = (
+            i64::from(self.year),
+            i64::from(self.month.unwrap_or(1)),
+            i64::from(self.day.unwrap_or(1)),
+        );
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+}
+
+fn days_in_month(year: u32, month: u8) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Parses a date as written in a date field: ISO 8601 (`2021-03-03`,
+/// `2021-03-03T10:00:00Z`, `2021-03`, `2021`, `2021/03/03`), or English
+/// (`March 3, 2021`, `3 March 2021`, `Mar. 3 2021`).
+pub fn parse(text: &str) -> Option<Date> {
+    let text = text.trim();
+    iso_prefix(text, true).or_else(|| english(text))
+}
+
+/// The date of a `YYYY-MM-DD` prefix of a file name (`2021-03-03-mosul.txt`).
+pub fn from_file_name(name: &str) -> Option<Date> {
+    let date = iso_prefix(name, false)?;
+    // Only a full day counts: `2021-report.txt` is not a date.
+    date.day.map(|_| date)
+}
+
+/// The date of a dateline opening `body`: `BAGHDAD, March 3, 2021 —`,
+/// `KYIV, Ukraine, Feb. 24, 2022 (Reuters) -`.
+///
+/// The first line must start with a capitalised place name, followed by a
+/// comma, a date, and a dash; anything else is not a dateline.
+pub fn from_dateline(body: &str) -> Option<Date> {
+    let line = body.lines().find(|l| !l.trim().is_empty())?.trim_start();
+    let head: String = line.chars().take(160).collect();
+    let cut = ["—", "–", " - ", " -- "]
+        .iter()
+        .filter_map(|sep| head.find(sep))
+        .min()?;
+    let mut prefix = head.get(..cut)?.trim().to_owned();
+    // Drop an agency tag such as "(Reuters)" or "(AP)".
+    if let Some(open) = prefix.find('(') {
+        prefix.truncate(open);
+    }
+    let prefix = prefix.trim();
+    if !prefix.chars().next().is_some_and(char::is_uppercase) {
+        return None;
+    }
+    let parts: Vec<&str> = prefix.split(',').map(str::trim).collect();
+    if parts.len() < 2 || !looks_like_place(parts[0]) {
+        return None;
+    }
+    let last = parts.last()?;
+    if parts.len() >= 3 {
+        let two = format!("{}, {}", parts[parts.len() - 2], last);
+        if let Some(date) = english(&two) {
+            return Some(date);
+        }
+    }
+    iso_prefix(last, true)
+        .filter(|d| d.day.is_some())
+        .or_else(|| english(last).filter(|d| d.day.is_some()))
+}
+
+/// `YYYY`, `YYYY-MM`, `YYYY-MM-DD` (or with `/`) at the start of `text`.
+/// With `whole`, nothing but a time part may follow.
+fn iso_prefix(text: &str, whole: bool) -> Option<Date> {
+    let bytes = text.as_bytes();
+    let num = |from: usize, len: usize| -> Option<u32> {
+        let s = text.get(from..from + len)?;
+        s.bytes().all(|b| b.is_ascii_digit()).then(|| s.parse().ok())?
+    };
+    let year = num(0, 4)?;
+    let sep = |at: usize| matches!(bytes.get(at), Some(b'-' | b'/'));
+    let (date, end) = if sep(4) && num(5, 2).is_some() {
+        let month = num(5, 2);
+        if sep(7) && num(8, 2).is_some() {
+            (Date::new(year, month, num(8, 2))?, 10)
+        } else {
+            (Date::new(year, month, None)?, 7)
+        }
+    } else {
+        (Date::new(year, None, None)?, 4)
+    };
+    let rest = &text[end..];
+    let ok = if whole {
+        rest.is_empty() || rest.starts_with(['T', ' ', 't'])
+    } else {
+        // In a file name, the date must end at a separator.
+        rest.is_empty() || rest.starts_with(['-', '_', '.', ' '])
+    };
+    ok.then_some(date)
+}
+
+fn month_number(word: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let w = word.trim_end_matches('.').to_ascii_lowercase();
+    MONTHS
+        .iter()
+        .position(|m| {
+            *m == w || (w.len() == 3 && m.starts_with(&w)) || (w == "sept" && *m == "september")
+        })
+        .map(|i| i as u32 + 1)
+}
+
+/// Whether the text before the first comma of a dateline reads as a place:
+/// at most four words, each capitalised or a particle (`al`, `ez`, `de`…).
+fn looks_like_place(text: &str) -> bool {
+    const PARTICLES: [&str; 9] = ["al", "el", "ez", "es", "ad", "as", "de", "of", "la"];
+    let words: Vec<&str> = text.split_whitespace().collect();
+    !words.is_empty()
+        && words.len() <= 4
+        && words.iter().all(|w| {
+            let first = w.split('-').next().unwrap_or(w);
+            w.chars().next().is_some_and(char::is_uppercase) || PARTICLES.contains(&first)
+        })
+}
+
+/// `March 3, 2021`, `Mar. 3 2021`, `3 March 2021`, `March 2021`.
+fn english(text: &str) -> Option<Date> {
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let number = |w: &str| -> Option<u32> {
+        let w = w.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '.');
+        (!w.is_empty() && w.len() <= 4 && w.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| w.parse().ok())?
+    };
+    match words.as_slice() {
+        [m, d, y] if month_number(m).is_some() => {
+            Date::new(number(y)?, month_number(m), Some(number(d)?))
+        }
+        [d, m, y] if month_number(m).is_some() => {
+            Date::new(number(y)?, month_number(m), Some(number(d)?))
+        }
+        [m, y] if month_number(m).is_some() => Date::new(number(y)?, month_number(m), None),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iso(d: Option<Date>) -> Option<String> {
+        d.map(|d| d.to_string())
+    }
+
+    #[test]
+    fn date_fields() {
+        assert_eq!(iso(parse("2021-03-03")), Some("2021-03-03".into()));
+        assert_eq!(iso(parse("2021-03-03T10:15:00Z")), Some("2021-03-03".into()));
+        assert_eq!(iso(parse("2019/07")), Some("2019-07".into()));
+        assert_eq!(iso(parse("2016")), Some("2016".into()));
+        assert_eq!(iso(parse("March 3, 2021")), Some("2021-03-03".into()));
+        assert_eq!(iso(parse("3 March 2021")), Some("2021-03-03".into()));
+        assert_eq!(iso(parse("Sept. 9, 2015")), Some("2015-09-09".into()));
+        assert_eq!(parse("2021-02-30"), None);
+        assert_eq!(parse("yesterday"), None);
+        assert_eq!(parse("20210303"), None);
+    }
+
+    #[test]
+    fn file_name_prefix() {
+        assert_eq!(
+            iso(from_file_name("2017-07-10-mosul-victory.txt")),
+            Some("2017-07-10".into())
+        );
+        assert_eq!(from_file_name("2017-report.txt"), None);
+        assert_eq!(from_file_name("mosul-2017-07-10.txt"), None);
+    }
+
+    #[test]
+    fn datelines() {
+        let d = |s: &str| iso(from_dateline(s));
+        assert_eq!(
+            d("BAGHDAD, March 3, 2021 — Two bombs"),
+            Some("2021-03-03".into())
+        );
+        assert_eq!(
+            d("KYIV, Ukraine, Feb. 24, 2022 (Reuters) - Russia"),
+            Some("2022-02-24".into())
+        );
+        assert_eq!(
+            d("\nMOGADISHU, 14 October 2017 – A truck"),
+            Some("2017-10-14".into())
+        );
+        // A year in passing is not a dateline.
+        assert_eq!(d("ISIS overran Mosul in 2014 - and held it."), None);
+        assert_eq!(d("In June 2014, militants - who"), None);
+        assert_eq!(d("Officials said on Monday, March 3, 2021 - that"), None);
+    }
+
+    #[test]
+    fn days_since_epoch_matches_known_dates() {
+        let d = parse("1970-01-01").unwrap();
+        assert_eq!(d.days_since_epoch(), 0);
+        let d = parse("2000-03-01").unwrap();
+        assert_eq!(d.days_since_epoch(), 11_017);
+    }
+}

@@ -1,0 +1,1022 @@
+//! ③ Gazetteers: who and where an article is about.
+//!
+//! The gazetteers are TOML files in `index-schema/gazetteers/` (format in
+//! `index-schema/gazetteers/FORMAT.md`): every country, the first-level
+//! divisions of the countries sitrep knows in depth with their cities, and
+//! the armed actors, each with aliases and transliterations. [`Gazetteer`]
+//! loads and validates them, finds their mentions in a text
+//! ([`Gazetteer::mentions`]) and resolves the mentions to facet values
+//! ([`Gazetteer::extract`]); it also resolves a filter value typed by a user
+//! ([`Gazetteer::resolve`]).
+//!
+//! Matching works on the words of [`crate::text`], folded but not stemmed,
+//! longest alias first, so `Islamic State of Iraq and the Levant` is one
+//! actor and `Hamas` is never `Hama`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Problem, Result};
+use crate::schema::SchemaFiles;
+use crate::text;
+
+/// What an alias names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    /// A country, by index into [`Gazetteer::countries`].
+    Country(usize),
+    /// A demonym of a country ("Iraqi"): context for resolving other
+    /// names, never a facet value by itself.
+    Demonym(usize),
+    /// A first-level division, by index into [`Gazetteer::provinces`].
+    Province(usize),
+    /// A city or town inside a province (the province's index).
+    City(usize),
+    /// An actor, by index into [`Gazetteer::actors`].
+    Actor(usize),
+}
+
+/// A country.
+#[derive(Debug, Clone)]
+pub struct Country {
+    /// Canonical name: the facet value `/Name`.
+    pub name: String,
+}
+
+/// A first-level division of a country.
+#[derive(Debug, Clone)]
+pub struct Province {
+    /// Canonical name: the facet value `/Country/Name`.
+    pub name: String,
+    /// The country it belongs to.
+    pub country: usize,
+    /// governorate, province, state, oblast…
+    pub kind: String,
+}
+
+/// An armed group, state force or agency.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// Canonical name: the facet value `/Name`.
+    pub name: String,
+    /// jihadist group, state force, militia…
+    pub kind: String,
+    /// The home country, if the actor belongs to one.
+    pub country: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct Claim {
+    target: Target,
+    /// Counts only when the target's country is otherwise in the article.
+    ambiguous: bool,
+    /// The alias as written, when it must match in exactly this case.
+    exact: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone)]
+struct Pattern {
+    /// The folded words after the first.
+    rest: Vec<String>,
+    claims: Vec<Claim>,
+}
+
+/// One place in a text where an alias matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// Byte range in the text.
+    pub start: usize,
+    /// End of the byte range.
+    pub end: usize,
+    /// What the alias may name (more than one when it is ambiguous).
+    pub targets: Vec<Target>,
+    /// Whether the targets need their country in context.
+    pub ambiguous: bool,
+}
+
+/// The facet values of one article.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facets {
+    /// `(country, Some(province))` or `(country, None)` for a country
+    /// mentioned with none of its provinces; in order of first mention.
+    pub places: Vec<(String, Option<String>)>,
+    /// Canonical actor names, in order of first mention.
+    pub actors: Vec<String>,
+}
+
+impl Facets {
+    /// The places as `Country/Province` or `Country` strings.
+    pub fn place_paths(&self) -> Vec<String> {
+        self.places
+            .iter()
+            .map(|(c, p)| match p {
+                Some(p) => format!("{c}/{p}"),
+                None => c.clone(),
+            })
+            .collect()
+    }
+}
+
+/// A mention and what it resolved to, for `sitrep extract --explain`.
+#[derive(Debug, Clone)]
+pub struct Explained {
+    /// The words as written in the text.
+    pub text: String,
+    /// What it counted as, or `None` when it was left out.
+    pub resolved: Option<String>,
+    /// Why it was left out, or what kind of entry it matched.
+    pub note: String,
+}
+
+/// The loaded, validated gazetteers.
+#[derive(Debug, Clone)]
+pub struct Gazetteer {
+    /// Every country.
+    pub countries: Vec<Country>,
+    /// Every province known in depth.
+    pub provinces: Vec<Province>,
+    /// Every actor.
+    pub actors: Vec<Actor>,
+    /// First folded word → patterns starting with it, longest first.
+    patterns: HashMap<String, Vec<Pattern>>,
+    /// Folded alias phrase → claims: for resolving filter values.
+    phrases: HashMap<String, Vec<Claim>>,
+}
+
+// ---- the files ----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CountriesFile {
+    #[serde(default)]
+    country: Vec<CountryEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CountryEntry {
+    name: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    demonyms: Vec<String>,
+    #[serde(default)]
+    ambiguous: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlacesFile {
+    country: String,
+    #[serde(default)]
+    province: Vec<ProvinceEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProvinceEntry {
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    cities: Vec<String>,
+    #[serde(default)]
+    ambiguous: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActorsFile {
+    #[serde(default)]
+    actor: Vec<ActorEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActorEntry {
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    exact_case: Vec<String>,
+    #[serde(default)]
+    ambiguous: Vec<String>,
+}
+
+/// The 1-based line of the first occurrence of `"needle"` in `text`.
+fn line_of(text: &str, needle: &str) -> Option<usize> {
+    let quoted = format!("\"{needle}\"");
+    let at = text.find(&quoted).or_else(|| text.find(needle))?;
+    Some(text[..at].matches('\n').count() + 1)
+}
+
+fn parse_toml<T: for<'de> Deserialize<'de>>(path: &Path, text: &str) -> Result<T> {
+    toml::from_str(text).map_err(|err| {
+        let line = err
+            .span()
+            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+        Error::data(path, line, err.message().to_owned())
+    })
+}
+
+/// Collects aliases while loading, and the problems found on the way.
+struct Builder {
+    phrases: BTreeMap<String, Vec<(Claim, PathBuf, Option<usize>, String)>>,
+    problems: Vec<Problem>,
+}
+
+impl Builder {
+    fn add(
+        &mut self,
+        alias: &str,
+        target: Target,
+        ambiguous: bool,
+        exact: bool,
+        (path, source): (&Path, &str),
+        owner: &str,
+    ) {
+        let key = text::fold_phrase(alias);
+        let line = line_of(source, alias);
+        if key.is_empty() {
+            self.problems.push(Problem::skipped(
+                path,
+                line,
+                format!("alias {alias:?} of {owner:?} has no words"),
+            ));
+            return;
+        }
+        let exact = exact.then(|| text::words(alias).map(|(_, w)| w.to_owned()).collect());
+        let claims = self.phrases.entry(key).or_default();
+        // The same entry claiming one name twice (a city also listed as an
+        // alias) is harmless.
+        if claims.iter().any(|(c, ..)| c.target == target && c.exact == exact) {
+            return;
+        }
+        claims.push((
+            Claim {
+                target,
+                ambiguous,
+                exact,
+            },
+            path.to_path_buf(),
+            line,
+            owner.to_owned(),
+        ));
+    }
+}
+
+impl Gazetteer {
+    /// Loads and validates the gazetteers among `files`.
+    ///
+    /// Every problem (a parse error, an alias claimed by two entries that
+    /// are not marked ambiguous, a province file for an unknown country)
+    /// is collected; if there is any, loading fails with all of them.
+    pub fn load(files: &SchemaFiles) -> Result<Gazetteer> {
+        let (gazetteer, problems) = Self::load_with_problems(files)?;
+        if problems.is_empty() {
+            Ok(gazetteer)
+        } else {
+            Err(Error::Gazetteer(problems))
+        }
+    }
+
+    /// Loads the gazetteers and returns the problems found alongside.
+    ///
+    /// Only a missing or unparsable file is an error here; everything
+    /// else is a [`Problem`], so `sitrep gazetteer check` can list them all.
+    pub fn load_with_problems(files: &SchemaFiles) -> Result<(Gazetteer, Vec<Problem>)> {
+        let mut b = Builder {
+            phrases: BTreeMap::new(),
+            problems: Vec::new(),
+        };
+        let mut countries = Vec::new();
+        let mut provinces = Vec::new();
+        let mut actors = Vec::new();
+        let mut country_index: HashMap<String, usize> = HashMap::new();
+
+        let (cpath, ctext) = files.get("gazetteers/countries.toml")?;
+        let parsed: CountriesFile = parse_toml(&cpath, ctext)?;
+        for entry in parsed.country {
+            let i = countries.len();
+            if country_index.insert(entry.name.clone(), i).is_some() {
+                b.problems.push(Problem::skipped(
+                    &cpath,
+                    line_of(ctext, &entry.name),
+                    format!("country {:?} is listed twice", entry.name),
+                ));
+            }
+            let amb: HashSet<String> = entry.ambiguous.iter().map(|a| text::fold_phrase(a)).collect();
+            let is_amb = |a: &str| amb.contains(&text::fold_phrase(a));
+            for alias in std::iter::once(&entry.name).chain(&entry.aliases) {
+                b.add(alias, Target::Country(i), is_amb(alias), false, (&cpath, ctext), &entry.name);
+            }
+            for demonym in &entry.demonyms {
+                b.add(demonym, Target::Demonym(i), is_amb(demonym), false, (&cpath, ctext), &entry.name);
+            }
+            countries.push(Country { name: entry.name });
+        }
+
+        for (ppath, ptext) in files.under("gazetteers/places/") {
+            let parsed: PlacesFile = parse_toml(&ppath, ptext)?;
+            let Some(&country) = country_index.get(&parsed.country) else {
+                b.problems.push(Problem::skipped(
+                    &ppath,
+                    line_of(ptext, &parsed.country),
+                    format!("country {:?} is not in countries.toml", parsed.country),
+                ));
+                continue;
+            };
+            for entry in parsed.province {
+                let i = provinces.len();
+                let amb: HashSet<String> = entry.ambiguous.iter().map(|a| text::fold_phrase(a)).collect();
+                let is_amb = |a: &str| amb.contains(&text::fold_phrase(a));
+                for alias in std::iter::once(&entry.name).chain(&entry.aliases) {
+                    b.add(alias, Target::Province(i), is_amb(alias), false, (&ppath, ptext), &entry.name);
+                }
+                for city in &entry.cities {
+                    b.add(city, Target::City(i), is_amb(city), false, (&ppath, ptext), &entry.name);
+                }
+                provinces.push(Province {
+                    name: entry.name,
+                    country,
+                    kind: entry.kind,
+                });
+            }
+        }
+
+        let (apath, atext) = files.get("gazetteers/actors.toml")?;
+        let parsed: ActorsFile = parse_toml(&apath, atext)?;
+        for entry in parsed.actor {
+            let i = actors.len();
+            let country = if entry.country.is_empty() {
+                None
+            } else {
+                let found = country_index.get(&entry.country).copied();
+                if found.is_none() {
+                    b.problems.push(Problem::skipped(
+                        &apath,
+                        line_of(atext, &entry.country),
+                        format!(
+                            "actor {:?}: country {:?} is not in countries.toml",
+                            entry.name, entry.country
+                        ),
+                    ));
+                }
+                found
+            };
+            let amb: HashSet<String> = entry.ambiguous.iter().map(|a| text::fold_phrase(a)).collect();
+            let is_amb = |a: &str| amb.contains(&text::fold_phrase(a));
+            for alias in std::iter::once(&entry.name).chain(&entry.aliases) {
+                b.add(alias, Target::Actor(i), is_amb(alias), false, (&apath, atext), &entry.name);
+            }
+            for alias in &entry.exact_case {
+                b.add(alias, Target::Actor(i), is_amb(alias), true, (&apath, atext), &entry.name);
+            }
+            actors.push(Actor {
+                name: entry.name,
+                kind: entry.kind,
+                country,
+            });
+        }
+
+        // An alias claimed by several entries must be marked ambiguous by
+        // every one of them, or the gazetteer cannot tell them apart.
+        let mut phrases: HashMap<String, Vec<Claim>> = HashMap::new();
+        let mut patterns: HashMap<String, Vec<Pattern>> = HashMap::new();
+        for (key, claims) in b.phrases {
+            let case_free: Vec<_> = claims.iter().filter(|(c, ..)| c.exact.is_none()).collect();
+            if case_free.len() > 1 && case_free.iter().any(|(c, ..)| !c.ambiguous) {
+                let (_, path, line, owner) = case_free[0];
+                let others: Vec<String> = case_free[1..]
+                    .iter()
+                    .map(|(_, p, l, o)| {
+                        format!(
+                            "{:?} ({}{})",
+                            o,
+                            p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+                            l.map(|l| format!(":{l}")).unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                b.problems.push(Problem::skipped(
+                    path,
+                    *line,
+                    format!(
+                        "alias {key:?} of {owner:?} is also claimed by {}; list it under `ambiguous` in every entry that claims it",
+                        others.join(", ")
+                    ),
+                ));
+            }
+            let claims: Vec<Claim> = claims.into_iter().map(|(c, ..)| c).collect();
+            let mut words = key.split(' ').map(str::to_owned);
+            let first = words.next().unwrap_or_default();
+            patterns.entry(first).or_default().push(Pattern {
+                rest: words.collect(),
+                claims: claims.clone(),
+            });
+            phrases.insert(key, claims);
+        }
+        for list in patterns.values_mut() {
+            list.sort_by(|a, b| b.rest.len().cmp(&a.rest.len()));
+        }
+        for actor in &actors {
+            if actor.country.is_none() {
+                // An ambiguous alias of an actor without a country can never
+                // be resolved: it is dead weight worth a warning.
+            }
+        }
+        Ok((
+            Gazetteer {
+                countries,
+                provinces,
+                actors,
+                patterns,
+                phrases,
+            },
+            b.problems,
+        ))
+    }
+
+    fn country_of(&self, target: Target) -> Option<usize> {
+        match target {
+            Target::Country(c) | Target::Demonym(c) => Some(c),
+            Target::Province(p) | Target::City(p) => self.provinces.get(p).map(|p| p.country),
+            Target::Actor(a) => self.actors.get(a).and_then(|a| a.country),
+        }
+    }
+
+    /// Every place in `text` where an alias matches, longest match first,
+    /// left to right, without overlaps.
+    pub fn mentions(&self, text: &str) -> Vec<Mention> {
+        let mut folded = String::with_capacity(text.len());
+        let mut words: Vec<(usize, usize, usize, usize)> = Vec::new(); // text range, folded range
+        for (offset, word) in text::words(text) {
+            let from = folded.len();
+            text::fold_into(word, &mut folded);
+            // A possessive names the same thing: "ISIS's", "Iraq’s".
+            if folded.ends_with("'s") {
+                folded.truncate(folded.len() - 2);
+            }
+            words.push((offset, offset + word.len(), from, folded.len()));
+        }
+        let folded_word = |i: usize| -> &str {
+            words
+                .get(i)
+                .and_then(|&(_, _, f, t)| folded.get(f..t))
+                .unwrap_or("")
+        };
+        let original_word = |i: usize| -> &str {
+            words
+                .get(i)
+                .and_then(|&(s, e, _, _)| text.get(s..e))
+                .unwrap_or("")
+        };
+
+        let mut mentions = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let mut matched = None;
+            if let Some(candidates) = self.patterns.get(folded_word(i)) {
+                'patterns: for pattern in candidates {
+                    let len = pattern.rest.len() + 1;
+                    if i + len > words.len() {
+                        continue;
+                    }
+                    if !pattern
+                        .rest
+                        .iter()
+                        .enumerate()
+                        .all(|(k, w)| folded_word(i + 1 + k) == w)
+                    {
+                        continue;
+                    }
+                    let claims: Vec<&Claim> = pattern
+                        .claims
+                        .iter()
+                        .filter(|c| match &c.exact {
+                            None => true,
+                            Some(exact) => {
+                                exact.iter().enumerate().all(|(k, w)| original_word(i + k) == w)
+                                    && !in_shouting_line(text, words[i].0)
+                            }
+                        })
+                        .collect();
+                    if claims.is_empty() {
+                        continue 'patterns;
+                    }
+                    matched = Some((len, claims));
+                    break;
+                }
+            }
+            match matched {
+                Some((len, claims)) => {
+                    let mut targets: Vec<Target> = claims.iter().map(|c| c.target).collect();
+                    targets.sort();
+                    targets.dedup();
+                    mentions.push(Mention {
+                        start: words[i].0,
+                        end: words[i + len - 1].1,
+                        ambiguous: claims.iter().any(|c| c.ambiguous),
+                        targets,
+                    });
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        mentions
+    }
+
+    /// The facet values of an article with this title and body.
+    pub fn extract(&self, title: &str, body: &str) -> Facets {
+        let (facets, _) = self.extract_explained(title, body, false);
+        facets
+    }
+
+    /// [`Gazetteer::extract`], plus what each mention resolved to when
+    /// `explain` is set.
+    pub fn extract_explained(&self, title: &str, body: &str, explain: bool) -> (Facets, Vec<Explained>) {
+        let mut all = self.mentions(title);
+        let title_len = all.len();
+        let body_mentions = self.mentions(body);
+        all.extend(body_mentions);
+        let text_of = |k: usize, m: &Mention| -> String {
+            let src = if k < title_len { title } else { body };
+            src.get(m.start..m.end).unwrap_or("").to_owned()
+        };
+
+        // Countries the article is about, from unambiguous mentions.
+        let mut context: HashSet<usize> = HashSet::new();
+        for m in &all {
+            if m.ambiguous {
+                continue;
+            }
+            for &t in &m.targets {
+                if !matches!(t, Target::Actor(_)) {
+                    if let Some(c) = self.country_of(t) {
+                        context.insert(c);
+                    }
+                }
+            }
+        }
+
+        let mut facets = Facets::default();
+        let mut seen_places: HashSet<(usize, Option<usize>)> = HashSet::new();
+        let mut countries_named: Vec<usize> = Vec::new();
+        let mut provinces_found: Vec<usize> = Vec::new();
+        let mut actors_found: Vec<usize> = Vec::new();
+        let mut explained = Vec::new();
+        for (k, m) in all.iter().enumerate() {
+            let chosen: Vec<Target> = if m.ambiguous {
+                m.targets
+                    .iter()
+                    .copied()
+                    .filter(|&t| self.country_of(t).is_some_and(|c| context.contains(&c)))
+                    .collect()
+            } else {
+                m.targets.clone()
+            };
+            // Several readings that land on one facet are one reading.
+            let mut facet_keys: Vec<Target> = chosen
+                .iter()
+                .map(|&t| match t {
+                    Target::City(p) => Target::Province(p),
+                    other => other,
+                })
+                .collect();
+            facet_keys.sort();
+            facet_keys.dedup();
+            let resolved = match facet_keys.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            };
+            if explain {
+                let note = match (resolved, chosen.len()) {
+                    (Some(_), _) => self.describe(chosen.first().copied().unwrap_or(Target::Country(0))),
+                    (None, 0) => format!(
+                        "left out: ambiguous ({}) and no country of it in the article",
+                        self.describe_all(&m.targets)
+                    ),
+                    (None, _) => format!("left out: could be {}", self.describe_all(&chosen)),
+                };
+                explained.push(Explained {
+                    text: text_of(k, m),
+                    resolved: resolved.and_then(|t| self.facet_label(t)),
+                    note,
+                });
+            }
+            match resolved {
+                Some(Target::Country(c)) => {
+                    if !countries_named.contains(&c) {
+                        countries_named.push(c);
+                    }
+                }
+                Some(Target::Province(p)) => {
+                    if !provinces_found.contains(&p) {
+                        provinces_found.push(p);
+                    }
+                }
+                Some(Target::Actor(a)) => {
+                    if !actors_found.contains(&a) {
+                        actors_found.push(a);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let countries_with_province: HashSet<usize> =
+            provinces_found.iter().filter_map(|&p| self.provinces.get(p)).map(|p| p.country).collect();
+        // Places in order of first mention: provinces, then countries named
+        // without any of their provinces.
+        for &p in &provinces_found {
+            if let Some(province) = self.provinces.get(p) {
+                if seen_places.insert((province.country, Some(p))) {
+                    if let Some(country) = self.countries.get(province.country) {
+                        facets
+                            .places
+                            .push((country.name.clone(), Some(province.name.clone())));
+                    }
+                }
+            }
+        }
+        for &c in &countries_named {
+            if !countries_with_province.contains(&c) && seen_places.insert((c, None)) {
+                if let Some(country) = self.countries.get(c) {
+                    facets.places.push((country.name.clone(), None));
+                }
+            }
+        }
+        facets.actors = actors_found
+            .iter()
+            .filter_map(|&a| self.actors.get(a))
+            .map(|a| a.name.clone())
+            .collect();
+        (facets, explained)
+    }
+
+    fn facet_label(&self, target: Target) -> Option<String> {
+        match target {
+            Target::Country(c) => self.countries.get(c).map(|c| c.name.clone()),
+            Target::Demonym(c) => self.countries.get(c).map(|c| format!("({} context)", c.name)),
+            Target::Province(p) | Target::City(p) => {
+                let p = self.provinces.get(p)?;
+                let c = self.countries.get(p.country)?;
+                Some(format!("{}/{}", c.name, p.name))
+            }
+            Target::Actor(a) => self.actors.get(a).map(|a| a.name.clone()),
+        }
+    }
+
+    fn describe(&self, target: Target) -> String {
+        let label = self.facet_label(target).unwrap_or_default();
+        match target {
+            Target::Country(_) => format!("country {label}"),
+            Target::Demonym(_) => format!("demonym, {label}"),
+            Target::Province(p) => format!(
+                "{} {label}",
+                self.provinces.get(p).map(|p| p.kind.as_str()).filter(|k| !k.is_empty()).unwrap_or("province")
+            ),
+            Target::City(_) => format!("city in {label}"),
+            Target::Actor(a) => format!(
+                "actor {label}{}",
+                self.actors
+                    .get(a)
+                    .filter(|a| !a.kind.is_empty())
+                    .map(|a| format!(" ({})", a.kind))
+                    .unwrap_or_default()
+            ),
+        }
+    }
+
+    fn describe_all(&self, targets: &[Target]) -> String {
+        targets
+            .iter()
+            .map(|&t| self.describe(t))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    }
+
+    /// Resolves a filter value typed by a user (any alias, any case) to
+    /// the facet path it means, or an error suggesting the closest names.
+    pub fn resolve(&self, kind: FilterKind, value: &str) -> Result<Vec<String>> {
+        let key = text::fold_phrase(value);
+        let claims = self.phrases.get(&key).map(Vec::as_slice).unwrap_or(&[]);
+        let mut paths: Vec<String> = claims
+            .iter()
+            .filter_map(|c| match (kind, c.target) {
+                (FilterKind::Country, Target::Country(_) | Target::Demonym(_))
+                | (FilterKind::Province, Target::Province(_) | Target::City(_))
+                | (FilterKind::Actor, Target::Actor(_)) => self.facet_label(match c.target {
+                    Target::Demonym(c) => Target::Country(c),
+                    t => t,
+                }),
+                _ => None,
+            })
+            .collect();
+        // Accept the canonical path itself: `Iraq/Nineveh`.
+        if paths.is_empty() && kind == FilterKind::Province {
+            if let Some((country, province)) = value.split_once('/') {
+                let (ck, pk) = (text::fold_phrase(country), text::fold_phrase(province));
+                paths.extend(
+                    self.provinces
+                        .iter()
+                        .filter(|p| {
+                            text::fold_phrase(&p.name) == pk
+                                && self
+                                    .countries
+                                    .get(p.country)
+                                    .is_some_and(|c| text::fold_phrase(&c.name) == ck)
+                        })
+                        .filter_map(|p| {
+                            Some(format!("{}/{}", self.countries.get(p.country)?.name, p.name))
+                        }),
+                );
+            }
+        }
+        paths.sort();
+        paths.dedup();
+        if paths.is_empty() {
+            return Err(Error::UnknownValue {
+                kind: kind.name(),
+                value: value.to_owned(),
+                suggestions: self.suggest(kind, &key),
+            });
+        }
+        Ok(paths)
+    }
+
+    /// The canonical names closest to `key` among those of `kind`.
+    fn suggest(&self, kind: FilterKind, key: &str) -> Vec<String> {
+        let mut scored: Vec<(f64, String)> = Vec::new();
+        for (phrase, claims) in &self.phrases {
+            for claim in claims {
+                let label = match (kind, claim.target) {
+                    (FilterKind::Country, Target::Country(_))
+                    | (FilterKind::Province, Target::Province(_) | Target::City(_))
+                    | (FilterKind::Actor, Target::Actor(_)) => self.facet_label(claim.target),
+                    _ => None,
+                };
+                if let Some(label) = label {
+                    scored.push((strsim::jaro_winkler(key, phrase), label));
+                }
+            }
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let mut out: Vec<String> = Vec::new();
+        for (score, label) in scored {
+            if score < 0.75 || out.len() == 3 {
+                break;
+            }
+            if !out.contains(&label) {
+                out.push(label);
+            }
+        }
+        out
+    }
+
+    /// The facet path of a country's name (`Iraq` → `Iraq`), for counting.
+    pub fn country_names(&self) -> impl Iterator<Item = &str> {
+        self.countries.iter().map(|c| c.name.as_str())
+    }
+}
+
+/// Whether the line holding byte `at` is written in capitals only (a
+/// shouted headline), where `IS` is the verb, not the group.
+fn in_shouting_line(text: &str, at: usize) -> bool {
+    let start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at.min(text.len())..].find('\n').map_or(text.len(), |i| at + i);
+    let line = &text[start..end];
+    let letters = line.chars().filter(|c| c.is_alphabetic()).count();
+    letters > 6 && !line.chars().any(char::is_lowercase)
+}
+
+/// The kinds of filter a user can give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterKind {
+    /// `--province`: a first-level division (or a city inside one).
+    Province,
+    /// `--country`.
+    Country,
+    /// `--actor`.
+    Actor,
+}
+
+impl FilterKind {
+    /// The name used in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            FilterKind::Province => "province",
+            FilterKind::Country => "country",
+            FilterKind::Actor => "actor",
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A small gazetteer in the real format.
+    pub(crate) fn small() -> Gazetteer {
+        let files = SchemaFiles::from_pairs(&[
+            (
+                "gazetteers/countries.toml",
+                r#"
+[[country]]
+name = "Iraq"
+aliases = ["Republic of Iraq", "العراق"]
+demonyms = ["Iraqi"]
+
+[[country]]
+name = "Syria"
+demonyms = ["Syrian"]
+
+[[country]]
+name = "Lebanon"
+
+[[country]]
+name = "Libya"
+
+[[country]]
+name = "United States"
+aliases = ["U.S."]
+"#,
+            ),
+            (
+                "gazetteers/places/iraq.toml",
+                r#"
+country = "Iraq"
+[[province]]
+name = "Nineveh"
+kind = "governorate"
+aliases = ["Ninawa", "Ninewa", "نينوى"]
+cities = ["Mosul", "Tal Afar", "الموصل"]
+[[province]]
+name = "Anbar"
+aliases = ["al-Anbar"]
+cities = ["Fallujah", "Ramadi"]
+[[province]]
+name = "Kirkuk"
+"#,
+            ),
+            (
+                "gazetteers/places/syria.toml",
+                r#"
+country = "Syria"
+[[province]]
+name = "Hama"
+[[province]]
+name = "Deir ez-Zor"
+aliases = ["Deir al-Zour", "Deir Ezzor"]
+"#,
+            ),
+            (
+                "gazetteers/places/lebanon.toml",
+                r#"
+country = "Lebanon"
+[[province]]
+name = "North Governorate"
+cities = ["Tripoli"]
+ambiguous = ["Tripoli"]
+"#,
+            ),
+            (
+                "gazetteers/places/libya.toml",
+                r#"
+country = "Libya"
+[[province]]
+name = "Tripoli District"
+aliases = ["Tripoli"]
+ambiguous = ["Tripoli"]
+"#,
+            ),
+            (
+                "gazetteers/actors.toml",
+                r#"
+[[actor]]
+name = "Islamic State"
+kind = "jihadist group"
+aliases = ["ISIS", "ISIL", "Islamic State of Iraq and the Levant", "Daesh", "داعش"]
+exact_case = ["IS"]
+
+[[actor]]
+name = "Hamas"
+
+[[actor]]
+name = "National Security Service (Iraq)"
+country = "Iraq"
+aliases = ["National Security Agency"]
+ambiguous = ["National Security Agency"]
+
+[[actor]]
+name = "National Security Agency (United States)"
+country = "United States"
+aliases = ["National Security Agency", "NSA"]
+ambiguous = ["National Security Agency"]
+"#,
+            ),
+        ]);
+        Gazetteer::load(&files).expect("test gazetteer loads")
+    }
+
+    fn facets(g: &Gazetteer, text: &str) -> (Vec<String>, Vec<String>) {
+        let f = g.extract(text, "");
+        (f.place_paths(), f.actors)
+    }
+
+    #[test]
+    fn aliases_resolve_to_one_actor() {
+        let g = small();
+        for text in ["ISIS", "ISIL fighters", "Islamic State", "Daesh cells", "خلايا داعش", "ISIS’s leader"] {
+            assert_eq!(facets(&g, text).1, vec!["Islamic State"], "{text}");
+        }
+    }
+
+    #[test]
+    fn longest_match_wins() {
+        let g = small();
+        let (places, actors) = facets(&g, "the Islamic State of Iraq and the Levant said");
+        assert_eq!(actors, vec!["Islamic State"]);
+        assert!(places.is_empty(), "{places:?}");
+    }
+
+    #[test]
+    fn city_gives_its_province_and_spellings_agree() {
+        let g = small();
+        assert_eq!(facets(&g, "A bomb in Mosul").0, vec!["Iraq/Nineveh"]);
+        assert_eq!(facets(&g, "Ninawa and Ninewa and نينوى").0, vec!["Iraq/Nineveh"]);
+        assert_eq!(facets(&g, "in Deir al-Zour").0, vec!["Syria/Deir ez-Zor"]);
+        assert_eq!(facets(&g, "in al-Anbar and Iraq").0, vec!["Iraq/Anbar"]);
+        assert_eq!(facets(&g, "Iraq’s security").0, vec!["Iraq"]);
+    }
+
+    #[test]
+    fn hamas_is_not_hama() {
+        let g = small();
+        let (places, actors) = facets(&g, "Hamas leaders met");
+        assert!(places.is_empty());
+        assert_eq!(actors, vec!["Hamas"]);
+        assert_eq!(facets(&g, "shelling in Hama").0, vec!["Syria/Hama"]);
+    }
+
+    #[test]
+    fn exact_case_alias_needs_its_case_and_no_shouting() {
+        let g = small();
+        assert_eq!(facets(&g, "IS claimed the attack").1, vec!["Islamic State"]);
+        assert!(facets(&g, "this is it").1.is_empty());
+        assert!(facets(&g, "WHY THE WAR IS NOT OVER").1.is_empty());
+    }
+
+    #[test]
+    fn ambiguous_names_need_their_country() {
+        let g = small();
+        assert!(facets(&g, "Clashes in Tripoli").0.is_empty());
+        assert_eq!(facets(&g, "Clashes in Tripoli, Libya").0, vec!["Libya/Tripoli District"]);
+        assert_eq!(
+            facets(&g, "The National Security Agency in Iraq").1,
+            vec!["National Security Service (Iraq)"]
+        );
+        assert_eq!(
+            facets(&g, "The National Security Agency and the U.S.").1,
+            vec!["National Security Agency (United States)"]
+        );
+    }
+
+    #[test]
+    fn resolve_filter_values() {
+        let g = small();
+        assert_eq!(g.resolve(FilterKind::Province, "ninawa").unwrap(), vec!["Iraq/Nineveh"]);
+        assert_eq!(g.resolve(FilterKind::Province, "Iraq/Nineveh").unwrap(), vec!["Iraq/Nineveh"]);
+        assert_eq!(g.resolve(FilterKind::Actor, "daesh").unwrap(), vec!["Islamic State"]);
+        assert_eq!(g.resolve(FilterKind::Country, "iraqi").unwrap(), vec!["Iraq"]);
+        match g.resolve(FilterKind::Province, "Ninevah") {
+            Err(Error::UnknownValue { suggestions, .. }) => {
+                assert_eq!(suggestions.first().map(String::as_str), Some("Iraq/Nineveh"))
+            }
+            other => panic!("expected an unknown value, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn duplicate_alias_is_reported_with_file_and_line() {
+        let files = SchemaFiles::from_pairs(&[
+            ("gazetteers/countries.toml", "[[country]]\nname = \"Iraq\"\n"),
+            (
+                "gazetteers/actors.toml",
+                "[[actor]]\nname = \"A\"\naliases = [\"Shared\"]\n\n[[actor]]\nname = \"B\"\naliases = [\"Shared\"]\n",
+            ),
+        ]);
+        let (_, problems) = Gazetteer::load_with_problems(&files).unwrap();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].line, Some(3));
+        assert!(problems[0].message.contains("\"B\""));
+    }
+}

@@ -1,0 +1,553 @@
+//! ⑤ Index: creating, opening and updating a sitrep index on disk.
+//!
+//! An index folder holds:
+//!
+//! * `sitrep.json`: the stamp, saying which sitrep format, schema and
+//!   gazetteer versions built it;
+//! * `index-schema/`: a copy of the schema and gazetteer files that built
+//!   it, so searches resolve aliases exactly as the indexer did;
+//! * `tantivy/`: the tantivy index itself.
+//!
+//! [`update`] brings an index in line with the corpus folders: new files
+//! are added, changed ones (size and modification time first, then a
+//! content fingerprint) re-indexed, files gone from under the given
+//! folders removed, all in one commit. A fresh index (or `--rebuild`) is
+//! built in a sibling folder and swapped in only when complete.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::Term;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
+
+use crate::article;
+use crate::corpus::{self, Entry, SkipReason};
+use crate::error::{Error, Problem, Result, Severity};
+use crate::gazetteer::Gazetteer;
+use crate::schema::{register_analyzer, Fields, FileStamp, SchemaConfig, SchemaFiles};
+
+/// The on-disk layout version of a sitrep index folder.
+pub const FORMAT_VERSION: u32 = 1;
+
+const STAMP_FILE: &str = "sitrep.json";
+const SCHEMA_COPY: &str = "index-schema";
+const TANTIVY_DIR: &str = "tantivy";
+
+/// What built an index (`sitrep.json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    /// [`FORMAT_VERSION`] of the sitrep that wrote it.
+    pub format: u32,
+    /// The sitrep release that wrote it last.
+    pub sitrep_version: String,
+    /// `version` of `schema.toml`.
+    pub schema_version: u32,
+    /// Fingerprint of the parsed schema.
+    pub schema_digest: String,
+    /// Fingerprint of the gazetteer files.
+    pub gazetteer_digest: String,
+}
+
+impl Stamp {
+    fn of(config: &SchemaConfig, files: &SchemaFiles) -> Stamp {
+        Stamp {
+            format: FORMAT_VERSION,
+            sitrep_version: env!("CARGO_PKG_VERSION").to_owned(),
+            schema_version: config.version,
+            schema_digest: config.digest(),
+            gazetteer_digest: files.digest("gazetteers/"),
+        }
+    }
+
+    fn read(dir: &Path) -> Result<Stamp> {
+        let path = dir.join(STAMP_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        serde_json::from_str(&text).map_err(|e| Error::RebuildNeeded {
+            path: dir.to_path_buf(),
+            reason: format!("has an unreadable {STAMP_FILE} ({e})"),
+        })
+    }
+
+    fn write(&self, dir: &Path) -> Result<()> {
+        let path = dir.join(STAMP_FILE);
+        let text = serde_json::to_string_pretty(self).unwrap_or_default();
+        write_atomically(&path, text.as_bytes())
+    }
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+/// An index opened for searching.
+pub struct OpenIndex {
+    /// The index folder.
+    pub dir: PathBuf,
+    /// The tantivy index.
+    pub index: Index,
+    /// A reader on the last commit.
+    pub reader: IndexReader,
+    /// The fields of its schema.
+    pub fields: Fields,
+    /// Its schema config.
+    pub config: SchemaConfig,
+    /// The gazetteers that built it.
+    pub gazetteer: Gazetteer,
+    /// What built it.
+    pub stamp: Stamp,
+}
+
+/// Opens the index at `dir` for searching.
+pub fn open(dir: &Path) -> Result<OpenIndex> {
+    let tantivy_dir = dir.join(TANTIVY_DIR);
+    if !dir.join(STAMP_FILE).is_file() || !tantivy_dir.is_dir() {
+        return Err(Error::NoIndex(dir.to_path_buf()));
+    }
+    let stamp = Stamp::read(dir)?;
+    if stamp.format != FORMAT_VERSION {
+        return Err(Error::RebuildNeeded {
+            path: dir.to_path_buf(),
+            reason: format!(
+                "has layout version {} but this sitrep reads version {FORMAT_VERSION}",
+                stamp.format
+            ),
+        });
+    }
+    let files = SchemaFiles::read_dir(&dir.join(SCHEMA_COPY))?;
+    let config = SchemaConfig::load(&files)?;
+    let gazetteer = Gazetteer::load(&files)?;
+    let index = open_tantivy(dir, &tantivy_dir)?;
+    let fields = Fields::new(&index.schema()).map_err(|_| Error::RebuildNeeded {
+        path: dir.to_path_buf(),
+        reason: "does not have the fields its schema lists".into(),
+    })?;
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map_err(|e| damaged(dir, e))?;
+    Ok(OpenIndex {
+        dir: dir.to_path_buf(),
+        index,
+        reader,
+        fields,
+        config,
+        gazetteer,
+        stamp,
+    })
+}
+
+fn damaged(dir: &Path, err: tantivy::TantivyError) -> Error {
+    Error::RebuildNeeded {
+        path: dir.to_path_buf(),
+        reason: format!("is damaged ({err})"),
+    }
+}
+
+fn open_tantivy(dir: &Path, tantivy_dir: &Path) -> Result<Index> {
+    let directory = MmapDirectory::open(tantivy_dir).map_err(|e| Error::RebuildNeeded {
+        path: dir.to_path_buf(),
+        reason: format!("cannot be opened ({e})"),
+    })?;
+    let index = Index::open(directory).map_err(|e| damaged(dir, e))?;
+    register_analyzer(&index);
+    Ok(index)
+}
+
+/// How to run [`update`].
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    /// The index folder.
+    pub index_dir: PathBuf,
+    /// Build a fresh index and swap it in, instead of updating.
+    pub rebuild: bool,
+    /// The writer's memory budget in bytes (split among its threads).
+    pub memory_bytes: usize,
+}
+
+/// What [`update`] did.
+#[derive(Debug, Default)]
+pub struct IndexReport {
+    /// Articles added (from new files).
+    pub added: u64,
+    /// Articles re-indexed because their file changed.
+    pub updated: u64,
+    /// Articles removed because their file disappeared or changed.
+    pub removed: u64,
+    /// Articles left as they were.
+    pub unchanged: u64,
+    /// Article files read.
+    pub files_read: u64,
+    /// Files passed over, counted by reason.
+    pub skipped: BTreeMap<String, u64>,
+    /// Bad files and records, and repairs made.
+    pub problems: Vec<Problem>,
+    /// Articles in the index after the commit.
+    pub total: u64,
+    /// Whether a fresh index was built.
+    pub rebuilt: bool,
+    /// Time taken.
+    pub elapsed: Duration,
+}
+
+impl IndexReport {
+    /// Whether any file or record was skipped for a problem (not a warning).
+    pub fn skipped_problems(&self) -> usize {
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Skipped)
+            .count()
+    }
+}
+
+/// Progress reported while indexing.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A bad file or record, or a repair.
+    Problem(&'a Problem),
+    /// A file passed over.
+    Skipped(&'a Path, &'a SkipReason),
+}
+
+/// The state of one indexed file, from the index's fast fields.
+#[derive(Debug, Clone, Copy)]
+struct Indexed {
+    stamp: FileStamp,
+    articles: u64,
+}
+
+/// Indexes the articles under `paths` into the index of `options`.
+///
+/// On an existing index only what changed is done; see the module
+/// documentation. `files` are the schema and gazetteers to build with.
+pub fn update(
+    paths: &[PathBuf],
+    options: &IndexOptions,
+    files: &SchemaFiles,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<IndexReport> {
+    let started = Instant::now();
+    let config = SchemaConfig::load(files)?;
+    let gazetteer = Gazetteer::load(files)?;
+    let stamp = Stamp::of(&config, files);
+    let dir = &options.index_dir;
+
+    let exists = dir.join(STAMP_FILE).is_file();
+    let mut report = if options.rebuild || !exists {
+        rebuild(paths, options, files, &config, &gazetteer, &stamp, on_event)?
+    } else {
+        let old = Stamp::read(dir)?;
+        if old.format != FORMAT_VERSION || old.schema_digest != stamp.schema_digest {
+            return Err(Error::RebuildNeeded {
+                path: dir.clone(),
+                reason: format!(
+                    "was built with schema version {} ({}), and index-schema/schema.toml is now version {} ({})",
+                    old.schema_version, old.schema_digest, stamp.schema_version, stamp.schema_digest
+                ),
+            });
+        }
+        if old.gazetteer_digest != stamp.gazetteer_digest {
+            return Err(Error::RebuildNeeded {
+                path: dir.clone(),
+                reason: format!(
+                    "was built with other gazetteers ({}, now {}), so its provinces and actors are out of date",
+                    old.gazetteer_digest, stamp.gazetteer_digest
+                ),
+            });
+        }
+        let index = open_tantivy(dir, &dir.join(TANTIVY_DIR))?;
+        let fields = Fields::new(&index.schema())?;
+        let mut report = IndexReport::default();
+        fill(&index, &fields, paths, options, &gazetteer, &mut report, on_event)?;
+        report
+    };
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// Builds a fresh index next to the target and swaps it in when complete.
+fn rebuild(
+    paths: &[PathBuf],
+    options: &IndexOptions,
+    files: &SchemaFiles,
+    config: &SchemaConfig,
+    gazetteer: &Gazetteer,
+    stamp: &Stamp,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<IndexReport> {
+    let dir = &options.index_dir;
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "sitrep-index".into());
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+    let fresh = parent.join(format!(".{name}.new"));
+    if fresh.exists() {
+        // Debris of an interrupted rebuild: never half an index.
+        std::fs::remove_dir_all(&fresh).map_err(|e| Error::io(&fresh, e))?;
+    }
+    let tantivy_dir = fresh.join(TANTIVY_DIR);
+    std::fs::create_dir_all(&tantivy_dir).map_err(|e| Error::io(&tantivy_dir, e))?;
+    files.write_to(&fresh.join(SCHEMA_COPY))?;
+    let directory = MmapDirectory::open(&tantivy_dir).map_err(|e| Error::io(&tantivy_dir, std::io::Error::other(e.to_string())))?;
+    let index = Index::create(directory, config.build(), Default::default())?;
+    register_analyzer(&index);
+    let fields = Fields::new(&index.schema())?;
+    let mut report = IndexReport {
+        rebuilt: true,
+        ..IndexReport::default()
+    };
+    fill(&index, &fields, paths, options, gazetteer, &mut report, on_event)?;
+    drop(index);
+    stamp.write(&fresh)?;
+
+    // Swap: old → .old, fresh → dir, drop .old.
+    let old = parent.join(format!(".{name}.old"));
+    if old.exists() {
+        std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+    }
+    if dir.exists() {
+        std::fs::rename(dir, &old).map_err(|e| Error::io(dir, e))?;
+    }
+    std::fs::rename(&fresh, dir).map_err(|e| Error::io(dir, e))?;
+    if old.exists() {
+        std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+    }
+    Ok(report)
+}
+
+/// The files an index holds, with their stamps and article counts.
+fn indexed_files(index: &Index) -> Result<HashMap<String, Indexed>> {
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    let searcher = reader.searcher();
+    let mut out: HashMap<String, Indexed> = HashMap::new();
+    let mut path = String::new();
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        let Some(paths) = fast.str("path")? else {
+            continue;
+        };
+        let fingerprints = fast.u64("fingerprint")?;
+        let sizes = fast.u64("size")?;
+        let mtimes = fast.u64("mtime")?;
+        for doc in segment.doc_ids_alive() {
+            let Some(ord) = paths.term_ords(doc).next() else {
+                continue;
+            };
+            path.clear();
+            paths
+                .ord_to_str(ord, &mut path)
+                .map_err(|e| Error::io("path column", e))?;
+            let entry = out.entry(path.clone()).or_insert(Indexed {
+                stamp: FileStamp {
+                    fingerprint: fingerprints.first(doc).unwrap_or(0),
+                    size: sizes.first(doc).unwrap_or(0),
+                    mtime: mtimes.first(doc).unwrap_or(0),
+                },
+                articles: 0,
+            });
+            entry.articles += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// The key an indexed file is known by: its absolute path.
+fn file_key(path: &Path) -> String {
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Walks `paths`, writes what changed into `index`, and commits once.
+fn fill(
+    index: &Index,
+    fields: &Fields,
+    paths: &[PathBuf],
+    options: &IndexOptions,
+    gazetteer: &Gazetteer,
+    report: &mut IndexReport,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<()> {
+    let known = indexed_files(index)?;
+    let mut writer: IndexWriter<TantivyDocument> = match index.writer(options.memory_bytes) {
+        Ok(w) => w,
+        Err(tantivy::TantivyError::LockFailure(..)) => {
+            return Err(Error::Locked(options.index_dir.clone()))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut ids: HashMap<String, String> = HashMap::new();
+    let problem = |report: &mut IndexReport, p: Problem, on_event: &mut dyn FnMut(Event<'_>)| {
+        on_event(Event::Problem(&p));
+        report.problems.push(p);
+    };
+
+    for root in paths {
+        let root_abs = std::path::absolute(root).unwrap_or_else(|_| root.clone());
+        if !root.exists() {
+            problem(report, Problem::skipped(root, None, "no such file or folder"), on_event);
+            continue;
+        }
+        for entry in corpus::walk(root) {
+            let file = match entry {
+                Entry::File(file) => file,
+                Entry::Skipped(path, reason) => {
+                    on_event(Event::Skipped(&path, &reason));
+                    *report.skipped.entry(reason.to_string()).or_default() += 1;
+                    continue;
+                }
+                Entry::Problem(p) => {
+                    problem(report, p, on_event);
+                    continue;
+                }
+            };
+            let key = file_key(&file.path);
+            if !seen.insert(key.clone()) {
+                continue; // the same file reached through two PATHs
+            }
+            let before = known.get(&key);
+            if let Some(k) = before {
+                if k.stamp.size == file.size && k.stamp.mtime == file.mtime && file.mtime != 0 {
+                    report.unchanged += k.articles;
+                    continue;
+                }
+            }
+            let text = match corpus::read_text(&file.path) {
+                Ok(text) => text,
+                Err(err) => {
+                    let reason = match err {
+                        Error::Io { source, .. } => source.to_string(),
+                        Error::Data { message, .. } => message,
+                        other => other.to_string(),
+                    };
+                    problem(report, Problem::skipped(&file.path, None, reason), on_event);
+                    continue;
+                }
+            };
+            report.files_read += 1;
+            if let Some(k) = before {
+                if k.stamp.fingerprint == text.fingerprint {
+                    report.unchanged += k.articles;
+                    continue;
+                }
+            }
+            if let Some(w) = &text.warning {
+                problem(report, Problem::warning(&file.path, None, w.clone()), on_event);
+            }
+            let parsed = article::parse(&file, &text.text);
+            for p in parsed.problems {
+                problem(report, p, on_event);
+            }
+            if let Some(k) = before {
+                writer.delete_term(Term::from_field_text(fields.path, &key));
+                report.removed += k.articles;
+            }
+            let stamp = FileStamp {
+                fingerprint: text.fingerprint,
+                size: file.size,
+                mtime: file.mtime,
+            };
+            for article in parsed.articles {
+                if let Some(first) = ids.get(&article.id) {
+                    let message = format!("duplicate id {:?} (first seen in {first}); skipped", article.id);
+                    problem(report, Problem::skipped(&file.path, article.line, message), on_event);
+                    continue;
+                }
+                ids.insert(article.id.clone(), file.rel_path.clone());
+                let facets = gazetteer.extract(&article.title, &article.body);
+                let doc = fields.document(&article, &facets, &key, stamp);
+                writer.add_document(doc)?;
+                if before.is_some() {
+                    report.updated += 1;
+                } else {
+                    report.added += 1;
+                }
+            }
+        }
+        // Files indexed from under this root that are gone now.
+        let prefix = file_key(&root_abs);
+        for (key, k) in &known {
+            let under = key == &prefix || key.starts_with(&format!("{}{}", prefix, std::path::MAIN_SEPARATOR));
+            if under && !seen.contains(key) {
+                writer.delete_term(Term::from_field_text(fields.path, key));
+                report.removed += k.articles;
+                seen.insert(key.clone());
+            }
+        }
+    }
+    // Updated articles were counted as removed and added again: report
+    // them once, as updated.
+    report.removed = report.removed.saturating_sub(report.updated);
+
+    if let Err(e) = writer.commit() {
+        let _ = writer.rollback();
+        return Err(e.into());
+    }
+    writer.wait_merging_threads()?;
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    report.total = reader.searcher().num_docs();
+    Ok(())
+}
+
+/// Numbers about an index, for `sitrep stats`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    /// The index folder.
+    pub index: String,
+    /// Articles in the index.
+    pub articles: u64,
+    /// Articles with a publication date.
+    pub dated: u64,
+    /// Articles without one.
+    pub undated: u64,
+    /// Bytes on disk, all files of the folder.
+    pub size_bytes: u64,
+    /// Segments of the tantivy index.
+    pub segments: usize,
+    /// What built it.
+    pub stamp: Stamp,
+}
+
+/// Computes [`Stats`] for an open index.
+pub fn stats(open: &OpenIndex) -> Result<Stats> {
+    let searcher = open.reader.searcher();
+    let articles = searcher.num_docs();
+    let dated = searcher.search(
+        &tantivy::query::ExistsQuery::new("published".into(), false),
+        &tantivy::collector::Count,
+    )? as u64;
+    let size_bytes = walkdir::WalkDir::new(&open.dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum();
+    Ok(Stats {
+        index: open.dir.display().to_string(),
+        articles,
+        dated,
+        undated: articles.saturating_sub(dated),
+        size_bytes,
+        segments: searcher.segment_readers().len(),
+        stamp: open.stamp.clone(),
+    })
+}

@@ -1,0 +1,30 @@
+//! The `sitrep` program: parses the command line, runs the command, prints
+//! errors, and turns the outcome into grep's exit codes (0 found, 1 nothing
+//! found, 2 error).
+
+mod cli;
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(outcome) => outcome.into(),
+        Err(err) => {
+            // `sitrep … | head` closes the pipe early: that is not an error.
+            let broken_pipe = err.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("sitrep: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,495 @@
+//! ④ Schema: `index-schema/` as data, the tantivy schema, and documents.
+//!
+//! [`SchemaFiles`] holds the files of an `index-schema/` folder (the
+//! schema and the gazetteers) in memory, so an index can keep a copy of
+//! exactly the files that built it. [`SchemaConfig`] is `schema.toml`;
+//! [`Fields`] is the tantivy schema built from it, with a handle for every
+//! field sitrep fills; [`Fields::document`] turns an article and its facets
+//! into a tantivy document.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Facet, FacetOptions, Field, IndexRecordOption,
+    NumericOptions, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DateTime, Index, TantivyDocument};
+
+use crate::article::Article;
+use crate::error::{Error, Result};
+use crate::gazetteer::Facets;
+use crate::text::{SitrepTokenizer, ANALYZER_NAME};
+
+/// The files of an `index-schema/` folder, by path relative to it.
+#[derive(Debug, Clone, Default)]
+pub struct SchemaFiles {
+    /// Where they were read from (for messages).
+    pub root: PathBuf,
+    files: BTreeMap<String, String>,
+}
+
+impl SchemaFiles {
+    /// Reads `schema.toml` and every `.toml` file under `gazetteers/`.
+    pub fn read_dir(root: &Path) -> Result<SchemaFiles> {
+        let mut files = BTreeMap::new();
+        for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(root).to_path_buf();
+                Error::io(path, e.into_io_error().unwrap_or_else(|| std::io::Error::other("walk failed")))
+            })?;
+            let path = entry.path();
+            if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            let rel: Vec<String> = path
+                .strip_prefix(root)
+                .unwrap_or(path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            files.insert(rel.join("/"), text);
+        }
+        if !files.contains_key("schema.toml") {
+            return Err(Error::data(
+                root.join("schema.toml"),
+                None,
+                "missing: this does not look like an index-schema folder",
+            ));
+        }
+        Ok(SchemaFiles {
+            root: root.to_path_buf(),
+            files,
+        })
+    }
+
+    /// Files given as `(relative path, content)` pairs (for tests).
+    pub fn from_pairs(pairs: &[(&str, &str)]) -> SchemaFiles {
+        SchemaFiles {
+            root: PathBuf::from("index-schema"),
+            files: pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        }
+    }
+
+    /// The file at `rel`, with its full path for messages.
+    pub fn get(&self, rel: &str) -> Result<(PathBuf, &str)> {
+        let path = self.root.join(rel);
+        match self.files.get(rel) {
+            Some(text) => Ok((path, text.as_str())),
+            None => Err(Error::data(path, None, "missing file")),
+        }
+    }
+
+    /// The files whose relative path starts with `prefix`, sorted.
+    pub fn under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (PathBuf, &'a str)> + 'a {
+        self.files
+            .range(prefix.to_owned()..)
+            .take_while(move |(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (self.root.join(k), v.as_str()))
+    }
+
+    /// A fingerprint of the files under `prefix` (names and contents).
+    pub fn digest(&self, prefix: &str) -> String {
+        let mut bytes = Vec::new();
+        for (name, text) in self.files.range(prefix.to_owned()..) {
+            if !name.starts_with(prefix) {
+                break;
+            }
+            bytes.extend(name.as_bytes());
+            bytes.push(0);
+            bytes.extend(text.as_bytes());
+            bytes.push(0);
+        }
+        format!("{:016x}", crate::corpus::fingerprint(&bytes))
+    }
+
+    /// Writes the files into `dir`, creating folders as needed.
+    pub fn write_to(&self, dir: &Path) -> Result<()> {
+        for (rel, text) in &self.files {
+            let path = dir.join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+        }
+        Ok(())
+    }
+
+    /// The number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether there are no files.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// The kind of an index field in `schema.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldKind {
+    /// Analysed text (words), searchable by the query language.
+    Text,
+    /// One exact string, indexed as a single term.
+    String,
+    /// A hierarchical facet: `/Iraq/Nineveh`.
+    Facet,
+    /// An unsigned integer.
+    U64,
+    /// A date.
+    Date,
+}
+
+/// One field of `schema.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldConfig {
+    /// What kind of value it holds.
+    pub kind: FieldKind,
+    /// Whether the value is kept for display.
+    #[serde(default)]
+    pub stored: bool,
+    /// Whether it can be searched (default: yes).
+    #[serde(default = "yes")]
+    pub indexed: bool,
+    /// Whether it is a column for sorting and counting.
+    #[serde(default)]
+    pub fast: bool,
+    /// The analyzer of a text field (default: `sitrep`).
+    #[serde(default)]
+    pub tokenizer: Option<String>,
+    /// The weight of a text field in ranking (default 1).
+    #[serde(default)]
+    pub boost: Option<f32>,
+    /// What the field is for (documentation only).
+    #[serde(default)]
+    pub doc: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `index-schema/schema.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemaConfig {
+    /// Bumped on every change; an index built by another version must be
+    /// rebuilt.
+    pub version: u32,
+    /// The fields, by name.
+    pub fields: BTreeMap<String, FieldConfig>,
+}
+
+/// The fields sitrep fills, with the kind each must have.
+const REQUIRED: [(&str, FieldKind); 14] = [
+    ("id", FieldKind::String),
+    ("path", FieldKind::String),
+    ("fingerprint", FieldKind::U64),
+    ("size", FieldKind::U64),
+    ("mtime", FieldKind::U64),
+    ("title", FieldKind::Text),
+    ("body", FieldKind::Text),
+    ("date", FieldKind::String),
+    ("published", FieldKind::Date),
+    ("source", FieldKind::String),
+    ("url", FieldKind::String),
+    ("province", FieldKind::Facet),
+    ("actor", FieldKind::Facet),
+    ("year", FieldKind::Facet),
+];
+
+impl SchemaConfig {
+    /// Reads and checks `schema.toml` from `files`.
+    pub fn load(files: &SchemaFiles) -> Result<SchemaConfig> {
+        let (path, text) = files.get("schema.toml")?;
+        let config: SchemaConfig = toml::from_str(text).map_err(|err| {
+            let line = err
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            Error::data(&path, line, err.message().to_owned())
+        })?;
+        let line_of = |name: &str| {
+            text.find(&format!("[fields.{name}]"))
+                .map(|at| text[..at].matches('\n').count() + 1)
+        };
+        for (name, kind) in REQUIRED {
+            match config.fields.get(name) {
+                None => {
+                    return Err(Error::data(
+                        &path,
+                        None,
+                        format!("field {name:?} is missing; sitrep needs it"),
+                    ))
+                }
+                Some(f) if f.kind != kind => {
+                    return Err(Error::data(
+                        &path,
+                        line_of(name),
+                        format!("field {name:?} must be of kind {kind:?}, not {:?}", f.kind),
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+        for (name, field) in &config.fields {
+            if !REQUIRED.iter().any(|(n, _)| n == name) {
+                return Err(Error::data(
+                    &path,
+                    line_of(name),
+                    format!("unknown field {name:?}: sitrep only fills {}", field_list()),
+                ));
+            }
+            if let Some(tok) = &field.tokenizer {
+                if field.kind != FieldKind::Text {
+                    return Err(Error::data(&path, line_of(name), "only text fields take a tokenizer"));
+                }
+                if !["sitrep", "default", "raw", "en_stem", "whitespace"].contains(&tok.as_str()) {
+                    return Err(Error::data(
+                        &path,
+                        line_of(name),
+                        format!("unknown tokenizer {tok:?}; use \"sitrep\""),
+                    ));
+                }
+            }
+        }
+        for name in ["id", "path"] {
+            if config.fields.get(name).is_some_and(|f| !f.indexed || !f.stored) {
+                return Err(Error::data(&path, line_of(name), format!("field {name:?} must be indexed and stored")));
+            }
+        }
+        Ok(config)
+    }
+
+    /// A fingerprint of the parsed schema: comments and layout do not count.
+    pub fn digest(&self) -> String {
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        format!("{:016x}", crate::corpus::fingerprint(&json))
+    }
+
+    /// The tantivy schema this config describes.
+    pub fn build(&self) -> Schema {
+        let mut builder = Schema::builder();
+        for (name, f) in &self.fields {
+            match f.kind {
+                FieldKind::Text | FieldKind::String => {
+                    let mut options = TextOptions::default();
+                    if f.indexed {
+                        let indexing = if f.kind == FieldKind::Text {
+                            TextFieldIndexing::default()
+                                .set_tokenizer(f.tokenizer.as_deref().unwrap_or(ANALYZER_NAME))
+                                .set_index_option(IndexRecordOption::WithFreqsAndPositions)
+                        } else {
+                            TextFieldIndexing::default()
+                                .set_tokenizer("raw")
+                                .set_index_option(IndexRecordOption::Basic)
+                        };
+                        options = options.set_indexing_options(indexing);
+                    }
+                    if f.stored {
+                        options = options.set_stored();
+                    }
+                    if f.fast {
+                        options = options.set_fast("raw");
+                    }
+                    builder.add_text_field(name, options);
+                }
+                FieldKind::Facet => {
+                    let mut options = FacetOptions::default();
+                    if f.stored {
+                        options = options.set_stored();
+                    }
+                    builder.add_facet_field(name, options);
+                }
+                FieldKind::U64 => {
+                    let mut options = NumericOptions::default();
+                    if f.indexed {
+                        options = options.set_indexed();
+                    }
+                    if f.stored {
+                        options = options.set_stored();
+                    }
+                    if f.fast {
+                        options = options.set_fast();
+                    }
+                    builder.add_u64_field(name, options);
+                }
+                FieldKind::Date => {
+                    let mut options = DateOptions::default().set_precision(DateTimePrecision::Seconds);
+                    if f.indexed {
+                        options = options.set_indexed();
+                    }
+                    if f.stored {
+                        options = options.set_stored();
+                    }
+                    if f.fast {
+                        options = options.set_fast();
+                    }
+                    builder.add_date_field(name, options);
+                }
+            }
+        }
+        builder.build()
+    }
+
+    /// The ranking boost of a field (1 when not set).
+    pub fn boost(&self, name: &str) -> f32 {
+        self.fields.get(name).and_then(|f| f.boost).unwrap_or(1.0)
+    }
+}
+
+fn field_list() -> String {
+    REQUIRED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+}
+
+/// Registers sitrep's analyzer on `index`: needed on create and on every
+/// open, since an index stores only the analyzer's name.
+pub fn register_analyzer(index: &Index) {
+    index
+        .tokenizers()
+        .register(ANALYZER_NAME, TextAnalyzer::builder(SitrepTokenizer::default()).build());
+}
+
+/// Handles to the fields of an index's schema.
+#[derive(Debug, Clone, Copy)]
+#[allow(missing_docs)]
+pub struct Fields {
+    pub id: Field,
+    pub path: Field,
+    pub fingerprint: Field,
+    pub size: Field,
+    pub mtime: Field,
+    pub title: Field,
+    pub body: Field,
+    pub date: Field,
+    pub published: Field,
+    pub source: Field,
+    pub url: Field,
+    pub province: Field,
+    pub actor: Field,
+    pub year: Field,
+}
+
+/// Where an article came from on disk, stored to notice changed files.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileStamp {
+    /// Content fingerprint.
+    pub fingerprint: u64,
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub mtime: u64,
+}
+
+impl Fields {
+    /// Looks the fields up in `schema`.
+    pub fn new(schema: &Schema) -> Result<Fields> {
+        let get = |name: &str| {
+            schema.get_field(name).map_err(|_| Error::RebuildNeeded {
+                path: PathBuf::new(),
+                reason: format!("has no field {name:?}"),
+            })
+        };
+        Ok(Fields {
+            id: get("id")?,
+            path: get("path")?,
+            fingerprint: get("fingerprint")?,
+            size: get("size")?,
+            mtime: get("mtime")?,
+            title: get("title")?,
+            body: get("body")?,
+            date: get("date")?,
+            published: get("published")?,
+            source: get("source")?,
+            url: get("url")?,
+            province: get("province")?,
+            actor: get("actor")?,
+            year: get("year")?,
+        })
+    }
+
+    /// The tantivy document of `article` read from `path`.
+    pub fn document(&self, article: &Article, facets: &Facets, path: &str, stamp: FileStamp) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(self.id, &article.id);
+        doc.add_text(self.path, path);
+        doc.add_u64(self.fingerprint, stamp.fingerprint);
+        doc.add_u64(self.size, stamp.size);
+        doc.add_u64(self.mtime, stamp.mtime);
+        doc.add_text(self.title, &article.title);
+        doc.add_text(self.body, &article.body);
+        if let Some(date) = article.date {
+            doc.add_text(self.date, date.to_string());
+            doc.add_date(
+                self.published,
+                DateTime::from_timestamp_secs(date.days_since_epoch() * 86_400),
+            );
+            doc.add_facet(self.year, Facet::from_path([date.year.to_string()]));
+        }
+        if let Some(source) = &article.source {
+            doc.add_text(self.source, source);
+        }
+        if let Some(url) = &article.url {
+            doc.add_text(self.url, url);
+        }
+        for (country, province) in &facets.places {
+            let facet = match province {
+                Some(p) => Facet::from_path([country.as_str(), p.as_str()]),
+                None => Facet::from_path([country.as_str()]),
+            };
+            doc.add_facet(self.province, facet);
+        }
+        for actor in &facets.actors {
+            doc.add_facet(self.actor, Facet::from_path([actor.as_str()]));
+        }
+        doc
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCHEMA: &str = include_str!("../index-schema/schema.toml");
+
+    #[test]
+    fn bundled_schema_loads_and_builds() {
+        let files = SchemaFiles::from_pairs(&[("schema.toml", SCHEMA)]);
+        let config = SchemaConfig::load(&files).unwrap();
+        let schema = config.build();
+        Fields::new(&schema).unwrap();
+        assert!(config.boost("title") > config.boost("body"));
+    }
+
+    #[test]
+    fn digest_ignores_comments() {
+        let a = SchemaConfig::load(&SchemaFiles::from_pairs(&[("schema.toml", SCHEMA)])).unwrap();
+        let commented = format!("# a new comment\n{SCHEMA}");
+        let b = SchemaConfig::load(&SchemaFiles::from_pairs(&[("schema.toml", &commented)])).unwrap();
+        assert_eq!(a.digest(), b.digest());
+    }
+
+    #[test]
+    fn unknown_kind_is_rejected_with_its_line() {
+        let bad = SCHEMA.replacen("kind = \"text\"", "kind = \"blob\"", 1);
+        let err = SchemaConfig::load(&SchemaFiles::from_pairs(&[("schema.toml", &bad)])).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("schema.toml:"), "{msg}");
+        assert!(msg.contains("blob"), "{msg}");
+    }
+
+    #[test]
+    fn missing_field_is_rejected() {
+        let files = SchemaFiles::from_pairs(&[("schema.toml", "version = 1\n[fields.id]\nkind = \"string\"\nstored = true\n")]);
+        let err = SchemaConfig::load(&files).unwrap_err().to_string();
+        assert!(err.contains("missing"), "{err}");
+    }
+}

@@ -1,0 +1,744 @@
+//! ⑥ Search: from a request to ranked hits and facet counts.
+//!
+//! A [`SearchRequest`] is a query in tantivy's syntax plus facet filters.
+//! The words of the query are matched with a strategy modelled on
+//! Meilisearch's "last": articles with all the words come first, ranked by
+//! BM25 over the title (boosted) and the body; when fewer than a page have
+//! them all, the page is filled with the best articles that have most of
+//! them, marked as partial. English stop words never make a query fail.
+//! `+word`, `-word`, phrases, `field:term` and explicit `AND` / `OR` keep
+//! their meaning. The [`Results`] carry no tantivy types.
+
+use std::collections::{BTreeMap, HashSet};
+
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, QueryParserError, TermQuery};
+use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf};
+use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+
+use crate::error::{Error, Result};
+use crate::gazetteer::FilterKind;
+use crate::index::OpenIndex;
+use crate::text;
+
+/// How the words of a query must match.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Matching {
+    /// All the words first, then articles with most of them (default).
+    #[default]
+    Last,
+    /// Only articles with every word.
+    All,
+    /// Articles with any of the words, by relevance.
+    Any,
+}
+
+/// A search: query text and filters.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    /// The query in tantivy's syntax; empty means every article.
+    pub query: String,
+    /// Province filters (any alias, or a city inside the province).
+    pub provinces: Vec<String>,
+    /// Country filters.
+    pub countries: Vec<String>,
+    /// Actor filters.
+    pub actors: Vec<String>,
+    /// Year filters.
+    pub years: Vec<String>,
+    /// How many hits to return.
+    pub limit: usize,
+    /// The matching strategy.
+    pub matching: Matching,
+    /// How many values of each facet to return (0: all).
+    pub facet_limit: usize,
+}
+
+/// A highlighted piece of text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Highlighted {
+    /// The text.
+    pub text: String,
+    /// Byte ranges of `text` holding matched words.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// One article in the results.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// 1-based rank.
+    pub rank: usize,
+    /// The article's id.
+    pub id: String,
+    /// BM25 score.
+    pub score: f32,
+    /// Whether the article has every word of the query.
+    pub full_match: bool,
+    /// How many of the query's words it has.
+    pub words_matched: usize,
+    /// The headline, with the matched words.
+    pub title: Highlighted,
+    /// Publication date (ISO 8601), if known.
+    pub date: Option<String>,
+    /// `Country/Province` or `Country` values.
+    pub provinces: Vec<String>,
+    /// Canonical actor names.
+    pub actors: Vec<String>,
+    /// The file it was read from.
+    pub path: String,
+    /// Publisher, if known.
+    pub source: Option<String>,
+    /// Address, if known.
+    pub url: Option<String>,
+    /// A piece of the body around the matched words.
+    pub snippet: Highlighted,
+}
+
+/// A facet value and how many matching articles carry it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetCount {
+    /// `Iraq/Nineveh`, `Iraq`, `Islamic State`, `2021`.
+    pub value: String,
+    /// Number of articles.
+    pub count: u64,
+}
+
+/// Facet counts over every matching article (not only the page shown).
+#[derive(Debug, Clone, Default)]
+pub struct FacetCounts {
+    /// First-level divisions, `Country/Province`.
+    pub province: Vec<FacetCount>,
+    /// Countries (an article counts once per country).
+    pub country: Vec<FacetCount>,
+    /// Actors.
+    pub actor: Vec<FacetCount>,
+    /// Publication years.
+    pub year: Vec<FacetCount>,
+}
+
+/// Which articles the total and the facet counts are about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counted {
+    /// The articles counted have at least this many of the query's words.
+    pub words_required: usize,
+    /// The number of words in the query subject to the strategy.
+    pub words: usize,
+}
+
+impl Counted {
+    /// Whether the counts are of articles with every word.
+    pub fn all_words(&self) -> bool {
+        self.words_required >= self.words
+    }
+}
+
+/// The answer to a [`SearchRequest`].
+#[derive(Debug, Clone)]
+pub struct Results {
+    /// The page of hits, best first.
+    pub hits: Vec<Hit>,
+    /// Number of articles matching (see `counted`).
+    pub total: u64,
+    /// Number of articles with every word (0 in `Any` mode with no such).
+    pub full_matches: u64,
+    /// What `total` and `facets` count.
+    pub counted: Counted,
+    /// Facet counts over all counted articles.
+    pub facets: FacetCounts,
+    /// The filters as resolved: `province: Iraq/Nineveh`…
+    pub filters: Vec<(String, String)>,
+}
+
+/// One unit of the query: a word, a phrase, a `field:term`.
+struct Unit {
+    query: Box<dyn Query>,
+    stop_word: bool,
+}
+
+/// The parsed query, split for the matching strategy.
+struct Plan {
+    /// Always required (`+x`, or the whole query in boolean mode).
+    required: Vec<Box<dyn Query>>,
+    /// Never allowed (`-x`).
+    excluded: Vec<Box<dyn Query>>,
+    /// Subject to the strategy.
+    words: Vec<Unit>,
+    /// Every positive unit, for snippets.
+    highlight: Vec<Box<dyn Query>>,
+}
+
+fn query_error(query: &str, err: QueryParserError) -> Error {
+    let reason = match err {
+        QueryParserError::FieldDoesNotExist(field) => format!(
+            "there is no field {field:?}; searchable fields are title, body, id, province, actor, year (put text with a colon in quotes)"
+        ),
+        QueryParserError::AllButQueryForbidden => "a query cannot only exclude words".into(),
+        other => other.to_string(),
+    };
+    Error::Query {
+        query: query.to_owned(),
+        reason,
+    }
+}
+
+/// Why tantivy's grammar refused `query`, as far as can be told.
+fn syntax_hint(query: &str) -> String {
+    if query.matches('"').count() % 2 == 1 {
+        return "a double quote is not closed".into();
+    }
+    let mut depth: i64 = 0;
+    for c in query.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return "a ')' has no '('".into();
+        }
+    }
+    if depth > 0 {
+        return "a '(' is not closed".into();
+    }
+    if query.contains('[') || query.contains('{') {
+        return "a range must look like field:[a TO b]".into();
+    }
+    "the query syntax is not valid (quote words that hold : ( ) [ ] { } ^ \" - + to search for them)".into()
+}
+
+fn is_stop_word_unit(ast: &UserInputAst) -> bool {
+    match ast {
+        UserInputAst::Leaf(leaf) => match leaf.as_ref() {
+            UserInputLeaf::Literal(lit) => {
+                lit.field_name.is_none()
+                    && lit.delimiter == Delimiter::None
+                    && !lit.prefix
+                    && text::words(&lit.phrase).count() == 1
+                    && text::is_stop_word(&text::fold(&lit.phrase))
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn parser(open: &OpenIndex) -> QueryParser {
+    let f = &open.fields;
+    let mut parser = QueryParser::for_index(&open.index, vec![f.title, f.body]);
+    parser.set_conjunction_by_default();
+    parser.set_field_boost(f.title, open.config.boost("title"));
+    parser.set_field_boost(f.body, open.config.boost("body"));
+    parser
+}
+
+fn plan(open: &OpenIndex, query: &str) -> Result<Plan> {
+    let parser = parser(open);
+    let mut plan = Plan {
+        required: Vec::new(),
+        excluded: Vec::new(),
+        words: Vec::new(),
+        highlight: Vec::new(),
+    };
+    if query.trim().is_empty() {
+        return Ok(plan);
+    }
+    let ast = query_grammar::parse_query(query).map_err(|_| Error::Query {
+        query: query.to_owned(),
+        reason: syntax_hint(query),
+    })?;
+    let build = |ast: UserInputAst| parser.build_query_from_user_input_ast(ast).map_err(|e| query_error(query, e));
+    let items = match ast {
+        UserInputAst::Clause(items) => items,
+        other => vec![(None, other)],
+    };
+    let boolean_mode = items
+        .iter()
+        .any(|(occur, _)| matches!(occur, Some(query_grammar::Occur::Should)));
+    if boolean_mode {
+        let whole = UserInputAst::Clause(items);
+        plan.required.push(build(whole.clone())?);
+        plan.highlight.push(build(whole)?);
+        return Ok(plan);
+    }
+    for (occur, item) in items {
+        match occur {
+            Some(query_grammar::Occur::MustNot) => plan.excluded.push(build(item)?),
+            Some(query_grammar::Occur::Must) => {
+                plan.highlight.push(build(item.clone())?);
+                plan.required.push(build(item)?);
+            }
+            _ => {
+                let stop_word = is_stop_word_unit(&item);
+                plan.highlight.push(build(item.clone())?);
+                plan.words.push(Unit {
+                    query: build(item)?,
+                    stop_word,
+                });
+            }
+        }
+    }
+    Ok(plan)
+}
+
+fn boxed(q: impl Query) -> Box<dyn Query> {
+    Box::new(q)
+}
+
+impl Plan {
+    fn content_words(&self) -> usize {
+        let content = self.words.iter().filter(|u| !u.stop_word).count();
+        if content == 0 {
+            self.words.len()
+        } else {
+            content
+        }
+    }
+
+    /// The query for articles with at least `k` of the content words
+    /// (stop words add to the score only), within `filters`.
+    fn tier(&self, k: usize, filters: &[Box<dyn Query>]) -> Box<dyn Query> {
+        let all_stop = self.words.iter().all(|u| u.stop_word);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let content: Vec<Box<dyn Query>> = self
+            .words
+            .iter()
+            .filter(|u| all_stop || !u.stop_word)
+            .map(|u| u.query.box_clone())
+            .collect();
+        if !content.is_empty() && k > 0 {
+            if k >= content.len() {
+                clauses.extend(content.into_iter().map(|q| (Occur::Must, q)));
+            } else {
+                clauses.push((
+                    Occur::Must,
+                    boxed(BooleanQuery::union_with_minimum_required_clauses(content, k)),
+                ));
+            }
+        }
+        if !all_stop {
+            for unit in self.words.iter().filter(|u| u.stop_word) {
+                clauses.push((Occur::Should, unit.query.box_clone()));
+            }
+        }
+        self.finish(clauses, filters)
+    }
+
+    /// Articles with any word, ranked by relevance.
+    fn any(&self, filters: &[Box<dyn Query>]) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !self.words.is_empty() {
+            let all: Vec<Box<dyn Query>> = self.words.iter().map(|u| u.query.box_clone()).collect();
+            clauses.push((Occur::Must, boxed(BooleanQuery::union(all))));
+        }
+        self.finish(clauses, filters)
+    }
+
+    fn finish(&self, mut clauses: Vec<(Occur, Box<dyn Query>)>, filters: &[Box<dyn Query>]) -> Box<dyn Query> {
+        clauses.extend(self.required.iter().map(|q| (Occur::Must, q.box_clone())));
+        clauses.extend(filters.iter().map(|q| (Occur::Must, q.box_clone())));
+        if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
+            clauses.push((Occur::Must, boxed(AllQuery)));
+        }
+        clauses.extend(self.excluded.iter().map(|q| (Occur::MustNot, q.box_clone())));
+        boxed(BooleanQuery::new(clauses))
+    }
+
+    fn highlight_query(&self) -> Box<dyn Query> {
+        boxed(BooleanQuery::union(self.highlight.iter().map(|q| q.box_clone()).collect()))
+    }
+}
+
+/// Resolves the filters of `request` to facet term queries, one per kind
+/// (values of a kind OR'ed), and lists them as resolved.
+fn filters(open: &OpenIndex, request: &SearchRequest) -> Result<(Vec<Box<dyn Query>>, Vec<(String, String)>)> {
+    let f = &open.fields;
+    let g = &open.gazetteer;
+    let mut queries = Vec::new();
+    let mut shown = Vec::new();
+    let mut add = |field, name: &str, paths: Vec<String>| {
+        let terms: Vec<Box<dyn Query>> = paths
+            .iter()
+            .map(|p| {
+                let facet = Facet::from_path(p.split('/'));
+                boxed(TermQuery::new(Term::from_facet(field, &facet), IndexRecordOption::Basic))
+            })
+            .collect();
+        for p in paths {
+            shown.push((name.to_owned(), p));
+        }
+        if !terms.is_empty() {
+            queries.push(boxed(BooleanQuery::union(terms)));
+        }
+    };
+    let resolve_all = |kind: FilterKind, values: &[String]| -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for v in values {
+            out.extend(g.resolve(kind, v)?);
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    };
+    let provinces = resolve_all(FilterKind::Province, &request.provinces)?;
+    let countries = resolve_all(FilterKind::Country, &request.countries)?;
+    let actors = resolve_all(FilterKind::Actor, &request.actors)?;
+    let mut years = Vec::new();
+    for y in &request.years {
+        let y = y.trim();
+        match y.parse::<u16>() {
+            Ok(n) if (1900..=2100).contains(&n) => years.push(n.to_string()),
+            _ => {
+                return Err(Error::UnknownValue {
+                    kind: "year",
+                    value: y.to_owned(),
+                    suggestions: Vec::new(),
+                })
+            }
+        }
+    }
+    add(f.province, "province", provinces);
+    add(f.province, "country", countries);
+    add(f.actor, "actor", actors);
+    add(f.year, "year", years);
+    Ok((queries, shown))
+}
+
+/// Runs `request` against `open`.
+pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
+    let searcher = open.reader.searcher();
+    let plan = plan(open, &request.query)?;
+    let (filter_queries, shown_filters) = filters(open, request)?;
+    let limit = request.limit;
+    let words = plan.content_words();
+    let tally = FacetTally::new();
+    let page = TopDocs::with_limit(limit.max(1)).order_by_score();
+
+    let mut found: Vec<(Score, DocAddress, usize)> = Vec::new();
+    let mut seen: HashSet<DocAddress> = HashSet::new();
+    let (total, full_matches, counted, raw_facets);
+
+    if request.matching == Matching::Any && !plan.words.is_empty() {
+        let q = plan.any(&filter_queries);
+        let (top, count, facets) = searcher.search(&*q, &(page, Count, tally))?;
+        found.extend(top.into_iter().map(|(s, a)| (s, a, 0)));
+        let full = searcher.search(&*plan.tier(words, &filter_queries), &Count)?;
+        total = count as u64;
+        full_matches = full as u64;
+        counted = Counted { words_required: 1.min(words), words };
+        raw_facets = facets;
+    } else {
+        let q = plan.tier(words, &filter_queries);
+        let (top, count, facets) = searcher.search(&*q, &(page, Count, tally.clone()))?;
+        for (s, a) in top {
+            seen.insert(a);
+            found.push((s, a, words));
+        }
+        full_matches = count as u64;
+        let mut counted_tier = (count as u64, words, facets);
+        if request.matching == Matching::Last && found.len() < limit && words > 1 {
+            for k in (1..words).rev() {
+                let q = plan.tier(k, &filter_queries);
+                let (top, count, facets) = searcher.search(
+                    &*q,
+                    &(TopDocs::with_limit(limit.max(1) + seen.len()).order_by_score(), Count, tally.clone()),
+                )?;
+                if full_matches == 0 {
+                    counted_tier = (count as u64, k, facets);
+                }
+                for (s, a) in top {
+                    if found.len() >= limit {
+                        break;
+                    }
+                    if seen.insert(a) {
+                        found.push((s, a, k));
+                    }
+                }
+                if found.len() >= limit {
+                    break;
+                }
+            }
+        }
+        total = counted_tier.0;
+        counted = Counted {
+            words_required: counted_tier.1,
+            words,
+        };
+        raw_facets = counted_tier.2;
+    }
+
+    let hits = hits(open, &searcher, &plan, found, words)?;
+    Ok(Results {
+        hits,
+        total,
+        full_matches,
+        counted,
+        facets: raw_facets.into_counts(request.facet_limit),
+        filters: shown_filters,
+    })
+}
+
+fn first_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    doc.get_first(field).and_then(|v| v.as_str()).map(str::to_owned)
+}
+
+fn facet_values(doc: &TantivyDocument, field: tantivy::schema::Field) -> Vec<String> {
+    doc.get_all(field)
+        .filter_map(|v| v.as_facet())
+        .map(|f| f.trim_start_matches('/').to_owned())
+        .map(|f| {
+            // Stored facets are in their encoded text form, with `/`
+            // separators and `\/` for a slash inside a name.
+            Facet::from_text(&format!("/{f}"))
+                .map(|facet| facet.to_path().join("/"))
+                .unwrap_or(f)
+        })
+        .collect()
+}
+
+fn hits(
+    open: &OpenIndex,
+    searcher: &tantivy::Searcher,
+    plan: &Plan,
+    found: Vec<(Score, DocAddress, usize)>,
+    words: usize,
+) -> Result<Vec<Hit>> {
+    let f = &open.fields;
+    let highlight = plan.highlight_query();
+    let mut body_snippets = SnippetGenerator::create(searcher, &*highlight, f.body)?;
+    body_snippets.set_max_num_chars(220);
+    let mut title_snippets = SnippetGenerator::create(searcher, &*highlight, f.title)?;
+    title_snippets.set_max_num_chars(1_000);
+
+    let mut hits = Vec::with_capacity(found.len());
+    for (score, address, k) in found {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let title = first_text(&doc, f.title).unwrap_or_default();
+        let body = first_text(&doc, f.body).unwrap_or_default();
+        let title_snippet = title_snippets.snippet(&title);
+        let title_hl = Highlighted {
+            highlights: title_snippet
+                .highlighted()
+                .iter()
+                .map(|r| {
+                    let off = title_snippet.fragment_range().start;
+                    (r.start + off, r.end + off)
+                })
+                .collect(),
+            text: title,
+        };
+        let snippet = body_snippets.snippet(&body);
+        let snippet = if snippet.fragment().is_empty() {
+            Highlighted {
+                text: lead(&body, 220),
+                highlights: Vec::new(),
+            }
+        } else {
+            Highlighted {
+                text: snippet.fragment().to_owned(),
+                highlights: snippet.highlighted().iter().map(|r| (r.start, r.end)).collect(),
+            }
+        };
+        hits.push(Hit {
+            rank: 0,
+            id: first_text(&doc, f.id).unwrap_or_default(),
+            score,
+            full_match: k >= words,
+            words_matched: k,
+            title: title_hl,
+            date: first_text(&doc, f.date),
+            provinces: facet_values(&doc, f.province),
+            actors: facet_values(&doc, f.actor),
+            path: first_text(&doc, f.path).unwrap_or_default(),
+            source: first_text(&doc, f.source),
+            url: first_text(&doc, f.url),
+            snippet,
+        });
+    }
+    // Full matches first, then by words matched, score, and id for a stable order.
+    hits.sort_by(|a, b| {
+        b.words_matched
+            .cmp(&a.words_matched)
+            .then(b.score.total_cmp(&a.score))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    for (i, hit) in hits.iter_mut().enumerate() {
+        hit.rank = i + 1;
+    }
+    Ok(hits)
+}
+
+/// The first `max` characters of `text`, cut at a word boundary.
+fn lead(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max).collect();
+    match cut.rfind(' ') {
+        Some(at) if at > max / 2 => format!("{}…", &cut[..at]),
+        _ => format!("{cut}…"),
+    }
+}
+
+/// Counts every facet value of the province, actor and year fields over
+/// the matching articles, in one pass, plus countries (each article once
+/// per country, however many of its provinces it names).
+#[derive(Clone)]
+struct FacetTally;
+
+impl FacetTally {
+    fn new() -> Self {
+        FacetTally
+    }
+}
+
+/// Raw counts, by facet path.
+#[derive(Debug, Default)]
+struct Tallies {
+    province: BTreeMap<String, u64>,
+    country: BTreeMap<String, u64>,
+    actor: BTreeMap<String, u64>,
+    year: BTreeMap<String, u64>,
+}
+
+impl Tallies {
+    fn into_counts(self, limit: usize) -> FacetCounts {
+        let sorted = |map: BTreeMap<String, u64>, only_deep: bool| -> Vec<FacetCount> {
+            let mut v: Vec<FacetCount> = map
+                .into_iter()
+                .filter(|(k, _)| !only_deep || k.contains('/'))
+                .map(|(value, count)| FacetCount { value, count })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            if limit > 0 {
+                v.truncate(limit);
+            }
+            v
+        };
+        let mut year = sorted(self.year, false);
+        // Years read best in order, newest first, whatever their counts.
+        year.sort_by(|a, b| b.value.cmp(&a.value));
+        FacetCounts {
+            province: sorted(self.province, true),
+            country: sorted(self.country, false),
+            actor: sorted(self.actor, false),
+            year,
+        }
+    }
+}
+
+struct TallySegment {
+    readers: [tantivy::fastfield::FacetReader; 3],
+    counts: [Vec<u64>; 3],
+    /// Province facet ordinal → index of its country in `countries`.
+    country_of_ord: Vec<usize>,
+    countries: Vec<String>,
+    country_counts: Vec<u64>,
+    scratch: Vec<usize>,
+}
+
+impl Collector for FacetTally {
+    type Fruit = Tallies;
+    type Child = TallySegment;
+
+    fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<TallySegment> {
+        let readers = [
+            reader.facet_reader("province")?,
+            reader.facet_reader("actor")?,
+            reader.facet_reader("year")?,
+        ];
+        let counts = [
+            vec![0; readers[0].num_facets()],
+            vec![0; readers[1].num_facets()],
+            vec![0; readers[2].num_facets()],
+        ];
+        let mut countries: Vec<String> = Vec::new();
+        let mut country_of_ord = Vec::with_capacity(readers[0].num_facets());
+        let mut facet = Facet::root();
+        for ord in 0..readers[0].num_facets() as u64 {
+            readers[0].facet_from_ord(ord, &mut facet)?;
+            let country = facet.to_path().first().map(|s| (*s).to_owned()).unwrap_or_default();
+            if countries.last() != Some(&country) {
+                countries.push(country);
+            }
+            country_of_ord.push(countries.len() - 1);
+        }
+        Ok(TallySegment {
+            readers,
+            counts,
+            country_counts: vec![0; countries.len()],
+            country_of_ord,
+            countries,
+            scratch: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Tallies>) -> tantivy::Result<Tallies> {
+        let mut out = Tallies::default();
+        for t in fruits {
+            for (src, dst) in [
+                (t.province, &mut out.province),
+                (t.country, &mut out.country),
+                (t.actor, &mut out.actor),
+                (t.year, &mut out.year),
+            ] {
+                for (k, v) in src {
+                    *dst.entry(k).or_default() += v;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for TallySegment {
+    type Fruit = Tallies;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        for (reader, counts) in self.readers.iter().zip(self.counts.iter_mut()) {
+            for ord in reader.facet_ords(doc) {
+                if let Some(c) = counts.get_mut(ord as usize) {
+                    *c += 1;
+                }
+            }
+        }
+        self.scratch.clear();
+        for ord in self.readers[0].facet_ords(doc) {
+            if let Some(&c) = self.country_of_ord.get(ord as usize) {
+                if !self.scratch.contains(&c) {
+                    self.scratch.push(c);
+                }
+            }
+        }
+        for &c in &self.scratch {
+            if let Some(n) = self.country_counts.get_mut(c) {
+                *n += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> Tallies {
+        let mut out = Tallies::default();
+        let mut facet = Facet::root();
+        let targets = [&mut out.province, &mut out.actor, &mut out.year];
+        for ((reader, counts), target) in self.readers.iter().zip(self.counts.iter()).zip(targets) {
+            for (ord, &count) in counts.iter().enumerate() {
+                if count > 0 && reader.facet_from_ord(ord as u64, &mut facet).is_ok() {
+                    target.insert(facet.to_path().join("/"), count);
+                }
+            }
+        }
+        for (name, &count) in self.countries.iter().zip(&self.country_counts) {
+            if count > 0 {
+                out.country.insert(name.clone(), count);
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,299 @@
+//! Words: how sitrep cuts text into words and normalises them.
+//!
+//! Everything that compares words goes through this module, so the index,
+//! the queries, the snippets and the gazetteer matcher all agree on what a
+//! word is:
+//!
+//! * [`words`] yields the UAX #29 words of a text with their byte offsets;
+//! * [`fold_into`] normalises one word for comparison: lower case, letters
+//!   folded to ASCII where they have an ASCII form (`Ḥamā` → `hama`), curly
+//!   apostrophes made straight, and Arabic script normalised (hamza forms of
+//!   alef, alef maqsura, ta marbuta, diacritics and tatweel);
+//! * [`SitrepTokenizer`] is the tantivy tokenizer built on both, which also
+//!   applies the English stemmer to words that folded to ASCII. Words in other
+//!   scripts (Arabic, Cyrillic…) stay whole tokens.
+
+use std::borrow::Cow;
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use unicode_normalization::char::decompose_canonical;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// The name under which [`SitrepTokenizer`] is registered in every index.
+pub const ANALYZER_NAME: &str = "sitrep";
+
+/// The UAX #29 words of `text`, each with the byte offset where it starts.
+///
+/// A "word" is a word-boundary segment holding at least one letter or
+/// digit, so punctuation and spaces never come out.
+pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.unicode_word_indices()
+}
+
+/// Appends the normalised form of `word` to `out`.
+///
+/// The result is what two spellings of the same word have in common:
+/// `ISIS’s` and `isis's`, `Ḥamā` and `Hama`, `أربيل` and `اربيل`.
+/// It does not stem; see [`SitrepTokenizer`] for that.
+pub fn fold_into(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        return;
+    }
+    for c in word.chars() {
+        fold_char(c, out);
+    }
+}
+
+/// The normalised form of `word` (see [`fold_into`]).
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    fold_into(word, &mut out);
+    out
+}
+
+/// The normalised words of `text`, joined by single spaces.
+///
+/// Two names that differ only in case, accents, punctuation or spacing
+/// (`Deir ez-Zor`, `deir ez zor`) give the same key.
+pub fn fold_phrase(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (_, word) in words(text) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        fold_into(word, &mut out);
+    }
+    out
+}
+
+fn fold_char(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    match c {
+        // Apostrophes and the transliteration marks for ayn and hamza.
+        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' => out.push('\''),
+        '\u{02BF}' | '\u{02BE}' | '\u{02BB}' => {}
+        // Arabic: alef with hamza or madda, alef wasla → bare alef.
+        '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}' => out.push('\u{0627}'),
+        // Alef maqsura → ya; ta marbuta → ha.
+        '\u{0649}' => out.push('\u{064A}'),
+        '\u{0629}' => out.push('\u{0647}'),
+        // Harakat, tanwin, shadda, sukun, superscript alef, tatweel.
+        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => {}
+        // Latin letters with no canonical decomposition.
+        'ß' => out.push_str("ss"),
+        'æ' | 'Æ' => out.push_str("ae"),
+        'œ' | 'Œ' => out.push_str("oe"),
+        'ø' | 'Ø' => out.push('o'),
+        'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
+        'ł' | 'Ł' => out.push('l'),
+        'ı' => out.push('i'),
+        'þ' | 'Þ' => out.push_str("th"),
+        _ => {
+            // A letter whose canonical decomposition starts with an ASCII
+            // letter is that letter plus accents: keep the letter only.
+            let mut base = None;
+            decompose_canonical(c, |d| {
+                if base.is_none() {
+                    base = Some(d);
+                }
+            });
+            match base {
+                Some(b) if b.is_ascii() && b != c => out.push(b.to_ascii_lowercase()),
+                _ => out.extend(c.to_lowercase()),
+            }
+        }
+    }
+}
+
+/// English words so common that a query must never fail for lack of them.
+///
+/// The index keeps them (phrases need them); search treats them as optional
+/// in its default matching strategy.
+pub fn is_stop_word(folded: &str) -> bool {
+    const STOP_WORDS: &[&str] = &[
+        "a", "about", "after", "against", "all", "an", "and", "any", "are", "as", "at", "be",
+        "been", "before", "being", "between", "but", "by", "can", "did", "do", "does", "during",
+        "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if", "in", "into",
+        "is", "it", "its", "me", "more", "most", "my", "no", "not", "of", "on", "or", "our",
+        "over", "she", "so", "some", "such", "than", "that", "the", "their", "them", "then",
+        "there", "these", "they", "this", "those", "to", "under", "up", "was", "we", "were",
+        "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "you",
+    ];
+    STOP_WORDS.binary_search(&folded).is_ok()
+}
+
+/// The tantivy tokenizer of sitrep: UAX #29 words, folded (see
+/// [`fold_into`]), and stemmed with the English Snowball stemmer when the
+/// folded word is ASCII.
+///
+/// Token offsets are byte offsets into the original text, so snippets
+/// highlight exactly the words as written.
+#[derive(Clone)]
+pub struct SitrepTokenizer {
+    stemmer: frostem::Stemmer,
+    token: Token,
+}
+
+impl Default for SitrepTokenizer {
+    fn default() -> Self {
+        SitrepTokenizer {
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+            token: Token::default(),
+        }
+    }
+}
+
+impl SitrepTokenizer {
+    /// Writes the index term for one word into `out` (cleared first).
+    pub fn term_into(&self, word: &str, out: &mut String) {
+        term_into(&self.stemmer, word, out);
+    }
+
+    /// The index terms of `text`, in order: what a query word turns into.
+    pub fn terms(&self, text: &str) -> Vec<String> {
+        words(text)
+            .map(|(_, word)| {
+                let mut term = String::new();
+                self.term_into(word, &mut term);
+                term
+            })
+            .collect()
+    }
+}
+
+fn term_into(stemmer: &frostem::Stemmer, word: &str, out: &mut String) {
+    out.clear();
+    fold_into(word, out);
+    if out.is_ascii() {
+        if let Cow::Owned(stemmed) = stemmer.stem(out) {
+            *out = stemmed;
+        }
+    }
+}
+
+/// The token stream of [`SitrepTokenizer`].
+pub struct SitrepTokenStream<'a> {
+    words: unicode_segmentation::UnicodeWordIndices<'a>,
+    stemmer: &'a frostem::Stemmer,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for SitrepTokenizer {
+    type TokenStream<'a> = SitrepTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SitrepTokenStream<'a> {
+        let SitrepTokenizer { stemmer, token } = self;
+        token.reset();
+        SitrepTokenStream {
+            words: text.unicode_word_indices(),
+            stemmer,
+            token,
+        }
+    }
+}
+
+impl TokenStream for SitrepTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        match self.words.next() {
+            Some((offset, word)) => {
+                term_into(self.stemmer, word, &mut self.token.text);
+                self.token.offset_from = offset;
+                self.token.offset_to = offset + word.len();
+                self.token.position = self.token.position.wrapping_add(1);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<(String, usize, usize)> {
+        let mut tokenizer = SitrepTokenizer::default();
+        let mut stream = tokenizer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push((t.text.clone(), t.offset_from, t.offset_to));
+        }
+        out
+    }
+
+    #[test]
+    fn offsets_are_bytes_of_the_original_text() {
+        let text = "Ḥamā’s governor";
+        let toks = tokens(text);
+        assert_eq!(toks.len(), 2);
+        assert_eq!(&text[toks[0].1..toks[0].2], "Ḥamā’s");
+        assert_eq!(toks[0].0, "hama");
+        assert_eq!(&text[toks[1].1..toks[1].2], "governor");
+    }
+
+    #[test]
+    fn curly_apostrophe_possessive_stems_like_the_bare_name() {
+        let toks = tokens("ISIS’s fighters; ISIS's; isis");
+        assert_eq!(toks[0].0, toks[3].0);
+        assert_eq!(toks[2].0, toks[3].0);
+        assert_eq!(toks[1].0, "fighter");
+    }
+
+    #[test]
+    fn arabic_words_stay_whole_with_correct_offsets() {
+        let text = "قال داعش في الموصل";
+        let toks = tokens(text);
+        let got: Vec<&str> = toks.iter().map(|t| &text[t.1..t.2]).collect();
+        assert_eq!(got, vec!["قال", "داعش", "في", "الموصل"]);
+        assert_eq!(toks[3].0, "الموصل");
+    }
+
+    #[test]
+    fn arabic_normalisation_unifies_hamza_and_ta_marbuta() {
+        assert_eq!(fold("أربيل"), fold("اربيل"));
+        assert_eq!(fold("نينوى"), "نينوي");
+        assert_eq!(fold("الرقّة"), fold("الرقه"));
+        assert_eq!(fold("داعـــش"), "داعش");
+    }
+
+    #[test]
+    fn accents_fold_to_ascii_but_other_scripts_do_not() {
+        assert_eq!(fold("Tillabéri"), "tillaberi");
+        assert_eq!(fold("Ségou"), "segou");
+        assert_eq!(fold("Łódź"), "lodz");
+        assert_eq!(fold("Київ"), "київ");
+    }
+
+    #[test]
+    fn english_stemming_applies_to_ascii_words_only() {
+        let toks = tokens("Bombers bombed the checkpoints");
+        let terms: Vec<&str> = toks.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(terms, vec!["bomber", "bomb", "the", "checkpoint"]);
+    }
+
+    #[test]
+    fn fold_phrase_ignores_punctuation_and_case() {
+        assert_eq!(fold_phrase("Deir ez-Zor"), fold_phrase("deir  EZ zor"));
+        assert_eq!(fold_phrase("Deir ez-Zor"), "deir ez zor");
+    }
+
+    #[test]
+    fn stop_word_list_is_sorted_for_binary_search() {
+        assert!(is_stop_word("the"));
+        assert!(is_stop_word("of"));
+        assert!(!is_stop_word("kirkuk"));
+    }
+}

@@ -1,0 +1,116 @@
+use crate::util::*;
+
+#[test]
+fn sample_corpus_indexes_every_article() {
+    let t = TestDir::new();
+    t.copy_sample_corpus();
+    let out = t.index();
+    assert!(stderr(&out).contains("added"), "{}", stderr(&out));
+    // Cross-check: the index holds as many articles as `extract` reads.
+    let extracted = json_lines(&t.run(&["extract", "corpus", "--json"])).len();
+    let stats = t.run(&["stats", "--json"]);
+    assert_eq!(code(&stats), 0);
+    let stats: serde_json::Value = serde_json::from_str(&stdout(&stats)).unwrap();
+    assert_eq!(stats["articles"].as_u64(), Some(extracted as u64));
+    assert!(extracted >= 61, "only {extracted} articles");
+    assert!(stats["undated"].as_u64().unwrap_or(0) >= 3);
+    assert!(stats["stamp"]["gazetteer_digest"].as_str().is_some());
+}
+
+#[test]
+fn second_run_changes_nothing_then_picks_up_add_change_delete() {
+    let t = TestDir::new();
+    small_corpus(&t);
+    t.index();
+    let again = t.index();
+    assert!(stderr(&again).contains("0 added, 0 updated, 0 removed, 7 unchanged"), "{}", stderr(&again));
+
+    t.write("iraq/new.txt", "New article about Fallujah\nClashes in Fallujah.\n");
+    // A change of content (size differs, so the fast check sees it).
+    t.write("iraq/kirkuk-hunt.txt", "date: 2019-06-10\n\nPolice hunt for the bombers\nThe suspects fled towards Tikrit.\n");
+    std::fs::remove_file(t.corpus().join("undated.txt")).unwrap();
+    let out = t.index();
+    assert!(
+        stderr(&out).contains("1 added, 1 updated, 1 removed, 5 unchanged"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(hit_ids(&t.run(&["search", "Fallujah", "--json"])), vec!["iraq/new.txt"]);
+    assert_eq!(hit_ids(&t.run(&["search", "Tikrit", "--json"])), vec!["iraq/kirkuk-hunt.txt"]);
+    assert!(hit_ids(&t.run(&["search", "arrested", "--json", "--all"])).is_empty());
+    assert!(hit_ids(&t.run(&["search", "Remembering", "--json", "--all"])).is_empty());
+}
+
+#[test]
+fn rebuild_replaces_the_index() {
+    let t = TestDir::new();
+    small_corpus(&t);
+    t.index();
+    let out = t.run(&["index", "--rebuild", "corpus"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("built"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("7 articles in the index"), "{}", stderr(&out));
+    // No debris left beside the index.
+    let names: Vec<String> = std::fs::read_dir(t.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with(".index.")), "{names:?}");
+}
+
+#[test]
+fn schema_change_asks_for_a_rebuild() {
+    let t = TestDir::new();
+    small_corpus(&t);
+    t.index();
+    // A copy of the schema with another version.
+    let schema = t.path("my-schema");
+    for entry in walkdir::WalkDir::new(repo("index-schema")) {
+        let entry = entry.unwrap();
+        let to = schema.join(entry.path().strip_prefix(repo("index-schema")).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    let toml = std::fs::read_to_string(schema.join("schema.toml")).unwrap();
+    std::fs::write(schema.join("schema.toml"), toml.replace("version = 1", "version = 2")).unwrap();
+    let out = t
+        .cmd(&["index", "corpus"])
+        .env("SITREP_SCHEMA", &schema)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("--rebuild"), "{}", stderr(&out));
+    // The old index still answers.
+    assert_eq!(code(&t.run(&["search", "Mosul"])), 0);
+    let out = t
+        .cmd(&["index", "--rebuild", "corpus"])
+        .env("SITREP_SCHEMA", &schema)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
+
+#[test]
+fn search_without_index_says_how_to_build_one() {
+    let t = TestDir::new();
+    let out = t.run(&["search", "ISIS"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("sitrep index"), "{}", stderr(&out));
+}
+
+#[test]
+fn show_and_stats() {
+    let t = TestDir::new();
+    small_corpus(&t);
+    t.index();
+    let out = t.run(&["show", "ye-1"]);
+    assert_eq!(code(&out), 0);
+    assert!(stdout(&out).contains("Houthi drone hits Marib"));
+    assert!(stdout(&out).contains("Yemen/Marib"), "{}", stdout(&out));
+    assert_eq!(code(&t.run(&["show", "no-such-id"])), 1);
+    let out = t.run(&["stats"]);
+    assert!(stdout(&out).contains("7 (6 dated, 1 undated)"), "{}", stdout(&out));
+}

@@ -1,0 +1,207 @@
+use std::collections::BTreeMap;
+
+use crate::util::*;
+
+fn sample() -> TestDir {
+    let t = TestDir::new();
+    t.copy_sample_corpus();
+    t.index();
+    t
+}
+
+const SEED: &str = "iraq/iraqi-security-arrests-32-isis-elements.txt";
+
+#[test]
+fn isis_in_ninawa_finds_the_seed_article() {
+    let t = sample();
+    let out = t.run(&["search", "ISIS", "--province", "Ninawa", "--json", "--limit", "100"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(hit_ids(&out).contains(&SEED.to_owned()), "{:?}", hit_ids(&out));
+}
+
+#[test]
+fn text_output_shows_title_date_places_actors_and_snippet() {
+    let t = sample();
+    let out = t.run(&["search", "32 ISIS elements", "--limit", "1"]);
+    let text = stdout(&out);
+    assert!(text.contains(" 1. Iraqi security arrests 32 ISIS elements"), "{text}");
+    assert!(text.contains("undated"), "{text}");
+    assert!(text.contains("Iraq/Nineveh"), "{text}");
+    assert!(text.contains("Islamic State"), "{text}");
+    assert!(text.contains(SEED), "{text}");
+    // Piped: no colour codes.
+    assert!(!text.contains('\u{1b}'), "{text}");
+    let coloured = stdout(&t.run(&["search", "ISIS", "--limit", "1", "--color", "always"]));
+    assert!(coloured.contains("\u{1b}[1;31m"), "{coloured}");
+}
+
+/// Province, actor and year of every article, read through `extract`.
+fn facts(t: &TestDir) -> Vec<(String, Vec<String>, Vec<String>, Option<u64>)> {
+    json_lines(&t.run(&["extract", "corpus", "--json"]))
+        .into_iter()
+        .map(|a| {
+            let list = |k: &str| -> Vec<String> {
+                a[k].as_array()
+                    .map(|v| v.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+                    .unwrap_or_default()
+            };
+            (a["id"].as_str().unwrap().to_owned(), list("provinces"), list("actors"), a["year"].as_u64())
+        })
+        .collect()
+}
+
+#[test]
+fn filters_or_within_a_kind_and_across_kinds() {
+    let t = sample();
+    let facts = facts(&t);
+    let mut expected: Vec<String> = facts
+        .iter()
+        .filter(|(_, p, a, _)| {
+            let place = p.iter().any(|p| p == "Iraq/Nineveh" || p == "Iraq/Kirkuk");
+            place && a.iter().any(|a| a == "Islamic State")
+        })
+        .map(|f| f.0.clone())
+        .collect();
+    expected.sort();
+    let out = t.run(&[
+        "search", "", "--province", "ninewa", "--province", "KIRKUK", "--actor", "daesh", "--json", "--limit", "1000",
+    ]);
+    let mut got = hit_ids(&out);
+    got.sort();
+    assert!(!expected.is_empty());
+    assert_eq!(got, expected);
+
+    let by_year: Vec<String> = facts.iter().filter(|f| f.3 == Some(2017)).map(|f| f.0.clone()).collect();
+    let mut got = hit_ids(&t.run(&["search", "", "--year", "2017", "--json", "--limit", "1000"]));
+    got.sort();
+    let mut want = by_year;
+    want.sort();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn facet_counts_equal_counts_from_extract() {
+    let t = sample();
+    let facts = facts(&t);
+    let mut provinces: BTreeMap<String, u64> = BTreeMap::new();
+    let mut actors: BTreeMap<String, u64> = BTreeMap::new();
+    for (_, p, a, _) in &facts {
+        for p in p.iter().filter(|p| p.contains('/')) {
+            *provinces.entry(p.clone()).or_default() += 1;
+        }
+        for a in a {
+            *actors.entry(a.clone()).or_default() += 1;
+        }
+    }
+    for (field, want) in [("province", provinces), ("actor", actors)] {
+        let out = t.run(&["facets", "--field", field, "--json"]);
+        let msg = &json_lines(&out)[0];
+        let got: BTreeMap<String, u64> = msg["data"]["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| (v["value"].as_str().unwrap().to_owned(), v["count"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(got, want, "{field}");
+    }
+}
+
+#[test]
+fn search_facets_count_all_matches_not_just_the_page() {
+    let t = sample();
+    let out = t.run(&["search", "ISIS", "--limit", "1", "--json"]);
+    let lines = json_lines(&out);
+    let summary = lines.iter().find(|m| m["type"] == "summary").unwrap();
+    let total = summary["data"]["total"].as_u64().unwrap();
+    assert!(total > 1);
+    let years = lines
+        .iter()
+        .find(|m| m["type"] == "facet" && m["data"]["field"] == "year")
+        .unwrap();
+    let sum: u64 = years["data"]["values"].as_array().unwrap().iter().map(|v| v["count"].as_u64().unwrap()).sum();
+    let dated = hit_ids(&t.run(&["search", "ISIS", "--limit", "1000", "--json", "--all"])).len() as u64;
+    assert_eq!(dated, total);
+    assert!(sum <= total && sum > 0);
+}
+
+#[test]
+fn long_natural_query_fills_the_page_with_partial_matches() {
+    let t = TestDir::new();
+    small_corpus(&t);
+    t.index();
+    let out = t.run(&["search", "hunt for the bombers of the Kirkuk checkpoint", "--json"]);
+    assert_eq!(code(&out), 0);
+    let lines = json_lines(&out);
+    let hits: Vec<&serde_json::Value> = lines.iter().filter(|m| m["type"] == "hit").collect();
+    let ids: Vec<&str> = hits.iter().map(|h| h["data"]["id"].as_str().unwrap()).collect();
+    assert_eq!(&ids[..2], ["iraq/kirkuk-hunt.txt", "iraq/kirkuk-checkpoint.txt"]);
+    assert!(hits.iter().all(|h| h["data"]["match"] == "partial" || h["data"]["id"] == "iraq/kirkuk-hunt.txt"));
+    // --all keeps only articles with every word.
+    let all = t.run(&["search", "hunt for the bombers of the Kirkuk checkpoint", "--all", "--json"]);
+    assert_eq!(code(&all), 1);
+}
+
+#[test]
+fn stop_words_never_make_a_query_fail() {
+    let t = TestDir::new();
+    small_corpus(&t);
+    t.index();
+    let out = t.run(&["search", "the Marib drone", "--all", "--json"]);
+    assert_eq!(code(&out), 1, "--all needs every word, `the` included");
+    let out = t.run(&["search", "the Marib drone", "--json"]);
+    assert_eq!(hit_ids(&out)[0], "ye-1");
+    let hits = json_lines(&out);
+    assert_eq!(hits[0]["data"]["match"], "all");
+}
+
+#[test]
+fn query_syntax_phrases_exclusion_and_fields() {
+    let t = TestDir::new();
+    small_corpus(&t);
+    t.index();
+    assert_eq!(hit_ids(&t.run(&["search", "\"car bomb\"", "--json"])), vec!["iraq/kirkuk-checkpoint.txt"]);
+    let ids = hit_ids(&t.run(&["search", "Kirkuk -checkpoint", "--json", "--all"]));
+    assert!(ids.is_empty(), "{ids:?}");
+    assert_eq!(hit_ids(&t.run(&["search", "title:raqqa", "--json"])), vec!["syria/raqqa.md"]);
+    assert_eq!(hit_ids(&t.run(&["search", "Marib OR Raqqa", "--json"])).len(), 2);
+}
+
+#[test]
+fn exit_codes_follow_grep() {
+    let t = TestDir::new();
+    small_corpus(&t);
+    t.index();
+    assert_eq!(code(&t.run(&["search", "Mosul"])), 0);
+    assert_eq!(code(&t.run(&["search", "zanzibar"])), 1);
+    let broken = t.run(&["search", "\"unclosed"]);
+    assert_eq!(code(&broken), 2);
+    assert!(stderr(&broken).contains("double quote"), "{}", stderr(&broken));
+    assert!(!stderr(&broken).contains("panicked"));
+    let nofield = t.run(&["search", "nosuchfield:x"]);
+    assert_eq!(code(&nofield), 2);
+    assert!(stderr(&nofield).contains("no field"), "{}", stderr(&nofield));
+}
+
+#[test]
+fn unknown_filter_value_suggests_the_closest() {
+    let t = TestDir::new();
+    small_corpus(&t);
+    t.index();
+    let out = t.run(&["search", "x", "--province", "Ninevah"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("Iraq/Nineveh"), "{}", stderr(&out));
+    let out = t.run(&["search", "x", "--year", "last"]);
+    assert_eq!(code(&out), 2);
+}
+
+#[test]
+fn city_filter_and_country_filter() {
+    let t = TestDir::new();
+    small_corpus(&t);
+    t.index();
+    let mut ids = hit_ids(&t.run(&["search", "", "--province", "Mosul", "--json"]));
+    ids.sort();
+    assert_eq!(ids, vec!["iraq/2021-03-03-mosul-cell.txt", "undated.txt"]);
+    let ids = hit_ids(&t.run(&["search", "", "--country", "yemen", "--json"]));
+    assert_eq!(ids.len(), 2);
+}

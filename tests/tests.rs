@@ -1,0 +1,13 @@
+//! Integration tests: each runs the real `sitrep` binary on temporary folders.
+
+// Shared helpers: a temporary corpus and index, and the command to run.
+mod util;
+
+// Indexing: the sample corpus, incremental updates, rebuilds, versions.
+mod index;
+// Searching: ranking, filters by alias, facet counts cross-checked.
+mod search;
+// The JSON Lines output, parsed back.
+mod json;
+// Bad input: named with file and line, the rest still indexed, exit codes.
+mod errors;

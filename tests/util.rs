@@ -1,0 +1,144 @@
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// The repository's own folders.
+pub fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// A temporary folder with a `corpus/` to fill and an index beside it.
+pub struct TestDir {
+    pub dir: TempDir,
+}
+
+impl TestDir {
+    pub fn new() -> TestDir {
+        let dir = tempfile::Builder::new()
+            .prefix("sitrep-test")
+            .tempdir()
+            .expect("temporary folder");
+        std::fs::create_dir_all(dir.path().join("corpus")).expect("corpus folder");
+        TestDir { dir }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn corpus(&self) -> PathBuf {
+        self.path("corpus")
+    }
+
+    /// Writes `contents` to `corpus/<rel>`, creating folders.
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
+        let path = self.corpus().join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("folder");
+        }
+        std::fs::write(path, contents).expect("write");
+    }
+
+    /// Copies the bundled sample corpus into `corpus/`.
+    pub fn copy_sample_corpus(&self) {
+        for entry in walkdir::WalkDir::new(repo("sample-corpus")) {
+            let entry = entry.expect("walk sample corpus");
+            let rel = entry
+                .path()
+                .strip_prefix(repo("sample-corpus"))
+                .expect("inside");
+            let to = self.corpus().join(rel);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).expect("folder");
+            } else {
+                std::fs::copy(entry.path(), &to).expect("copy");
+            }
+        }
+    }
+
+    /// The `sitrep` binary, run in this folder, with the repository's
+    /// index-schema and this folder's index.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sitrep"));
+        cmd.current_dir(self.dir.path())
+            .env("SITREP_SCHEMA", repo("index-schema"))
+            .env("SITREP_INDEX", self.path("index"))
+            .env_remove("NO_COLOR")
+            .args(args);
+        cmd
+    }
+
+    /// Runs `sitrep ARGS` and returns its output, whatever the exit code.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().expect("run sitrep")
+    }
+
+    /// Indexes `corpus/` and checks that it went cleanly.
+    pub fn index(&self) -> Output {
+        let out = self.run(&["index", "corpus"]);
+        assert_eq!(code(&out), 0, "index failed: {}", stderr(&out));
+        out
+    }
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+/// Parses JSON Lines output.
+pub fn json_lines(out: &Output) -> Vec<serde_json::Value> {
+    stdout(out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
+        .collect()
+}
+
+/// The ids of the `hit` messages of a `--json` search.
+pub fn hit_ids(out: &Output) -> Vec<String> {
+    json_lines(out)
+        .iter()
+        .filter(|m| m["type"] == "hit")
+        .map(|m| m["data"]["id"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// A small corpus with known facts, for exact assertions.
+pub fn small_corpus(t: &TestDir) {
+    t.write(
+        "iraq/2021-03-03-mosul-cell.txt",
+        "ISIS cell dismantled in Mosul\nIraqi forces said they dismantled an ISIS cell in Mosul, Nineveh province.\n",
+    );
+    t.write(
+        "iraq/kirkuk-checkpoint.txt",
+        "date: 2019-05-02\n\nBomb hits Kirkuk checkpoint\nA car bomb struck a checkpoint south of Kirkuk. Daesh claimed the attack.\n",
+    );
+    t.write(
+        "iraq/kirkuk-hunt.txt",
+        "date: 2019-06-10\n\nPolice hunt for the bombers\nSecurity forces in Kirkuk arrested two men over the checkpoint attack.\n",
+    );
+    t.write(
+        "syria/raqqa.md",
+        "# SDF push into Raqqa\n\nRAQQA, Syria, June 6, 2017 — The Syrian Democratic Forces entered Raqqa, the Islamic State stronghold.\n",
+    );
+    t.write(
+        "feeds/yemen.jsonl",
+        concat!(
+            "{\"id\":\"ye-1\",\"title\":\"Houthi drone hits Marib\",\"body\":\"Ansar Allah launched a drone at Marib city.\",\"date\":\"2021-02-14\"}\n",
+            "{\"title\":\"Clashes in Hodeidah\",\"body\":\"Fighting near Hudaydah port, the Houthis said.\",\"published\":\"2018-11-09T08:00:00Z\"}\n",
+        ),
+    );
+    t.write(
+        "undated.txt",
+        "Remembering the fall of Mosul\nISIS overran Mosul in 2014; in 2017 Iraqi forces retook it.\n",
+    );
+}
