@@ -69,7 +69,15 @@ pub fn parse(file: &SourceFile, text: &str) -> Parsed {
     parsed
 }
 
-const HEADER_KEYS: [&str; 7] = ["date", "published", "source", "url", "author", "id", "title"];
+const HEADER_KEYS: [&str; 7] = [
+    "date",
+    "published",
+    "source",
+    "url",
+    "author",
+    "id",
+    "title",
+];
 
 fn header_line(line: &str) -> Option<(String, &str)> {
     let (key, value) = line.split_once(':')?;
@@ -88,8 +96,8 @@ fn parse_text(file: &SourceFile, text: &str) -> Parsed {
     while lines.peek().is_some_and(|(_, l)| l.trim().is_empty()) {
         lines.next();
     }
-    let front_matter = file.format == Format::Markdown
-        && lines.peek().is_some_and(|(_, l)| l.trim() == "---");
+    let front_matter =
+        file.format == Format::Markdown && lines.peek().is_some_and(|(_, l)| l.trim() == "---");
     if front_matter {
         lines.next();
         for (_, line) in lines.by_ref() {
@@ -133,9 +141,11 @@ fn parse_text(file: &SourceFile, text: &str) -> Parsed {
     let body = body_lines.join("\n").trim().to_owned();
 
     let Some(title) = title else {
-        parsed
-            .problems
-            .push(Problem::skipped(&file.path, None, "empty file: no title, no body"));
+        parsed.problems.push(Problem::skipped(
+            &file.path,
+            None,
+            "empty file: no title, no body",
+        ));
         return parsed;
     };
     if body.is_empty() {
@@ -206,7 +216,10 @@ fn parse_json(file: &SourceFile, text: &str) -> Parsed {
         other => parsed.problems.push(Problem::skipped(
             &file.path,
             None,
-            format!("expected an article object or an array of them, found {}", kind(&other)),
+            format!(
+                "expected an article object or an array of them, found {}",
+                kind(&other)
+            ),
         )),
     }
     parsed
@@ -362,7 +375,10 @@ mod tests {
 
     #[test]
     fn text_without_header_takes_date_from_name_or_dateline() {
-        let p = parse(&file("2017-07-10-mosul.txt"), "Mosul retaken\nIraqi forces...");
+        let p = parse(
+            &file("2017-07-10-mosul.txt"),
+            "Mosul retaken\nIraqi forces...",
+        );
         assert_eq!(p.articles[0].date.unwrap().to_string(), "2017-07-10");
         let p = parse(
             &file("b.txt"),
@@ -427,7 +443,10 @@ mod tests {
 
     #[test]
     fn json_wrong_types_are_reported_not_fatal() {
-        let p = parse(&file("w.jsonl"), r#"{"title":["x"],"body":"Text line","date":5}"#);
+        let p = parse(
+            &file("w.jsonl"),
+            r#"{"title":["x"],"body":"Text line","date":5}"#,
+        );
         assert_eq!(p.articles.len(), 1);
         assert_eq!(p.articles[0].title, "Text line");
         assert!(p.problems.iter().any(|p| p.message.contains("\"title\"")));

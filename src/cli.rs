@@ -66,7 +66,11 @@ impl IndexLocation {
     pub fn dir(&self) -> PathBuf {
         self.index
             .clone()
-            .or_else(|| std::env::var_os("SITREP_INDEX").filter(|v| !v.is_empty()).map(PathBuf::from))
+            .or_else(|| {
+                std::env::var_os("SITREP_INDEX")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            })
             .unwrap_or_else(|| PathBuf::from("sitrep-index"))
     }
 }
@@ -290,15 +294,22 @@ pub fn style(color: ColorWhen, json: bool) -> Style {
 /// ./index-schema, or one beside the program (or up to three folders
 /// above it, as in a cargo build).
 pub fn schema_files(flag: Option<&Path>) -> anyhow::Result<SchemaFiles> {
-    let chosen = flag
-        .map(Path::to_path_buf)
-        .or_else(|| std::env::var_os("SITREP_SCHEMA").filter(|v| !v.is_empty()).map(PathBuf::from));
+    let chosen = flag.map(Path::to_path_buf).or_else(|| {
+        std::env::var_os("SITREP_SCHEMA")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    });
     if let Some(dir) = chosen {
         return Ok(SchemaFiles::read_dir(&dir)?);
     }
     let mut candidates = vec![PathBuf::from("index-schema")];
     if let Ok(exe) = std::env::current_exe() {
-        candidates.extend(exe.ancestors().skip(1).take(4).map(|d| d.join("index-schema")));
+        candidates.extend(
+            exe.ancestors()
+                .skip(1)
+                .take(4)
+                .map(|d| d.join("index-schema")),
+        );
     }
     for dir in candidates {
         if dir.join("schema.toml").is_file() {
@@ -320,7 +331,17 @@ mod tests {
 
     #[test]
     fn repeated_filters_collect() {
-        let cli = Cli::parse_from(["sitrep", "search", "x", "--province", "a", "--province", "b", "--year", "2020"]);
+        let cli = Cli::parse_from([
+            "sitrep",
+            "search",
+            "x",
+            "--province",
+            "a",
+            "--province",
+            "b",
+            "--year",
+            "2020",
+        ]);
         let Command::Search(args) = cli.command else {
             panic!("not a search")
         };

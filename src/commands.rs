@@ -46,7 +46,9 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
         Command::Extract(args) => extract_command(args),
         Command::Show(args) => show_command(args),
         Command::Stats(args) => stats_command(args),
-        Command::Gazetteer(GazetteerCommand::Check { schema }) => gazetteer_check(schema.as_deref()),
+        Command::Gazetteer(GazetteerCommand::Check { schema }) => {
+            gazetteer_check(schema.as_deref())
+        }
     }
 }
 
@@ -142,7 +144,12 @@ fn search_command(args: cli::SearchArgs) -> anyhow::Result<Outcome> {
     let results = search::search(&open, &req)?;
     let mut out = BufWriter::new(io::stdout().lock());
     if args.json {
-        render::results_json(&mut out, &results, &args.query, started.elapsed().as_millis())?;
+        render::results_json(
+            &mut out,
+            &results,
+            &args.query,
+            started.elapsed().as_millis(),
+        )?;
     } else {
         render::results_text(&mut out, &results, style)?;
     }
@@ -163,7 +170,12 @@ fn facets_command(args: cli::FacetsArgs) -> anyhow::Result<Outcome> {
     if args.json {
         render::facet_json(&mut out, &results, field)?;
     } else {
-        render::facet_text(&mut out, &results, field, cli::style(cli::ColorWhen::Auto, false))?;
+        render::facet_text(
+            &mut out,
+            &results,
+            field,
+            cli::style(cli::ColorWhen::Auto, false),
+        )?;
     }
     out.flush()?;
     Ok(if results.total == 0 {
@@ -234,12 +246,20 @@ fn extract_command(args: cli::ExtractArgs) -> anyhow::Result<Outcome> {
                     .map_err(io::Error::from)
                     .and_then(|_| out.write_all(b"\n"))
             } else {
-                let clean = |s: &str| if style.sanitize { sanitize(s) } else { s.to_owned() };
+                let clean = |s: &str| {
+                    if style.sanitize {
+                        sanitize(s)
+                    } else {
+                        s.to_owned()
+                    }
+                };
                 let mut text = format!(
                     "{}\n  title:     {}\n  date:      {}\n  provinces: {}\n  actors:    {}\n",
                     clean(&a.id),
                     clean(&a.title),
-                    a.date.map(|d| d.to_string()).unwrap_or_else(|| "(undated)".into()),
+                    a.date
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| "(undated)".into()),
                     clean(&x.facets.place_paths().join(", ")),
                     clean(&x.facets.actors.join(", ")),
                 );
@@ -294,7 +314,10 @@ fn show_command(args: cli::ShowArgs) -> anyhow::Result<Outcome> {
     let term = tantivy::Term::from_field_text(f.id, &args.id);
     let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
     let top = searcher
-        .search(&query, &tantivy::collector::TopDocs::with_limit(1).order_by_score())
+        .search(
+            &query,
+            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+        )
         .context("reading the index")?;
     let Some((_, address)) = top.first() else {
         eprintln!("sitrep: {}", Error::NoSuchArticle(args.id.clone()));
@@ -329,10 +352,20 @@ fn show_command(args: cli::ShowArgs) -> anyhow::Result<Outcome> {
         writeln!(out)?;
     } else {
         let style = cli::style(cli::ColorWhen::Auto, false);
-        let clean = |s: &str| if style.sanitize { sanitize(s) } else { s.to_owned() };
+        let clean = |s: &str| {
+            if style.sanitize {
+                sanitize(s)
+            } else {
+                s.to_owned()
+            }
+        };
         writeln!(out, "{}", clean(&article.title))?;
         writeln!(out, "id:        {}", clean(&article.id))?;
-        writeln!(out, "date:      {}", article.date.as_deref().unwrap_or("(undated)"))?;
+        writeln!(
+            out,
+            "date:      {}",
+            article.date.as_deref().unwrap_or("(undated)")
+        )?;
         if let Some(s) = &article.source {
             writeln!(out, "source:    {}", clean(s))?;
         }
@@ -360,15 +393,28 @@ fn stats_command(args: cli::StatsArgs) -> anyhow::Result<Outcome> {
         writeln!(out)?;
     } else {
         writeln!(out, "index:      {}", stats.index)?;
-        writeln!(out, "articles:   {} ({} dated, {} undated)", stats.articles, stats.dated, stats.undated)?;
-        writeln!(out, "size:       {:.1} MB on disk, {} segment(s)", stats.size_bytes as f64 / 1e6, stats.segments)?;
+        writeln!(
+            out,
+            "articles:   {} ({} dated, {} undated)",
+            stats.articles, stats.dated, stats.undated
+        )?;
+        writeln!(
+            out,
+            "size:       {:.1} MB on disk, {} segment(s)",
+            stats.size_bytes as f64 / 1e6,
+            stats.segments
+        )?;
         writeln!(
             out,
             "schema:     version {} ({})",
             stats.stamp.schema_version, stats.stamp.schema_digest
         )?;
         writeln!(out, "gazetteers: {}", stats.stamp.gazetteer_digest)?;
-        writeln!(out, "built by:   sitrep {} (index format {})", stats.stamp.sitrep_version, stats.stamp.format)?;
+        writeln!(
+            out,
+            "built by:   sitrep {} (index format {})",
+            stats.stamp.sitrep_version, stats.stamp.format
+        )?;
     }
     out.flush()?;
     Ok(Outcome::Found)

@@ -121,7 +121,10 @@ pub fn walk(root: &Path) -> impl Iterator<Item = Entry> + '_ {
                         .extension()
                         .map(|e| format!(".{}", e.to_string_lossy()))
                         .unwrap_or_else(|| "no extension".into());
-                    return Some(Entry::Skipped(path.to_path_buf(), SkipReason::Extension(ext)));
+                    return Some(Entry::Skipped(
+                        path.to_path_buf(),
+                        SkipReason::Extension(ext),
+                    ));
                 };
                 let (size, mtime) = match entry.metadata() {
                     Ok(meta) => (meta.len(), mtime_nanos(&meta)),

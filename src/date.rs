@@ -75,7 +75,9 @@ impl Date {
 
 fn days_in_month(year: u32, month: u8) -> u32 {
     match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -140,7 +142,9 @@ fn iso_prefix(text: &str, whole: bool) -> Option<Date> {
     let bytes = text.as_bytes();
     let num = |from: usize, len: usize| -> Option<u32> {
         let s = text.get(from..from + len)?;
-        s.bytes().all(|b| b.is_ascii_digit()).then(|| s.parse().ok())?
+        s.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| s.parse().ok())?
     };
     let year = num(0, 4)?;
     let sep = |at: usize| matches!(bytes.get(at), Some(b'-' | b'/'));
@@ -235,7 +239,10 @@ mod tests {
     #[test]
     fn date_fields() {
         assert_eq!(iso(parse("2021-03-03")), Some("2021-03-03".into()));
-        assert_eq!(iso(parse("2021-03-03T10:15:00Z")), Some("2021-03-03".into()));
+        assert_eq!(
+            iso(parse("2021-03-03T10:15:00Z")),
+            Some("2021-03-03".into())
+        );
         assert_eq!(iso(parse("2019/07")), Some("2019-07".into()));
         assert_eq!(iso(parse("2016")), Some("2016".into()));
         assert_eq!(iso(parse("March 3, 2021")), Some("2021-03-03".into()));

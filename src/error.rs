@@ -134,7 +134,11 @@ pub enum Severity {
 
 impl Problem {
     /// A problem that made sitrep skip the file or record.
-    pub fn skipped(path: impl AsRef<Path>, line: Option<usize>, message: impl Into<String>) -> Self {
+    pub fn skipped(
+        path: impl AsRef<Path>,
+        line: Option<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         Problem {
             path: path.as_ref().to_path_buf(),
             line,
@@ -144,7 +148,11 @@ impl Problem {
     }
 
     /// A problem that did not stop the article from being indexed.
-    pub fn warning(path: impl AsRef<Path>, line: Option<usize>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        path: impl AsRef<Path>,
+        line: Option<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         Problem {
             severity: Severity::Warning,
             ..Problem::skipped(path, line, message)

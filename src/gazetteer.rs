@@ -218,6 +218,18 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
     Some(text[..at].matches('\n').count() + 1)
 }
 
+/// The line of `alias` within the entry named `owner` (the first
+/// occurrence after `name = "owner"`), else anywhere.
+fn line_after(text: &str, owner: &str, alias: &str) -> Option<usize> {
+    let entry = text.find(&format!("name = \"{owner}\"")).unwrap_or(0);
+    let quoted = format!("\"{alias}\"");
+    let at = text[entry..]
+        .find(&quoted)
+        .map(|i| i + entry)
+        .or_else(|| text.find(&quoted))?;
+    Some(text[..at].matches('\n').count() + 1)
+}
+
 fn parse_toml<T: for<'de> Deserialize<'de>>(path: &Path, text: &str) -> Result<T> {
     toml::from_str(text).map_err(|err| {
         let line = err
@@ -227,9 +239,13 @@ fn parse_toml<T: for<'de> Deserialize<'de>>(path: &Path, text: &str) -> Result<T
     })
 }
 
+/// A claim on an alias while loading: the claim, where it was made
+/// (file, line) and the entry that made it.
+type SourcedClaim = (Claim, PathBuf, Option<usize>, String);
+
 /// Collects aliases while loading, and the problems found on the way.
 struct Builder {
-    phrases: BTreeMap<String, Vec<(Claim, PathBuf, Option<usize>, String)>>,
+    phrases: BTreeMap<String, Vec<SourcedClaim>>,
     problems: Vec<Problem>,
 }
 
@@ -244,7 +260,7 @@ impl Builder {
         owner: &str,
     ) {
         let key = text::fold_phrase(alias);
-        let line = line_of(source, alias);
+        let line = line_after(source, owner, alias);
         if key.is_empty() {
             self.problems.push(Problem::skipped(
                 path,
@@ -257,7 +273,10 @@ impl Builder {
         let claims = self.phrases.entry(key).or_default();
         // The same entry claiming one name twice (a city also listed as an
         // alias) is harmless.
-        if claims.iter().any(|(c, ..)| c.target == target && c.exact == exact) {
+        if claims
+            .iter()
+            .any(|(c, ..)| c.target == target && c.exact == exact)
+        {
             return;
         }
         claims.push((
@@ -313,13 +332,31 @@ impl Gazetteer {
                     format!("country {:?} is listed twice", entry.name),
                 ));
             }
-            let amb: HashSet<String> = entry.ambiguous.iter().map(|a| text::fold_phrase(a)).collect();
+            let amb: HashSet<String> = entry
+                .ambiguous
+                .iter()
+                .map(|a| text::fold_phrase(a))
+                .collect();
             let is_amb = |a: &str| amb.contains(&text::fold_phrase(a));
             for alias in std::iter::once(&entry.name).chain(&entry.aliases) {
-                b.add(alias, Target::Country(i), is_amb(alias), false, (&cpath, ctext), &entry.name);
+                b.add(
+                    alias,
+                    Target::Country(i),
+                    is_amb(alias),
+                    false,
+                    (&cpath, ctext),
+                    &entry.name,
+                );
             }
             for demonym in &entry.demonyms {
-                b.add(demonym, Target::Demonym(i), is_amb(demonym), false, (&cpath, ctext), &entry.name);
+                b.add(
+                    demonym,
+                    Target::Demonym(i),
+                    is_amb(demonym),
+                    false,
+                    (&cpath, ctext),
+                    &entry.name,
+                );
             }
             countries.push(Country { name: entry.name });
         }
@@ -336,13 +373,31 @@ impl Gazetteer {
             };
             for entry in parsed.province {
                 let i = provinces.len();
-                let amb: HashSet<String> = entry.ambiguous.iter().map(|a| text::fold_phrase(a)).collect();
+                let amb: HashSet<String> = entry
+                    .ambiguous
+                    .iter()
+                    .map(|a| text::fold_phrase(a))
+                    .collect();
                 let is_amb = |a: &str| amb.contains(&text::fold_phrase(a));
                 for alias in std::iter::once(&entry.name).chain(&entry.aliases) {
-                    b.add(alias, Target::Province(i), is_amb(alias), false, (&ppath, ptext), &entry.name);
+                    b.add(
+                        alias,
+                        Target::Province(i),
+                        is_amb(alias),
+                        false,
+                        (&ppath, ptext),
+                        &entry.name,
+                    );
                 }
                 for city in &entry.cities {
-                    b.add(city, Target::City(i), is_amb(city), false, (&ppath, ptext), &entry.name);
+                    b.add(
+                        city,
+                        Target::City(i),
+                        is_amb(city),
+                        false,
+                        (&ppath, ptext),
+                        &entry.name,
+                    );
                 }
                 provinces.push(Province {
                     name: entry.name,
@@ -372,13 +427,31 @@ impl Gazetteer {
                 }
                 found
             };
-            let amb: HashSet<String> = entry.ambiguous.iter().map(|a| text::fold_phrase(a)).collect();
+            let amb: HashSet<String> = entry
+                .ambiguous
+                .iter()
+                .map(|a| text::fold_phrase(a))
+                .collect();
             let is_amb = |a: &str| amb.contains(&text::fold_phrase(a));
             for alias in std::iter::once(&entry.name).chain(&entry.aliases) {
-                b.add(alias, Target::Actor(i), is_amb(alias), false, (&apath, atext), &entry.name);
+                b.add(
+                    alias,
+                    Target::Actor(i),
+                    is_amb(alias),
+                    false,
+                    (&apath, atext),
+                    &entry.name,
+                );
             }
             for alias in &entry.exact_case {
-                b.add(alias, Target::Actor(i), is_amb(alias), true, (&apath, atext), &entry.name);
+                b.add(
+                    alias,
+                    Target::Actor(i),
+                    is_amb(alias),
+                    true,
+                    (&apath, atext),
+                    &entry.name,
+                );
             }
             actors.push(Actor {
                 name: entry.name,
@@ -393,7 +466,13 @@ impl Gazetteer {
         let mut patterns: HashMap<String, Vec<Pattern>> = HashMap::new();
         for (key, claims) in b.phrases {
             let case_free: Vec<_> = claims.iter().filter(|(c, ..)| c.exact.is_none()).collect();
-            if case_free.len() > 1 && case_free.iter().any(|(c, ..)| !c.ambiguous) {
+            // Demonyms only give context, so two countries may share one
+            // ("Congolese"); the context then stays undecided.
+            let all_demonyms = case_free
+                .iter()
+                .all(|(c, ..)| matches!(c.target, Target::Demonym(_)));
+            if case_free.len() > 1 && !all_demonyms && case_free.iter().any(|(c, ..)| !c.ambiguous)
+            {
                 let (_, path, line, owner) = case_free[0];
                 let others: Vec<String> = case_free[1..]
                     .iter()
@@ -401,7 +480,9 @@ impl Gazetteer {
                         format!(
                             "{:?} ({}{})",
                             o,
-                            p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+                            p.file_name()
+                                .map(|n| n.to_string_lossy())
+                                .unwrap_or_default(),
                             l.map(|l| format!(":{l}")).unwrap_or_default()
                         )
                     })
@@ -425,13 +506,7 @@ impl Gazetteer {
             phrases.insert(key, claims);
         }
         for list in patterns.values_mut() {
-            list.sort_by(|a, b| b.rest.len().cmp(&a.rest.len()));
-        }
-        for actor in &actors {
-            if actor.country.is_none() {
-                // An ambiguous alias of an actor without a country can never
-                // be resolved: it is dead weight worth a warning.
-            }
+            list.sort_by_key(|p| std::cmp::Reverse(p.rest.len()));
         }
         Ok((
             Gazetteer {
@@ -461,10 +536,6 @@ impl Gazetteer {
         for (offset, word) in text::words(text) {
             let from = folded.len();
             text::fold_into(word, &mut folded);
-            // A possessive names the same thing: "ISIS's", "Iraq’s".
-            if folded.ends_with("'s") {
-                folded.truncate(folded.len() - 2);
-            }
             words.push((offset, offset + word.len(), from, folded.len()));
         }
         let folded_word = |i: usize| -> &str {
@@ -504,7 +575,10 @@ impl Gazetteer {
                         .filter(|c| match &c.exact {
                             None => true,
                             Some(exact) => {
-                                exact.iter().enumerate().all(|(k, w)| original_word(i + k) == w)
+                                exact
+                                    .iter()
+                                    .enumerate()
+                                    .all(|(k, w)| original_word(i + k) == w)
                                     && !in_shouting_line(text, words[i].0)
                             }
                         })
@@ -543,7 +617,12 @@ impl Gazetteer {
 
     /// [`Gazetteer::extract`], plus what each mention resolved to when
     /// `explain` is set.
-    pub fn extract_explained(&self, title: &str, body: &str, explain: bool) -> (Facets, Vec<Explained>) {
+    pub fn extract_explained(
+        &self,
+        title: &str,
+        body: &str,
+        explain: bool,
+    ) -> (Facets, Vec<Explained>) {
         let mut all = self.mentions(title);
         let title_len = all.len();
         let body_mentions = self.mentions(body);
@@ -553,17 +632,17 @@ impl Gazetteer {
             src.get(m.start..m.end).unwrap_or("").to_owned()
         };
 
-        // Countries the article is about, from unambiguous mentions.
-        let mut context: HashSet<usize> = HashSet::new();
+        // Countries the article is about, from unambiguous mentions, with
+        // how often each is named.
+        let mut context: HashMap<usize, usize> = HashMap::new();
         for m in &all {
-            if m.ambiguous {
+            if m.ambiguous || m.targets.iter().any(|t| matches!(t, Target::Actor(_))) {
                 continue;
             }
-            for &t in &m.targets {
-                if !matches!(t, Target::Actor(_)) {
-                    if let Some(c) = self.country_of(t) {
-                        context.insert(c);
-                    }
+            let mut countries = m.targets.iter().filter_map(|&t| self.country_of(t));
+            if let Some(first) = countries.next() {
+                if countries.all(|c| c == first) {
+                    *context.entry(first).or_default() += 1;
                 }
             }
         }
@@ -576,10 +655,19 @@ impl Gazetteer {
         let mut explained = Vec::new();
         for (k, m) in all.iter().enumerate() {
             let chosen: Vec<Target> = if m.ambiguous {
+                // Keep the readings whose country the article names most
+                // (Donetsk in an article about Ukraine that once mentions
+                // Russia is the Ukrainian oblast).
+                let weight = |t: Target| {
+                    self.country_of(t)
+                        .and_then(|c| context.get(&c).copied())
+                        .unwrap_or(0)
+                };
+                let best = m.targets.iter().map(|&t| weight(t)).max().unwrap_or(0);
                 m.targets
                     .iter()
                     .copied()
-                    .filter(|&t| self.country_of(t).is_some_and(|c| context.contains(&c)))
+                    .filter(|&t| best > 0 && weight(t) == best)
                     .collect()
             } else {
                 m.targets.clone()
@@ -599,13 +687,14 @@ impl Gazetteer {
                 _ => None,
             };
             if explain {
-                let note = match (resolved, chosen.len()) {
-                    (Some(_), _) => self.describe(chosen.first().copied().unwrap_or(Target::Country(0))),
-                    (None, 0) => format!(
-                        "left out: ambiguous ({}) and no country of it in the article",
+                let note = match (resolved, chosen.first()) {
+                    (Some(_), Some(&first)) => self.describe(first),
+                    (Some(t), None) => self.describe(t),
+                    (None, None) => format!(
+                        "left out: needs its country in the article ({})",
                         self.describe_all(&m.targets)
                     ),
-                    (None, _) => format!("left out: could be {}", self.describe_all(&chosen)),
+                    (None, Some(_)) => format!("left out: could be {}", self.describe_all(&chosen)),
                 };
                 explained.push(Explained {
                     text: text_of(k, m),
@@ -614,26 +703,23 @@ impl Gazetteer {
                 });
             }
             match resolved {
-                Some(Target::Country(c)) => {
-                    if !countries_named.contains(&c) {
-                        countries_named.push(c);
-                    }
+                Some(Target::Country(c)) if !countries_named.contains(&c) => {
+                    countries_named.push(c);
                 }
-                Some(Target::Province(p)) => {
-                    if !provinces_found.contains(&p) {
-                        provinces_found.push(p);
-                    }
+                Some(Target::Province(p)) if !provinces_found.contains(&p) => {
+                    provinces_found.push(p);
                 }
-                Some(Target::Actor(a)) => {
-                    if !actors_found.contains(&a) {
-                        actors_found.push(a);
-                    }
+                Some(Target::Actor(a)) if !actors_found.contains(&a) => {
+                    actors_found.push(a);
                 }
                 _ => {}
             }
         }
-        let countries_with_province: HashSet<usize> =
-            provinces_found.iter().filter_map(|&p| self.provinces.get(p)).map(|p| p.country).collect();
+        let countries_with_province: HashSet<usize> = provinces_found
+            .iter()
+            .filter_map(|&p| self.provinces.get(p))
+            .map(|p| p.country)
+            .collect();
         // Places in order of first mention: provinces, then countries named
         // without any of their provinces.
         for &p in &provinces_found {
@@ -665,7 +751,7 @@ impl Gazetteer {
     fn facet_label(&self, target: Target) -> Option<String> {
         match target {
             Target::Country(c) => self.countries.get(c).map(|c| c.name.clone()),
-            Target::Demonym(c) => self.countries.get(c).map(|c| format!("({} context)", c.name)),
+            Target::Demonym(_) => None,
             Target::Province(p) | Target::City(p) => {
                 let p = self.provinces.get(p)?;
                 let c = self.countries.get(p.country)?;
@@ -675,33 +761,43 @@ impl Gazetteer {
         }
     }
 
+    /// What kind of entry a target is, for `--explain`.
     fn describe(&self, target: Target) -> String {
-        let label = self.facet_label(target).unwrap_or_default();
+        let country = |c: usize| {
+            self.countries
+                .get(c)
+                .map(|c| c.name.as_str())
+                .unwrap_or("?")
+        };
         match target {
-            Target::Country(_) => format!("country {label}"),
-            Target::Demonym(_) => format!("demonym, {label}"),
-            Target::Province(p) => format!(
-                "{} {label}",
-                self.provinces.get(p).map(|p| p.kind.as_str()).filter(|k| !k.is_empty()).unwrap_or("province")
+            Target::Country(_) => "country".into(),
+            Target::Demonym(c) => format!("demonym of {}: context only", country(c)),
+            Target::Province(p) => self
+                .provinces
+                .get(p)
+                .map(|p| p.kind.clone())
+                .filter(|k| !k.is_empty())
+                .unwrap_or_else(|| "province".into()),
+            Target::City(p) => format!(
+                "city in {}",
+                self.facet_label(Target::Province(p)).unwrap_or_default()
             ),
-            Target::City(_) => format!("city in {label}"),
-            Target::Actor(a) => format!(
-                "actor {label}{}",
-                self.actors
-                    .get(a)
-                    .filter(|a| !a.kind.is_empty())
-                    .map(|a| format!(" ({})", a.kind))
-                    .unwrap_or_default()
-            ),
+            Target::Actor(a) => match self.actors.get(a) {
+                Some(actor) if !actor.kind.is_empty() => format!("actor, {}", actor.kind),
+                _ => "actor".into(),
+            },
         }
     }
 
     fn describe_all(&self, targets: &[Target]) -> String {
         targets
             .iter()
-            .map(|&t| self.describe(t))
+            .map(|&t| match self.facet_label(t) {
+                Some(label) => format!("{label}, {}", self.describe(t)),
+                None => self.describe(t),
+            })
             .collect::<Vec<_>>()
-            .join(" or ")
+            .join("; or ")
     }
 
     /// Resolves a filter value typed by a user (any alias, any case) to
@@ -736,7 +832,11 @@ impl Gazetteer {
                                     .is_some_and(|c| text::fold_phrase(&c.name) == ck)
                         })
                         .filter_map(|p| {
-                            Some(format!("{}/{}", self.countries.get(p.country)?.name, p.name))
+                            Some(format!(
+                                "{}/{}",
+                                self.countries.get(p.country)?.name,
+                                p.name
+                            ))
                         }),
                 );
             }
@@ -792,7 +892,9 @@ impl Gazetteer {
 /// shouted headline), where `IS` is the verb, not the group.
 fn in_shouting_line(text: &str, at: usize) -> bool {
     let start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[at.min(text.len())..].find('\n').map_or(text.len(), |i| at + i);
+    let end = text[at.min(text.len())..]
+        .find('\n')
+        .map_or(text.len(), |i| at + i);
     let line = &text[start..end];
     let letters = line.chars().filter(|c| c.is_alphabetic()).count();
     letters > 6 && !line.chars().any(char::is_lowercase)
@@ -935,7 +1037,14 @@ ambiguous = ["National Security Agency"]
     #[test]
     fn aliases_resolve_to_one_actor() {
         let g = small();
-        for text in ["ISIS", "ISIL fighters", "Islamic State", "Daesh cells", "خلايا داعش", "ISIS’s leader"] {
+        for text in [
+            "ISIS",
+            "ISIL fighters",
+            "Islamic State",
+            "Daesh cells",
+            "خلايا داعش",
+            "ISIS’s leader",
+        ] {
             assert_eq!(facets(&g, text).1, vec!["Islamic State"], "{text}");
         }
     }
@@ -952,7 +1061,10 @@ ambiguous = ["National Security Agency"]
     fn city_gives_its_province_and_spellings_agree() {
         let g = small();
         assert_eq!(facets(&g, "A bomb in Mosul").0, vec!["Iraq/Nineveh"]);
-        assert_eq!(facets(&g, "Ninawa and Ninewa and نينوى").0, vec!["Iraq/Nineveh"]);
+        assert_eq!(
+            facets(&g, "Ninawa and Ninewa and نينوى").0,
+            vec!["Iraq/Nineveh"]
+        );
         assert_eq!(facets(&g, "in Deir al-Zour").0, vec!["Syria/Deir ez-Zor"]);
         assert_eq!(facets(&g, "in al-Anbar and Iraq").0, vec!["Iraq/Anbar"]);
         assert_eq!(facets(&g, "Iraq’s security").0, vec!["Iraq"]);
@@ -979,7 +1091,10 @@ ambiguous = ["National Security Agency"]
     fn ambiguous_names_need_their_country() {
         let g = small();
         assert!(facets(&g, "Clashes in Tripoli").0.is_empty());
-        assert_eq!(facets(&g, "Clashes in Tripoli, Libya").0, vec!["Libya/Tripoli District"]);
+        assert_eq!(
+            facets(&g, "Clashes in Tripoli, Libya").0,
+            vec!["Libya/Tripoli District"]
+        );
         assert_eq!(
             facets(&g, "The National Security Agency in Iraq").1,
             vec!["National Security Service (Iraq)"]
@@ -991,15 +1106,40 @@ ambiguous = ["National Security Agency"]
     }
 
     #[test]
+    fn ambiguous_name_goes_to_the_country_named_most() {
+        let g = small();
+        let text = "Shelling in Tripoli. Libya's government and forces in Libya; a Lebanon envoy visited.";
+        assert_eq!(
+            facets(&g, text).0,
+            vec!["Libya/Tripoli District", "Lebanon"]
+        );
+    }
+
+    #[test]
     fn resolve_filter_values() {
         let g = small();
-        assert_eq!(g.resolve(FilterKind::Province, "ninawa").unwrap(), vec!["Iraq/Nineveh"]);
-        assert_eq!(g.resolve(FilterKind::Province, "Iraq/Nineveh").unwrap(), vec!["Iraq/Nineveh"]);
-        assert_eq!(g.resolve(FilterKind::Actor, "daesh").unwrap(), vec!["Islamic State"]);
-        assert_eq!(g.resolve(FilterKind::Country, "iraqi").unwrap(), vec!["Iraq"]);
+        assert_eq!(
+            g.resolve(FilterKind::Province, "ninawa").unwrap(),
+            vec!["Iraq/Nineveh"]
+        );
+        assert_eq!(
+            g.resolve(FilterKind::Province, "Iraq/Nineveh").unwrap(),
+            vec!["Iraq/Nineveh"]
+        );
+        assert_eq!(
+            g.resolve(FilterKind::Actor, "daesh").unwrap(),
+            vec!["Islamic State"]
+        );
+        assert_eq!(
+            g.resolve(FilterKind::Country, "iraqi").unwrap(),
+            vec!["Iraq"]
+        );
         match g.resolve(FilterKind::Province, "Ninevah") {
             Err(Error::UnknownValue { suggestions, .. }) => {
-                assert_eq!(suggestions.first().map(String::as_str), Some("Iraq/Nineveh"))
+                assert_eq!(
+                    suggestions.first().map(String::as_str),
+                    Some("Iraq/Nineveh")
+                )
             }
             other => panic!("expected an unknown value, got {other:?}"),
         }

@@ -263,7 +263,15 @@ pub fn update(
         let index = open_tantivy(dir, &dir.join(TANTIVY_DIR))?;
         let fields = Fields::new(&index.schema())?;
         let mut report = IndexReport::default();
-        fill(&index, &fields, paths, options, &gazetteer, &mut report, on_event)?;
+        fill(
+            &index,
+            &fields,
+            paths,
+            options,
+            &gazetteer,
+            &mut report,
+            on_event,
+        )?;
         report
     };
     report.elapsed = started.elapsed();
@@ -298,7 +306,8 @@ fn rebuild(
     let tantivy_dir = fresh.join(TANTIVY_DIR);
     std::fs::create_dir_all(&tantivy_dir).map_err(|e| Error::io(&tantivy_dir, e))?;
     files.write_to(&fresh.join(SCHEMA_COPY))?;
-    let directory = MmapDirectory::open(&tantivy_dir).map_err(|e| Error::io(&tantivy_dir, std::io::Error::other(e.to_string())))?;
+    let directory = MmapDirectory::open(&tantivy_dir)
+        .map_err(|e| Error::io(&tantivy_dir, std::io::Error::other(e.to_string())))?;
     let index = Index::create(directory, config.build(), Default::default())?;
     register_analyzer(&index);
     let fields = Fields::new(&index.schema())?;
@@ -306,7 +315,15 @@ fn rebuild(
         rebuilt: true,
         ..IndexReport::default()
     };
-    fill(&index, &fields, paths, options, gazetteer, &mut report, on_event)?;
+    fill(
+        &index,
+        &fields,
+        paths,
+        options,
+        gazetteer,
+        &mut report,
+        on_event,
+    )?;
     drop(index);
     stamp.write(&fresh)?;
 
@@ -400,7 +417,11 @@ fn fill(
     for root in paths {
         let root_abs = std::path::absolute(root).unwrap_or_else(|_| root.clone());
         if !root.exists() {
-            problem(report, Problem::skipped(root, None, "no such file or folder"), on_event);
+            problem(
+                report,
+                Problem::skipped(root, None, "no such file or folder"),
+                on_event,
+            );
             continue;
         }
         for entry in corpus::walk(root) {
@@ -447,7 +468,11 @@ fn fill(
                 }
             }
             if let Some(w) = &text.warning {
-                problem(report, Problem::warning(&file.path, None, w.clone()), on_event);
+                problem(
+                    report,
+                    Problem::warning(&file.path, None, w.clone()),
+                    on_event,
+                );
             }
             let parsed = article::parse(&file, &text.text);
             for p in parsed.problems {
@@ -464,8 +489,15 @@ fn fill(
             };
             for article in parsed.articles {
                 if let Some(first) = ids.get(&article.id) {
-                    let message = format!("duplicate id {:?} (first seen in {first}); skipped", article.id);
-                    problem(report, Problem::skipped(&file.path, article.line, message), on_event);
+                    let message = format!(
+                        "duplicate id {:?} (first seen in {first}); skipped",
+                        article.id
+                    );
+                    problem(
+                        report,
+                        Problem::skipped(&file.path, article.line, message),
+                        on_event,
+                    );
                     continue;
                 }
                 ids.insert(article.id.clone(), file.rel_path.clone());
@@ -482,7 +514,8 @@ fn fill(
         // Files indexed from under this root that are gone now.
         let prefix = file_key(&root_abs);
         for (key, k) in &known {
-            let under = key == &prefix || key.starts_with(&format!("{}{}", prefix, std::path::MAIN_SEPARATOR));
+            let under = key == &prefix
+                || key.starts_with(&format!("{}{}", prefix, std::path::MAIN_SEPARATOR));
             if under && !seen.contains(key) {
                 writer.delete_term(Term::from_field_text(fields.path, key));
                 report.removed += k.articles;

@@ -53,11 +53,13 @@ impl Style {
         }
     }
 
+    /// Article text for one line of output: sanitised on a terminal, and
+    /// line breaks turned into spaces everywhere.
     fn clean(&self, text: &str) -> String {
         if self.sanitize {
             sanitize(text)
         } else {
-            text.to_owned()
+            text.replace(['\n', '\r', '\t'], " ")
         }
     }
 
@@ -92,9 +94,10 @@ pub fn sanitize(text: &str) -> String {
         match c {
             '\n' | '\t' | '\r' => out.push(' '),
             c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' => {
-                out.push_str(&format!("\\u{{{:x}}}", c as u32))
-            }
+            '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}' => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
@@ -113,7 +116,10 @@ fn hit_text<W: Write>(w: &mut W, hit: &Hit, words: usize, style: Style) -> io::R
     let partial = if hit.full_match {
         String::new()
     } else {
-        style.paint(DIM, &format!("  (partial: {} of {} words)", hit.words_matched, words))
+        style.paint(
+            DIM,
+            &format!("  (partial: {} of {} words)", hit.words_matched, words),
+        )
     };
     writeln!(
         w,
@@ -130,7 +136,11 @@ fn hit_text<W: Write>(w: &mut W, hit: &Hit, words: usize, style: Style) -> io::R
         meta.push(style.clean(&hit.actors.join(", ")));
     }
     writeln!(w, "    {}", style.paint(CYAN, &meta.join(" · ")))?;
-    writeln!(w, "    {}", style.paint(GREEN, &style.clean(&display_path(&hit.path))))?;
+    writeln!(
+        w,
+        "    {}",
+        style.paint(GREEN, &style.clean(&display_path(&hit.path)))
+    )?;
     if !hit.snippet.text.is_empty() {
         writeln!(w, "    {}", style.highlighted(&hit.snippet))?;
     }
@@ -151,16 +161,24 @@ pub fn display_path(path: &str) -> String {
 
 fn counted_phrase(results: &Results) -> String {
     let c = results.counted;
+    let articles = if results.total == 1 {
+        "article"
+    } else {
+        "articles"
+    };
     if c.words == 0 {
-        "articles".into()
+        articles.into()
     } else if c.all_words() {
         if c.words == 1 {
-            "articles with the word".into()
+            format!("{articles} with the word")
         } else {
-            format!("articles with all {} words", c.words)
+            format!("{articles} with all {} words", c.words)
         }
     } else {
-        format!("articles with at least {} of the {} words (partial matches)", c.words_required, c.words)
+        format!(
+            "{articles} with at least {} of the {} words (partial matches)",
+            c.words_required, c.words
+        )
     }
 }
 
@@ -168,7 +186,11 @@ fn summary_text<W: Write>(w: &mut W, results: &Results, style: Style) -> io::Res
     let filters = if results.filters.is_empty() {
         String::new()
     } else {
-        let f: Vec<String> = results.filters.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let f: Vec<String> = results
+            .filters
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
         format!(" (filtered by {})", f.join(", "))
     };
     writeln!(
@@ -207,7 +229,13 @@ fn summary_text<W: Write>(w: &mut W, results: &Results, style: Style) -> io::Res
         } else {
             String::new()
         };
-        writeln!(w, "{} {}{}", style.paint(BOLD, &format!("{label}:")), shown.join(", "), more)?;
+        writeln!(
+            w,
+            "{} {}{}",
+            style.paint(BOLD, &format!("{label}:")),
+            shown.join(", "),
+            more
+        )?;
     }
     Ok(())
 }
@@ -289,7 +317,12 @@ fn year_of(date: Option<&str>) -> Option<u16> {
 }
 
 /// Writes search results as JSON Lines (see the module documentation).
-pub fn results_json<W: Write>(w: &mut W, results: &Results, query: &str, elapsed_ms: u128) -> io::Result<()> {
+pub fn results_json<W: Write>(
+    w: &mut W,
+    results: &Results,
+    query: &str,
+    elapsed_ms: u128,
+) -> io::Result<()> {
     for hit in &results.hits {
         write_json(
             w,
@@ -316,7 +349,11 @@ pub fn results_json<W: Write>(w: &mut W, results: &Results, query: &str, elapsed
             }),
         )?;
     }
-    let counted = if results.counted.all_words() { "all" } else { "partial" };
+    let counted = if results.counted.all_words() {
+        "all"
+    } else {
+        "partial"
+    };
     facets_json(w, results, None, counted)?;
     write_json(
         w,
@@ -348,7 +385,12 @@ fn facet_fields(results: &Results) -> [(&'static str, &[FacetCount]); 4] {
     ]
 }
 
-fn facets_json<W: Write>(w: &mut W, results: &Results, only: Option<&str>, counted: &'static str) -> io::Result<()> {
+fn facets_json<W: Write>(
+    w: &mut W,
+    results: &Results,
+    only: Option<&str>,
+    counted: &'static str,
+) -> io::Result<()> {
     for (field, values) in facet_fields(results) {
         if only.is_some_and(|o| o != field) {
             continue;
@@ -372,12 +414,25 @@ fn facets_json<W: Write>(w: &mut W, results: &Results, only: Option<&str>, count
 }
 
 /// Writes the distribution of one facet (`sitrep facets`) for people.
-pub fn facet_text<W: Write>(w: &mut W, results: &Results, field: &str, style: Style) -> io::Result<()> {
+pub fn facet_text<W: Write>(
+    w: &mut W,
+    results: &Results,
+    field: &str,
+    style: Style,
+) -> io::Result<()> {
     let Some((_, values)) = facet_fields(results).into_iter().find(|(f, _)| *f == field) else {
         return Ok(());
     };
-    let width = values.iter().map(|v| v.value.chars().count()).max().unwrap_or(0);
-    let count_width = values.iter().map(|v| v.count.to_string().len()).max().unwrap_or(1);
+    let width = values
+        .iter()
+        .map(|v| v.value.chars().count())
+        .max()
+        .unwrap_or(0);
+    let count_width = values
+        .iter()
+        .map(|v| v.count.to_string().len())
+        .max()
+        .unwrap_or(1);
     for v in values {
         writeln!(
             w,
@@ -391,14 +446,23 @@ pub fn facet_text<W: Write>(w: &mut W, results: &Results, field: &str, style: St
         "{}",
         style.paint(
             BOLD,
-            &format!("{} values of {field} over {} {}.", values.len(), results.total, counted_phrase(results))
+            &format!(
+                "{} values of {field} over {} {}.",
+                values.len(),
+                results.total,
+                counted_phrase(results)
+            )
         )
     )
 }
 
 /// Writes the distribution of one facet as JSON Lines.
 pub fn facet_json<W: Write>(w: &mut W, results: &Results, field: &str) -> io::Result<()> {
-    let counted = if results.counted.all_words() { "all" } else { "partial" };
+    let counted = if results.counted.all_words() {
+        "all"
+    } else {
+        "partial"
+    };
     facets_json(w, results, Some(field), counted)
 }
 
@@ -485,7 +549,7 @@ mod tests {
         results_text(&mut out, &results(), Style::default()).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(!text.contains(BOLD));
-        assert!(text.contains("1 articles with the word; 1 shown."), "{text}");
+        assert!(text.contains("1 article with the word; 1 shown."), "{text}");
         assert!(text.contains("Provinces: Iraq/Nineveh 1"));
     }
 

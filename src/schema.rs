@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Facet, FacetOptions, Field, IndexRecordOption,
-    NumericOptions, Schema, TextFieldIndexing, TextOptions,
+    DateOptions, DateTimePrecision, Facet, FacetOptions, Field, IndexRecordOption, NumericOptions,
+    Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, Index, TantivyDocument};
@@ -38,7 +38,11 @@ impl SchemaFiles {
         for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
             let entry = entry.map_err(|e| {
                 let path = e.path().unwrap_or(root).to_path_buf();
-                Error::io(path, e.into_io_error().unwrap_or_else(|| std::io::Error::other("walk failed")))
+                Error::io(
+                    path,
+                    e.into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("walk failed")),
+                )
             })?;
             let path = entry.path();
             if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "toml") {
@@ -250,7 +254,11 @@ impl SchemaConfig {
             }
             if let Some(tok) = &field.tokenizer {
                 if field.kind != FieldKind::Text {
-                    return Err(Error::data(&path, line_of(name), "only text fields take a tokenizer"));
+                    return Err(Error::data(
+                        &path,
+                        line_of(name),
+                        "only text fields take a tokenizer",
+                    ));
                 }
                 if !["sitrep", "default", "raw", "en_stem", "whitespace"].contains(&tok.as_str()) {
                     return Err(Error::data(
@@ -262,8 +270,16 @@ impl SchemaConfig {
             }
         }
         for name in ["id", "path"] {
-            if config.fields.get(name).is_some_and(|f| !f.indexed || !f.stored) {
-                return Err(Error::data(&path, line_of(name), format!("field {name:?} must be indexed and stored")));
+            if config
+                .fields
+                .get(name)
+                .is_some_and(|f| !f.indexed || !f.stored)
+            {
+                return Err(Error::data(
+                    &path,
+                    line_of(name),
+                    format!("field {name:?} must be indexed and stored"),
+                ));
             }
         }
         Ok(config)
@@ -323,7 +339,8 @@ impl SchemaConfig {
                     builder.add_u64_field(name, options);
                 }
                 FieldKind::Date => {
-                    let mut options = DateOptions::default().set_precision(DateTimePrecision::Seconds);
+                    let mut options =
+                        DateOptions::default().set_precision(DateTimePrecision::Seconds);
                     if f.indexed {
                         options = options.set_indexed();
                     }
@@ -347,15 +364,20 @@ impl SchemaConfig {
 }
 
 fn field_list() -> String {
-    REQUIRED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+    REQUIRED
+        .iter()
+        .map(|(n, _)| *n)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Registers sitrep's analyzer on `index`: needed on create and on every
 /// open, since an index stores only the analyzer's name.
 pub fn register_analyzer(index: &Index) {
-    index
-        .tokenizers()
-        .register(ANALYZER_NAME, TextAnalyzer::builder(SitrepTokenizer::default()).build());
+    index.tokenizers().register(
+        ANALYZER_NAME,
+        TextAnalyzer::builder(SitrepTokenizer::default()).build(),
+    );
 }
 
 /// Handles to the fields of an index's schema.
@@ -417,7 +439,13 @@ impl Fields {
     }
 
     /// The tantivy document of `article` read from `path`.
-    pub fn document(&self, article: &Article, facets: &Facets, path: &str, stamp: FileStamp) -> TantivyDocument {
+    pub fn document(
+        &self,
+        article: &Article,
+        facets: &Facets,
+        path: &str,
+        stamp: FileStamp,
+    ) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_text(self.id, &article.id);
         doc.add_text(self.path, path);
@@ -473,14 +501,16 @@ mod tests {
     fn digest_ignores_comments() {
         let a = SchemaConfig::load(&SchemaFiles::from_pairs(&[("schema.toml", SCHEMA)])).unwrap();
         let commented = format!("# a new comment\n{SCHEMA}");
-        let b = SchemaConfig::load(&SchemaFiles::from_pairs(&[("schema.toml", &commented)])).unwrap();
+        let b =
+            SchemaConfig::load(&SchemaFiles::from_pairs(&[("schema.toml", &commented)])).unwrap();
         assert_eq!(a.digest(), b.digest());
     }
 
     #[test]
     fn unknown_kind_is_rejected_with_its_line() {
         let bad = SCHEMA.replacen("kind = \"text\"", "kind = \"blob\"", 1);
-        let err = SchemaConfig::load(&SchemaFiles::from_pairs(&[("schema.toml", &bad)])).unwrap_err();
+        let err =
+            SchemaConfig::load(&SchemaFiles::from_pairs(&[("schema.toml", &bad)])).unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains("schema.toml:"), "{msg}");
         assert!(msg.contains("blob"), "{msg}");
@@ -488,7 +518,10 @@ mod tests {
 
     #[test]
     fn missing_field_is_rejected() {
-        let files = SchemaFiles::from_pairs(&[("schema.toml", "version = 1\n[fields.id]\nkind = \"string\"\nstored = true\n")]);
+        let files = SchemaFiles::from_pairs(&[(
+            "schema.toml",
+            "version = 1\n[fields.id]\nkind = \"string\"\nstored = true\n",
+        )]);
         let err = SchemaConfig::load(&files).unwrap_err().to_string();
         assert!(err.contains("missing"), "{err}");
     }

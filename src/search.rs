@@ -12,7 +12,9 @@
 use std::collections::{BTreeMap, HashSet};
 
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, QueryParserError, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, Occur, Query, QueryParser, QueryParserError, TermQuery,
+};
 use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf};
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -248,7 +250,11 @@ fn plan(open: &OpenIndex, query: &str) -> Result<Plan> {
         query: query.to_owned(),
         reason: syntax_hint(query),
     })?;
-    let build = |ast: UserInputAst| parser.build_query_from_user_input_ast(ast).map_err(|e| query_error(query, e));
+    let build = |ast: UserInputAst| {
+        parser
+            .build_query_from_user_input_ast(ast)
+            .map_err(|e| query_error(query, e))
+    };
     let items = match ast {
         UserInputAst::Clause(items) => items,
         other => vec![(None, other)],
@@ -313,7 +319,9 @@ impl Plan {
             } else {
                 clauses.push((
                     Occur::Must,
-                    boxed(BooleanQuery::union_with_minimum_required_clauses(content, k)),
+                    boxed(BooleanQuery::union_with_minimum_required_clauses(
+                        content, k,
+                    )),
                 ));
             }
         }
@@ -335,24 +343,37 @@ impl Plan {
         self.finish(clauses, filters)
     }
 
-    fn finish(&self, mut clauses: Vec<(Occur, Box<dyn Query>)>, filters: &[Box<dyn Query>]) -> Box<dyn Query> {
+    fn finish(
+        &self,
+        mut clauses: Vec<(Occur, Box<dyn Query>)>,
+        filters: &[Box<dyn Query>],
+    ) -> Box<dyn Query> {
         clauses.extend(self.required.iter().map(|q| (Occur::Must, q.box_clone())));
         clauses.extend(filters.iter().map(|q| (Occur::Must, q.box_clone())));
         if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
             clauses.push((Occur::Must, boxed(AllQuery)));
         }
-        clauses.extend(self.excluded.iter().map(|q| (Occur::MustNot, q.box_clone())));
+        clauses.extend(
+            self.excluded
+                .iter()
+                .map(|q| (Occur::MustNot, q.box_clone())),
+        );
         boxed(BooleanQuery::new(clauses))
     }
 
     fn highlight_query(&self) -> Box<dyn Query> {
-        boxed(BooleanQuery::union(self.highlight.iter().map(|q| q.box_clone()).collect()))
+        boxed(BooleanQuery::union(
+            self.highlight.iter().map(|q| q.box_clone()).collect(),
+        ))
     }
 }
 
+/// Filter queries, one per kind, and the filters as resolved for display.
+type ResolvedFilters = (Vec<Box<dyn Query>>, Vec<(String, String)>);
+
 /// Resolves the filters of `request` to facet term queries, one per kind
 /// (values of a kind OR'ed), and lists them as resolved.
-fn filters(open: &OpenIndex, request: &SearchRequest) -> Result<(Vec<Box<dyn Query>>, Vec<(String, String)>)> {
+fn filters(open: &OpenIndex, request: &SearchRequest) -> Result<ResolvedFilters> {
     let f = &open.fields;
     let g = &open.gazetteer;
     let mut queries = Vec::new();
@@ -362,7 +383,10 @@ fn filters(open: &OpenIndex, request: &SearchRequest) -> Result<(Vec<Box<dyn Que
             .iter()
             .map(|p| {
                 let facet = Facet::from_path(p.split('/'));
-                boxed(TermQuery::new(Term::from_facet(field, &facet), IndexRecordOption::Basic))
+                boxed(TermQuery::new(
+                    Term::from_facet(field, &facet),
+                    IndexRecordOption::Basic,
+                ))
             })
             .collect();
         for p in paths {
@@ -426,7 +450,10 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
         let full = searcher.search(&*plan.tier(words, &filter_queries), &Count)?;
         total = count as u64;
         full_matches = full as u64;
-        counted = Counted { words_required: 1.min(words), words };
+        counted = Counted {
+            words_required: 1.min(words),
+            words,
+        };
         raw_facets = facets;
     } else {
         let q = plan.tier(words, &filter_queries);
@@ -442,7 +469,11 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
                 let q = plan.tier(k, &filter_queries);
                 let (top, count, facets) = searcher.search(
                     &*q,
-                    &(TopDocs::with_limit(limit.max(1) + seen.len()).order_by_score(), Count, tally.clone()),
+                    &(
+                        TopDocs::with_limit(limit.max(1) + seen.len()).order_by_score(),
+                        Count,
+                        tally.clone(),
+                    ),
                 )?;
                 if full_matches == 0 {
                     counted_tier = (count as u64, k, facets);
@@ -480,7 +511,9 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
 }
 
 fn first_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
-    doc.get_first(field).and_then(|v| v.as_str()).map(str::to_owned)
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
 }
 
 fn facet_values(doc: &TantivyDocument, field: tantivy::schema::Field) -> Vec<String> {
@@ -537,7 +570,11 @@ fn hits(
         } else {
             Highlighted {
                 text: snippet.fragment().to_owned(),
-                highlights: snippet.highlighted().iter().map(|r| (r.start, r.end)).collect(),
+                highlights: snippet
+                    .highlighted()
+                    .iter()
+                    .map(|r| (r.start, r.end))
+                    .collect(),
             }
         };
         hits.push(Hit {
@@ -643,7 +680,11 @@ impl Collector for FacetTally {
     type Fruit = Tallies;
     type Child = TallySegment;
 
-    fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<TallySegment> {
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<TallySegment> {
         let readers = [
             reader.facet_reader("province")?,
             reader.facet_reader("actor")?,
@@ -659,7 +700,11 @@ impl Collector for FacetTally {
         let mut facet = Facet::root();
         for ord in 0..readers[0].num_facets() as u64 {
             readers[0].facet_from_ord(ord, &mut facet)?;
-            let country = facet.to_path().first().map(|s| (*s).to_owned()).unwrap_or_default();
+            let country = facet
+                .to_path()
+                .first()
+                .map(|s| (*s).to_owned())
+                .unwrap_or_default();
             if countries.last() != Some(&country) {
                 countries.push(country);
             }

@@ -33,15 +33,27 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// Appends the normalised form of `word` to `out`.
 ///
 /// The result is what two spellings of the same word have in common:
-/// `ISIS’s` and `isis's`, `Ḥamā` and `Hama`, `أربيل` and `اربيل`.
+/// `ISIS’s` and `isis`, `Sana'a` and `Sanaa`, `Ḥamā` and `Hama`, `أربيل`
+/// and `اربيل`.
 /// It does not stem; see [`SitrepTokenizer`] for that.
 pub fn fold_into(word: &str, out: &mut String) {
+    let start = out.len();
     if word.is_ascii() {
         out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
-        return;
+    } else {
+        for c in word.chars() {
+            fold_char(c, out);
+        }
     }
-    for c in word.chars() {
-        fold_char(c, out);
+    // Apostrophes inside a word vary by outlet (Sana'a, Sanaa; Da'esh,
+    // Daesh) and a possessive names the same thing (ISIS's, Iraq’s).
+    if out[start..].contains('\'') {
+        if out.ends_with("'s") {
+            out.truncate(out.len() - 2);
+        }
+        let cleaned: String = out[start..].chars().filter(|&c| c != '\'').collect();
+        out.truncate(start);
+        out.push_str(&cleaned);
     }
 }
 
@@ -274,6 +286,8 @@ mod tests {
         assert_eq!(fold("Tillabéri"), "tillaberi");
         assert_eq!(fold("Ségou"), "segou");
         assert_eq!(fold("Łódź"), "lodz");
+        assert_eq!(fold("Sana’a"), "sanaa");
+        assert_eq!(fold("Iraq's"), "iraq");
         assert_eq!(fold("Київ"), "київ");
     }
 

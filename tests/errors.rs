@@ -3,19 +3,32 @@ use crate::util::*;
 #[test]
 fn bad_files_are_named_and_the_rest_indexed() {
     let t = TestDir::new();
-    t.write("good.txt", "Strike near Raqqa\nAn air strike hit a building near Raqqa.\n");
+    t.write(
+        "good.txt",
+        "Strike near Raqqa\nAn air strike hit a building near Raqqa.\n",
+    );
     t.write(
         "feed.jsonl",
         "{\"title\":\"Good one\",\"body\":\"Fighting in Idlib.\"}\n{broken json\n{\"title\":\"Good two\",\"body\":\"Shelling in Hama.\"}\n",
     );
     t.write("bad.json", "{\"title\": \"cut off");
-    t.write("binary.txt", (0..=255u8).cycle().take(4096).collect::<Vec<u8>>());
+    t.write(
+        "binary.txt",
+        (0..=255u8).cycle().take(4096).collect::<Vec<u8>>(),
+    );
     t.write("empty.txt", "   \n");
     t.write("notes.pdf", "%PDF-1.4");
-    t.write("latin1.txt", b"Caf\xE9 bombing\nA bomb hit a caf\xE9 in Mosul.\n");
+    t.write(
+        "latin1.txt",
+        b"Caf\xE9 bombing\nA bomb hit a caf\xE9 in Mosul.\n",
+    );
     let out = t.run(&["index", "corpus"]);
     let err = stderr(&out);
-    assert_eq!(code(&out), 2, "skipped input makes the exit status 2: {err}");
+    assert_eq!(
+        code(&out),
+        2,
+        "skipped input makes the exit status 2: {err}"
+    );
     assert!(err.contains("feed.jsonl:2: invalid JSON"), "{err}");
     assert!(err.contains("bad.json:1: invalid JSON"), "{err}");
     assert!(err.contains("binary.txt: binary"), "{err}");
@@ -26,7 +39,11 @@ fn bad_files_are_named_and_the_rest_indexed() {
     let ids = hit_ids(&t.run(&["search", "Mosul", "--json"]));
     assert_eq!(ids, vec!["latin1.txt"]);
     let verbose = t.run(&["index", "corpus", "--verbose"]);
-    assert!(stderr(&verbose).contains("notes.pdf"), "{}", stderr(&verbose));
+    assert!(
+        stderr(&verbose).contains("notes.pdf"),
+        "{}",
+        stderr(&verbose)
+    );
 }
 
 #[test]
@@ -35,7 +52,11 @@ fn a_missing_path_is_reported_and_the_others_indexed() {
     t.write("a.txt", "Title\nBody about Kirkuk.\n");
     let out = t.run(&["index", "corpus", "nope"]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("nope: no such file or folder"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nope: no such file or folder"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(code(&t.run(&["search", "Kirkuk"])), 0);
 }
 
@@ -48,6 +69,10 @@ fn duplicate_ids_are_reported_once_and_the_first_kept() {
     );
     let out = t.run(&["index", "corpus"]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("feed.jsonl:2: duplicate id \"x\""), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("feed.jsonl:2: duplicate id \"x\""),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(hit_ids(&t.run(&["search", "First", "--json"])), vec!["x"]);
 }

@@ -23,11 +23,21 @@ fn second_run_changes_nothing_then_picks_up_add_change_delete() {
     small_corpus(&t);
     t.index();
     let again = t.index();
-    assert!(stderr(&again).contains("0 added, 0 updated, 0 removed, 7 unchanged"), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("0 added, 0 updated, 0 removed, 7 unchanged"),
+        "{}",
+        stderr(&again)
+    );
 
-    t.write("iraq/new.txt", "New article about Fallujah\nClashes in Fallujah.\n");
+    t.write(
+        "iraq/new.txt",
+        "New article about Fallujah\nClashes in Fallujah.\n",
+    );
     // A change of content (size differs, so the fast check sees it).
-    t.write("iraq/kirkuk-hunt.txt", "date: 2019-06-10\n\nPolice hunt for the bombers\nThe suspects fled towards Tikrit.\n");
+    t.write(
+        "iraq/kirkuk-hunt.txt",
+        "date: 2019-06-10\n\nPolice hunt for the bombers\nThe suspects fled towards Tikrit.\n",
+    );
     std::fs::remove_file(t.corpus().join("undated.txt")).unwrap();
     let out = t.index();
     assert!(
@@ -35,8 +45,14 @@ fn second_run_changes_nothing_then_picks_up_add_change_delete() {
         "{}",
         stderr(&out)
     );
-    assert_eq!(hit_ids(&t.run(&["search", "Fallujah", "--json"])), vec!["iraq/new.txt"]);
-    assert_eq!(hit_ids(&t.run(&["search", "Tikrit", "--json"])), vec!["iraq/kirkuk-hunt.txt"]);
+    assert_eq!(
+        hit_ids(&t.run(&["search", "Fallujah", "--json"])),
+        vec!["iraq/new.txt"]
+    );
+    assert_eq!(
+        hit_ids(&t.run(&["search", "Tikrit", "--json"])),
+        vec!["iraq/kirkuk-hunt.txt"]
+    );
     assert!(hit_ids(&t.run(&["search", "arrested", "--json", "--all"])).is_empty());
     assert!(hit_ids(&t.run(&["search", "Remembering", "--json", "--all"])).is_empty());
 }
@@ -49,7 +65,11 @@ fn rebuild_replaces_the_index() {
     let out = t.run(&["index", "--rebuild", "corpus"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(stderr(&out).contains("built"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("7 articles in the index"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("7 articles in the index"),
+        "{}",
+        stderr(&out)
+    );
     // No debris left beside the index.
     let names: Vec<String> = std::fs::read_dir(t.dir.path())
         .unwrap()
@@ -75,7 +95,11 @@ fn schema_change_asks_for_a_rebuild() {
         }
     }
     let toml = std::fs::read_to_string(schema.join("schema.toml")).unwrap();
-    std::fs::write(schema.join("schema.toml"), toml.replace("version = 1", "version = 2")).unwrap();
+    std::fs::write(
+        schema.join("schema.toml"),
+        toml.replace("version = 1", "version = 2"),
+    )
+    .unwrap();
     let out = t
         .cmd(&["index", "corpus"])
         .env("SITREP_SCHEMA", &schema)
@@ -112,5 +136,9 @@ fn show_and_stats() {
     assert!(stdout(&out).contains("Yemen/Marib"), "{}", stdout(&out));
     assert_eq!(code(&t.run(&["show", "no-such-id"])), 1);
     let out = t.run(&["stats"]);
-    assert!(stdout(&out).contains("7 (6 dated, 1 undated)"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("7 (6 dated, 1 undated)"),
+        "{}",
+        stdout(&out)
+    );
 }

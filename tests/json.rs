@@ -5,7 +5,7 @@ use crate::util::*;
 #[derive(Debug, Deserialize)]
 #[serde(tag = "type", content = "data", rename_all = "lowercase")]
 enum Message {
-    Hit(Hit),
+    Hit(Box<Hit>),
     Facet(Facet),
     Summary(Summary),
 }
@@ -77,22 +77,30 @@ fn json_messages_parse_back_and_carry_every_field() {
     let hits: Vec<&Hit> = messages
         .iter()
         .filter_map(|m| match m {
-            Message::Hit(h) => Some(h),
+            Message::Hit(h) => Some(h.as_ref()),
             _ => None,
         })
         .collect();
     assert_eq!(hits.len(), 2);
-    let marib = hits.iter().find(|h| h.id == "ye-1").expect("ye-1 found by alias");
+    let marib = hits
+        .iter()
+        .find(|h| h.id == "ye-1")
+        .expect("ye-1 found by alias");
     assert_eq!(marib.date.as_deref(), Some("2021-02-14"));
     assert_eq!(marib.year, Some(2021));
     assert_eq!(marib.provinces, vec!["Yemen/Marib"]);
     assert_eq!(marib.actors, vec!["Houthis"]);
     assert!(marib.path.ends_with("yemen.jsonl"));
-    let hodeidah = hits.iter().find(|h| h.id.ends_with("yemen.jsonl#2")).expect("id from path#line");
+    let hodeidah = hits
+        .iter()
+        .find(|h| h.id.ends_with("yemen.jsonl#2"))
+        .expect("id from path#line");
     for (s, e) in &hodeidah.snippet.highlights {
         assert_eq!(hodeidah.snippet.text[*s..*e].to_lowercase(), "houthis");
     }
-    assert!(messages.iter().any(|m| matches!(m, Message::Facet(f) if f.field == "province")));
+    assert!(messages
+        .iter()
+        .any(|m| matches!(m, Message::Facet(f) if f.field == "province")));
     let Some(Message::Summary(summary)) = messages.last() else {
         panic!("summary comes last")
     };

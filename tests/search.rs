@@ -14,9 +14,21 @@ const SEED: &str = "iraq/iraqi-security-arrests-32-isis-elements.txt";
 #[test]
 fn isis_in_ninawa_finds_the_seed_article() {
     let t = sample();
-    let out = t.run(&["search", "ISIS", "--province", "Ninawa", "--json", "--limit", "100"]);
+    let out = t.run(&[
+        "search",
+        "ISIS",
+        "--province",
+        "Ninawa",
+        "--json",
+        "--limit",
+        "100",
+    ]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(hit_ids(&out).contains(&SEED.to_owned()), "{:?}", hit_ids(&out));
+    assert!(
+        hit_ids(&out).contains(&SEED.to_owned()),
+        "{:?}",
+        hit_ids(&out)
+    );
 }
 
 #[test]
@@ -24,7 +36,10 @@ fn text_output_shows_title_date_places_actors_and_snippet() {
     let t = sample();
     let out = t.run(&["search", "32 ISIS elements", "--limit", "1"]);
     let text = stdout(&out);
-    assert!(text.contains(" 1. Iraqi security arrests 32 ISIS elements"), "{text}");
+    assert!(
+        text.contains(" 1. Iraqi security arrests 32 ISIS elements"),
+        "{text}"
+    );
     assert!(text.contains("undated"), "{text}");
     assert!(text.contains("Iraq/Nineveh"), "{text}");
     assert!(text.contains("Islamic State"), "{text}");
@@ -35,17 +50,29 @@ fn text_output_shows_title_date_places_actors_and_snippet() {
     assert!(coloured.contains("\u{1b}[1;31m"), "{coloured}");
 }
 
+/// An article's id, places, actors and year.
+type Fact = (String, Vec<String>, Vec<String>, Option<u64>);
+
 /// Province, actor and year of every article, read through `extract`.
-fn facts(t: &TestDir) -> Vec<(String, Vec<String>, Vec<String>, Option<u64>)> {
+fn facts(t: &TestDir) -> Vec<Fact> {
     json_lines(&t.run(&["extract", "corpus", "--json"]))
         .into_iter()
         .map(|a| {
             let list = |k: &str| -> Vec<String> {
                 a[k].as_array()
-                    .map(|v| v.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+                    .map(|v| {
+                        v.iter()
+                            .filter_map(|x| x.as_str().map(str::to_owned))
+                            .collect()
+                    })
                     .unwrap_or_default()
             };
-            (a["id"].as_str().unwrap().to_owned(), list("provinces"), list("actors"), a["year"].as_u64())
+            (
+                a["id"].as_str().unwrap().to_owned(),
+                list("provinces"),
+                list("actors"),
+                a["year"].as_u64(),
+            )
         })
         .collect()
 }
@@ -64,14 +91,28 @@ fn filters_or_within_a_kind_and_across_kinds() {
         .collect();
     expected.sort();
     let out = t.run(&[
-        "search", "", "--province", "ninewa", "--province", "KIRKUK", "--actor", "daesh", "--json", "--limit", "1000",
+        "search",
+        "",
+        "--province",
+        "ninewa",
+        "--province",
+        "KIRKUK",
+        "--actor",
+        "daesh",
+        "--json",
+        "--limit",
+        "1000",
     ]);
     let mut got = hit_ids(&out);
     got.sort();
     assert!(!expected.is_empty());
     assert_eq!(got, expected);
 
-    let by_year: Vec<String> = facts.iter().filter(|f| f.3 == Some(2017)).map(|f| f.0.clone()).collect();
+    let by_year: Vec<String> = facts
+        .iter()
+        .filter(|f| f.3 == Some(2017))
+        .map(|f| f.0.clone())
+        .collect();
     let mut got = hit_ids(&t.run(&["search", "", "--year", "2017", "--json", "--limit", "1000"]));
     got.sort();
     let mut want = by_year;
@@ -100,7 +141,12 @@ fn facet_counts_equal_counts_from_extract() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|v| (v["value"].as_str().unwrap().to_owned(), v["count"].as_u64().unwrap()))
+            .map(|v| {
+                (
+                    v["value"].as_str().unwrap().to_owned(),
+                    v["count"].as_u64().unwrap(),
+                )
+            })
             .collect();
         assert_eq!(got, want, "{field}");
     }
@@ -118,8 +164,14 @@ fn search_facets_count_all_matches_not_just_the_page() {
         .iter()
         .find(|m| m["type"] == "facet" && m["data"]["field"] == "year")
         .unwrap();
-    let sum: u64 = years["data"]["values"].as_array().unwrap().iter().map(|v| v["count"].as_u64().unwrap()).sum();
-    let dated = hit_ids(&t.run(&["search", "ISIS", "--limit", "1000", "--json", "--all"])).len() as u64;
+    let sum: u64 = years["data"]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["count"].as_u64().unwrap())
+        .sum();
+    let dated =
+        hit_ids(&t.run(&["search", "ISIS", "--limit", "1000", "--json", "--all"])).len() as u64;
     assert_eq!(dated, total);
     assert!(sum <= total && sum > 0);
 }
@@ -129,15 +181,32 @@ fn long_natural_query_fills_the_page_with_partial_matches() {
     let t = TestDir::new();
     small_corpus(&t);
     t.index();
-    let out = t.run(&["search", "hunt for the bombers of the Kirkuk checkpoint", "--json"]);
+    let out = t.run(&[
+        "search",
+        "hunt for the bombers of the Kirkuk checkpoint",
+        "--json",
+    ]);
     assert_eq!(code(&out), 0);
     let lines = json_lines(&out);
     let hits: Vec<&serde_json::Value> = lines.iter().filter(|m| m["type"] == "hit").collect();
-    let ids: Vec<&str> = hits.iter().map(|h| h["data"]["id"].as_str().unwrap()).collect();
-    assert_eq!(&ids[..2], ["iraq/kirkuk-hunt.txt", "iraq/kirkuk-checkpoint.txt"]);
-    assert!(hits.iter().all(|h| h["data"]["match"] == "partial" || h["data"]["id"] == "iraq/kirkuk-hunt.txt"));
+    let ids: Vec<&str> = hits
+        .iter()
+        .map(|h| h["data"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &ids[..2],
+        ["iraq/kirkuk-hunt.txt", "iraq/kirkuk-checkpoint.txt"]
+    );
+    assert!(hits
+        .iter()
+        .all(|h| h["data"]["match"] == "partial" || h["data"]["id"] == "iraq/kirkuk-hunt.txt"));
     // --all keeps only articles with every word.
-    let all = t.run(&["search", "hunt for the bombers of the Kirkuk checkpoint", "--all", "--json"]);
+    let all = t.run(&[
+        "search",
+        "hunt for the bombers of the Kirkuk checkpoint",
+        "--all",
+        "--json",
+    ]);
     assert_eq!(code(&all), 1);
 }
 
@@ -159,11 +228,20 @@ fn query_syntax_phrases_exclusion_and_fields() {
     let t = TestDir::new();
     small_corpus(&t);
     t.index();
-    assert_eq!(hit_ids(&t.run(&["search", "\"car bomb\"", "--json"])), vec!["iraq/kirkuk-checkpoint.txt"]);
+    assert_eq!(
+        hit_ids(&t.run(&["search", "\"car bomb\"", "--json"])),
+        vec!["iraq/kirkuk-checkpoint.txt"]
+    );
     let ids = hit_ids(&t.run(&["search", "Kirkuk -checkpoint", "--json", "--all"]));
     assert!(ids.is_empty(), "{ids:?}");
-    assert_eq!(hit_ids(&t.run(&["search", "title:raqqa", "--json"])), vec!["syria/raqqa.md"]);
-    assert_eq!(hit_ids(&t.run(&["search", "Marib OR Raqqa", "--json"])).len(), 2);
+    assert_eq!(
+        hit_ids(&t.run(&["search", "title:raqqa", "--json"])),
+        vec!["syria/raqqa.md"]
+    );
+    assert_eq!(
+        hit_ids(&t.run(&["search", "Marib OR Raqqa", "--json"])).len(),
+        2
+    );
 }
 
 #[test]
@@ -175,11 +253,19 @@ fn exit_codes_follow_grep() {
     assert_eq!(code(&t.run(&["search", "zanzibar"])), 1);
     let broken = t.run(&["search", "\"unclosed"]);
     assert_eq!(code(&broken), 2);
-    assert!(stderr(&broken).contains("double quote"), "{}", stderr(&broken));
+    assert!(
+        stderr(&broken).contains("double quote"),
+        "{}",
+        stderr(&broken)
+    );
     assert!(!stderr(&broken).contains("panicked"));
     let nofield = t.run(&["search", "nosuchfield:x"]);
     assert_eq!(code(&nofield), 2);
-    assert!(stderr(&nofield).contains("no field"), "{}", stderr(&nofield));
+    assert!(
+        stderr(&nofield).contains("no field"),
+        "{}",
+        stderr(&nofield)
+    );
 }
 
 #[test]
