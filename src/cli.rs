@@ -157,6 +157,13 @@ pub struct SearchArgs {
     /// Rank articles with any of the words
     #[arg(long)]
     pub any: bool,
+    /// Do not widen names of actors and provinces to their other aliases
+    ///
+    /// By default a query word that names an actor or province by any alias
+    /// (Daesh, Ninawa) also finds articles tagged with it under another name
+    /// (ISIS, Nineveh); the output says so.
+    #[arg(long)]
+    pub no_expand: bool,
     /// Print JSON Lines (documented in the README)
     #[arg(long)]
     pub json: bool,

@@ -140,6 +140,7 @@ fn search_command(args: cli::SearchArgs) -> anyhow::Result<Outcome> {
     let matching = args.matching();
     let mut req = request(args.query.clone(), args.filters, args.limit);
     req.matching = matching;
+    req.no_expand = args.no_expand;
     req.facet_limit = 10;
     let results = search::search(&open, &req)?;
     let mut out = BufWriter::new(io::stdout().lock());
@@ -329,12 +330,7 @@ fn show_command(args: cli::ShowArgs) -> anyhow::Result<Outcome> {
             .and_then(|v| v.as_str())
             .map(str::to_owned)
     };
-    let facets = |field| -> Vec<String> {
-        doc.get_all(field)
-            .filter_map(|v| v.as_facet())
-            .map(|s| s.trim_start_matches('/').to_owned())
-            .collect()
-    };
+    let facets = |field| sitrep::schema::facet_values(&doc, field);
     let article = ShowJson {
         id: text(f.id).unwrap_or_default(),
         title: text(f.title).unwrap_or_default(),

@@ -853,6 +853,28 @@ impl Gazetteer {
         Ok(paths)
     }
 
+    /// The facet a query phrase names unambiguously, for query expansion:
+    /// an actor or a province by any alias (`Daesh` → actor `Islamic
+    /// State`). Cities, countries, ambiguous and exact-case aliases are
+    /// not expanded: they would widen a search beyond what was asked.
+    pub fn expansion(&self, phrase: &str) -> Option<(FilterKind, String)> {
+        let claims = self.phrases.get(&text::fold_phrase(phrase))?;
+        let mut found: Vec<(FilterKind, String)> = claims
+            .iter()
+            .filter(|c| c.exact.is_none() && !c.ambiguous)
+            .filter_map(|c| match c.target {
+                Target::Actor(_) => Some((FilterKind::Actor, self.facet_label(c.target)?)),
+                Target::Province(_) => Some((FilterKind::Province, self.facet_label(c.target)?)),
+                _ => None,
+            })
+            .collect();
+        found.dedup();
+        match found.len() {
+            1 => found.pop(),
+            _ => None,
+        }
+    }
+
     /// The canonical names closest to `key` among those of `kind`.
     fn suggest(&self, kind: FilterKind, key: &str) -> Vec<String> {
         let mut scored: Vec<(f64, String)> = Vec::new();
@@ -1108,11 +1130,29 @@ ambiguous = ["National Security Agency"]
     #[test]
     fn ambiguous_name_goes_to_the_country_named_most() {
         let g = small();
-        let text = "Shelling in Tripoli. Libya's government and forces in Libya; a Lebanon envoy visited.";
+        let text =
+            "Shelling in Tripoli. Libya's government and forces in Libya; a Lebanon envoy visited.";
         assert_eq!(
             facets(&g, text).0,
             vec!["Libya/Tripoli District", "Lebanon"]
         );
+    }
+
+    #[test]
+    fn expansion_names_actors_and_provinces_only() {
+        let g = small();
+        assert_eq!(
+            g.expansion("daesh"),
+            Some((FilterKind::Actor, "Islamic State".into()))
+        );
+        assert_eq!(
+            g.expansion("Ninawa"),
+            Some((FilterKind::Province, "Iraq/Nineveh".into()))
+        );
+        assert_eq!(g.expansion("Mosul"), None);
+        assert_eq!(g.expansion("Iraq"), None);
+        assert_eq!(g.expansion("Tripoli"), None);
+        assert_eq!(g.expansion("is"), None);
     }
 
     #[test]

@@ -16,7 +16,8 @@
 //!   (`"all"` or `"partial"`), `values` (`value`, `count`), over all
 //!   matching articles;
 //! * `summary`: `query`, `filters`, `total`, `full_matches`, `counted`,
-//!   `words_required`, `words`, `shown`, `elapsed_ms`.
+//!   `words_required`, `words`, `shown`, `expansions` (`words`, `field`,
+//!   `value`), `elapsed_ms`.
 //!
 //! Text in JSON is exactly as stored: nothing is escaped but what JSON
 //! requires.
@@ -207,6 +208,15 @@ fn summary_text<W: Write>(w: &mut W, results: &Results, style: Style) -> io::Res
             )
         )
     )?;
+    for e in &results.expansions {
+        writeln!(
+            w,
+            "{:?} also matched articles tagged {} {} (--no-expand turns this off).",
+            e.words,
+            e.field,
+            style.clean(&e.value)
+        )?;
+    }
     if results.full_matches == 0 && results.counted.words > 1 && !results.hits.is_empty() {
         writeln!(w, "No article has all the words; showing the closest.")?;
     }
@@ -298,7 +308,15 @@ struct SummaryData<'a> {
     words_required: usize,
     words: usize,
     shown: usize,
+    expansions: Vec<ExpansionData<'a>>,
     elapsed_ms: u128,
+}
+
+#[derive(Serialize)]
+struct ExpansionData<'a> {
+    words: &'a str,
+    field: &'a str,
+    value: &'a str,
 }
 
 #[derive(Serialize)]
@@ -370,6 +388,15 @@ pub fn results_json<W: Write>(
             words_required: results.counted.words_required,
             words: results.counted.words,
             shown: results.hits.len(),
+            expansions: results
+                .expansions
+                .iter()
+                .map(|e| ExpansionData {
+                    words: &e.words,
+                    field: e.field,
+                    value: &e.value,
+                })
+                .collect(),
             elapsed_ms,
         }),
     )
@@ -508,6 +535,7 @@ mod tests {
                 ..FacetCounts::default()
             },
             filters: vec![],
+            expansions: vec![],
         }
     }
 

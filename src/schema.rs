@@ -482,6 +482,18 @@ impl Fields {
     }
 }
 
+/// The values of a stored facet field as `Country/Province` paths.
+pub fn facet_values(doc: &TantivyDocument, field: Field) -> Vec<String> {
+    use tantivy::schema::Value;
+    doc.get_all(field)
+        .filter_map(|v| v.as_facet())
+        // Stored facets come back encoded, steps separated by NUL bytes.
+        .map(|encoded| Facet::from_encoded(encoded.as_bytes().to_vec()))
+        .filter_map(|facet| facet.ok())
+        .map(|facet| facet.to_path().join("/"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

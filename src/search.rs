@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, Occur, Query, QueryParser, QueryParserError, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, QueryParserError, TermQuery,
 };
 use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf};
 use tantivy::schema::{Facet, IndexRecordOption, Value};
@@ -56,6 +56,21 @@ pub struct SearchRequest {
     pub matching: Matching,
     /// How many values of each facet to return (0: all).
     pub facet_limit: usize,
+    /// Do not widen query words that name an actor or province to the
+    /// articles tagged with it.
+    pub no_expand: bool,
+}
+
+/// A query word or phrase that also matched articles tagged with the
+/// actor or province it names (`Daesh` → actor `Islamic State`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expansion {
+    /// The words as typed.
+    pub words: String,
+    /// `actor` or `province`.
+    pub field: &'static str,
+    /// The facet value.
+    pub value: String,
 }
 
 /// A highlighted piece of text.
@@ -151,6 +166,8 @@ pub struct Results {
     pub facets: FacetCounts,
     /// The filters as resolved: `province: Iraq/Nineveh`…
     pub filters: Vec<(String, String)>,
+    /// Query words widened to a facet.
+    pub expansions: Vec<Expansion>,
 }
 
 /// One unit of the query: a word, a phrase, a `field:term`.
@@ -169,6 +186,8 @@ struct Plan {
     words: Vec<Unit>,
     /// Every positive unit, for snippets.
     highlight: Vec<Box<dyn Query>>,
+    /// Units widened to a facet.
+    expansions: Vec<Expansion>,
 }
 
 fn query_error(query: &str, err: QueryParserError) -> Error {
@@ -235,13 +254,14 @@ fn parser(open: &OpenIndex) -> QueryParser {
     parser
 }
 
-fn plan(open: &OpenIndex, query: &str) -> Result<Plan> {
+fn plan(open: &OpenIndex, query: &str, expand: bool) -> Result<Plan> {
     let parser = parser(open);
     let mut plan = Plan {
         required: Vec::new(),
         excluded: Vec::new(),
         words: Vec::new(),
         highlight: Vec::new(),
+        expansions: Vec::new(),
     };
     if query.trim().is_empty() {
         return Ok(plan);
@@ -268,24 +288,101 @@ fn plan(open: &OpenIndex, query: &str) -> Result<Plan> {
         plan.highlight.push(build(whole)?);
         return Ok(plan);
     }
-    for (occur, item) in items {
+    let mut i = 0;
+    while i < items.len() {
+        let (occur, item) = &items[i];
         match occur {
-            Some(query_grammar::Occur::MustNot) => plan.excluded.push(build(item)?),
+            Some(query_grammar::Occur::MustNot) => plan.excluded.push(build(item.clone())?),
             Some(query_grammar::Occur::Must) => {
                 plan.highlight.push(build(item.clone())?);
-                plan.required.push(build(item)?);
+                plan.required.push(build(item.clone())?);
             }
             _ => {
-                let stop_word = is_stop_word_unit(&item);
+                // The longest run of plain words from here that names an
+                // actor or province becomes one unit: its words, or the
+                // articles tagged with what it names.
+                if expand {
+                    if let Some((len, expansion)) = expansion_at(open, &items[i..]) {
+                        let mut words: Vec<Box<dyn Query>> = Vec::new();
+                        for (_, w) in &items[i..i + len] {
+                            plan.highlight.push(build(w.clone())?);
+                            words.push(build(w.clone())?);
+                        }
+                        let field = match expansion.field {
+                            "actor" => open.fields.actor,
+                            _ => open.fields.province,
+                        };
+                        let facet = Facet::from_path(expansion.value.split('/'));
+                        let tagged = ConstScoreQuery::new(
+                            boxed(TermQuery::new(
+                                Term::from_facet(field, &facet),
+                                IndexRecordOption::Basic,
+                            )),
+                            EXPANSION_SCORE,
+                        );
+                        plan.words.push(Unit {
+                            query: boxed(BooleanQuery::union(vec![
+                                boxed(BooleanQuery::intersection(words)),
+                                boxed(tagged),
+                            ])),
+                            stop_word: false,
+                        });
+                        plan.expansions.push(expansion);
+                        i += len;
+                        continue;
+                    }
+                }
+                let stop_word = is_stop_word_unit(item);
                 plan.highlight.push(build(item.clone())?);
                 plan.words.push(Unit {
-                    query: build(item)?,
+                    query: build(item.clone())?,
                     stop_word,
                 });
             }
         }
+        i += 1;
     }
     Ok(plan)
+}
+
+/// The score an article gets for being tagged with what a query word
+/// names, when the word itself is not in it: about that of one ordinary
+/// word match.
+const EXPANSION_SCORE: Score = 1.0;
+
+/// The plain text of a word or quoted phrase with no field and no operator.
+fn plain_literal(item: &(Option<query_grammar::Occur>, UserInputAst)) -> Option<&str> {
+    match item {
+        (None, UserInputAst::Leaf(leaf)) => match leaf.as_ref() {
+            UserInputLeaf::Literal(lit) if lit.field_name.is_none() && !lit.prefix => {
+                Some(&lit.phrase)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The longest run of plain words at the start of `items` (up to six)
+/// that names an actor or province, and what it names.
+fn expansion_at(
+    open: &OpenIndex,
+    items: &[(Option<query_grammar::Occur>, UserInputAst)],
+) -> Option<(usize, Expansion)> {
+    let words: Vec<&str> = items.iter().take(6).map_while(plain_literal).collect();
+    (1..=words.len()).rev().find_map(|len| {
+        let phrase = words[..len].join(" ");
+        open.gazetteer.expansion(&phrase).map(|(kind, value)| {
+            (
+                len,
+                Expansion {
+                    words: phrase,
+                    field: kind.name(),
+                    value,
+                },
+            )
+        })
+    })
 }
 
 fn boxed(q: impl Query) -> Box<dyn Query> {
@@ -330,6 +427,16 @@ impl Plan {
                 clauses.push((Occur::Should, unit.query.box_clone()));
             }
         }
+        self.finish(clauses, filters)
+    }
+
+    /// Articles with every word, stop words included (`--all`).
+    fn every(&self, filters: &[Box<dyn Query>]) -> Box<dyn Query> {
+        let clauses = self
+            .words
+            .iter()
+            .map(|u| (Occur::Must, u.query.box_clone()))
+            .collect();
         self.finish(clauses, filters)
     }
 
@@ -432,7 +539,7 @@ fn filters(open: &OpenIndex, request: &SearchRequest) -> Result<ResolvedFilters>
 /// Runs `request` against `open`.
 pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
     let searcher = open.reader.searcher();
-    let plan = plan(open, &request.query)?;
+    let plan = plan(open, &request.query, !request.no_expand)?;
     let (filter_queries, shown_filters) = filters(open, request)?;
     let limit = request.limit;
     let words = plan.content_words();
@@ -456,7 +563,11 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
         };
         raw_facets = facets;
     } else {
-        let q = plan.tier(words, &filter_queries);
+        let q = if request.matching == Matching::All {
+            plan.every(&filter_queries)
+        } else {
+            plan.tier(words, &filter_queries)
+        };
         let (top, count, facets) = searcher.search(&*q, &(page, Count, tally.clone()))?;
         for (s, a) in top {
             seen.insert(a);
@@ -507,6 +618,7 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
         counted,
         facets: raw_facets.into_counts(request.facet_limit),
         filters: shown_filters,
+        expansions: plan.expansions,
     })
 }
 
@@ -514,20 +626,6 @@ fn first_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<St
     doc.get_first(field)
         .and_then(|v| v.as_str())
         .map(str::to_owned)
-}
-
-fn facet_values(doc: &TantivyDocument, field: tantivy::schema::Field) -> Vec<String> {
-    doc.get_all(field)
-        .filter_map(|v| v.as_facet())
-        .map(|f| f.trim_start_matches('/').to_owned())
-        .map(|f| {
-            // Stored facets are in their encoded text form, with `/`
-            // separators and `\/` for a slash inside a name.
-            Facet::from_text(&format!("/{f}"))
-                .map(|facet| facet.to_path().join("/"))
-                .unwrap_or(f)
-        })
-        .collect()
 }
 
 fn hits(
@@ -585,8 +683,8 @@ fn hits(
             words_matched: k,
             title: title_hl,
             date: first_text(&doc, f.date),
-            provinces: facet_values(&doc, f.province),
-            actors: facet_values(&doc, f.actor),
+            provinces: crate::schema::facet_values(&doc, f.province),
+            actors: crate::schema::facet_values(&doc, f.actor),
             path: first_text(&doc, f.path).unwrap_or_default(),
             source: first_text(&doc, f.source),
             url: first_text(&doc, f.url),

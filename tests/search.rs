@@ -273,7 +273,7 @@ fn unknown_filter_value_suggests_the_closest() {
     let t = TestDir::new();
     small_corpus(&t);
     t.index();
-    let out = t.run(&["search", "x", "--province", "Ninevah"]);
+    let out = t.run(&["search", "x", "--province", "Ninevva"]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("Iraq/Nineveh"), "{}", stderr(&out));
     let out = t.run(&["search", "x", "--year", "last"]);
@@ -290,4 +290,30 @@ fn city_filter_and_country_filter() {
     assert_eq!(ids, vec!["iraq/2021-03-03-mosul-cell.txt", "undated.txt"]);
     let ids = hit_ids(&t.run(&["search", "", "--country", "yemen", "--json"]));
     assert_eq!(ids.len(), 2);
+}
+
+#[test]
+fn alias_in_the_query_finds_articles_tagged_under_another_name() {
+    let t = TestDir::new();
+    small_corpus(&t);
+    t.index();
+    let out = t.run(&["search", "Daesh", "--json", "--all"]);
+    let ids = hit_ids(&out);
+    assert!(
+        ids.contains(&"iraq/2021-03-03-mosul-cell.txt".to_owned()),
+        "{ids:?}"
+    );
+    assert_eq!(
+        ids[0], "iraq/kirkuk-checkpoint.txt",
+        "the article with the word itself ranks first"
+    );
+    let summary = json_lines(&out).pop().unwrap();
+    assert_eq!(summary["data"]["expansions"][0]["value"], "Islamic State");
+    let text = stdout(&t.run(&["search", "Daesh"]));
+    assert!(
+        text.contains("also matched articles tagged actor Islamic State"),
+        "{text}"
+    );
+    let plain = hit_ids(&t.run(&["search", "Daesh", "--json", "--all", "--no-expand"]));
+    assert_eq!(plain, vec!["iraq/kirkuk-checkpoint.txt"]);
 }
