@@ -365,10 +365,10 @@ mod tests {
 
     #[test]
     fn index_flag_wins_over_default() {
-        let cli = Cli::parse_from(["sitrep", "stats", "--index", "/tmp/x"]);
+        let cli = Cli::parse_from(["sitrep", "stats", "--index", "some/index"]);
         let Command::Stats(args) = cli.command else {
             panic!("not stats")
         };
-        assert_eq!(args.location.dir(), PathBuf::from("/tmp/x"));
+        assert_eq!(args.location.dir(), PathBuf::from("some/index"));
     }
 }

@@ -239,29 +239,34 @@ fn parse_toml<T: for<'de> Deserialize<'de>>(path: &Path, text: &str) -> Result<T
     })
 }
 
-/// A claim on an alias while loading: the claim, where it was made
-/// (file, line) and the entry that made it.
-type SourcedClaim = (Claim, PathBuf, Option<usize>, String);
+/// A claim on an alias while loading: the claim, the file it was made
+/// in, the entry that made it and the alias as written.
+type SourcedClaim = (Claim, PathBuf, String, String);
 
 /// Collects aliases while loading, and the problems found on the way.
-struct Builder {
+struct Builder<'a> {
     phrases: BTreeMap<String, Vec<SourcedClaim>>,
+    /// The text of each file, to find a line only when reporting.
+    texts: HashMap<PathBuf, &'a str>,
     problems: Vec<Problem>,
 }
 
-impl Builder {
+impl<'a> Builder<'a> {
     fn add(
         &mut self,
         alias: &str,
         target: Target,
         ambiguous: bool,
         exact: bool,
-        (path, source): (&Path, &str),
+        (path, source): (&Path, &'a str),
         owner: &str,
     ) {
         let key = text::fold_phrase(alias);
-        let line = line_after(source, owner, alias);
+        if !self.texts.contains_key(path) {
+            self.texts.insert(path.to_path_buf(), source);
+        }
         if key.is_empty() {
+            let line = line_after(source, owner, alias);
             self.problems.push(Problem::skipped(
                 path,
                 line,
@@ -286,9 +291,16 @@ impl Builder {
                 exact,
             },
             path.to_path_buf(),
-            line,
             owner.to_owned(),
+            alias.to_owned(),
         ));
+    }
+
+    /// The line where `owner` lists `alias` in `path`.
+    fn line(&self, path: &Path, owner: &str, alias: &str) -> Option<usize> {
+        self.texts
+            .get(path)
+            .and_then(|text| line_after(text, owner, alias))
     }
 }
 
@@ -314,6 +326,7 @@ impl Gazetteer {
     pub fn load_with_problems(files: &SchemaFiles) -> Result<(Gazetteer, Vec<Problem>)> {
         let mut b = Builder {
             phrases: BTreeMap::new(),
+            texts: HashMap::new(),
             problems: Vec::new(),
         };
         let mut countries = Vec::new();
@@ -464,7 +477,7 @@ impl Gazetteer {
         // every one of them, or the gazetteer cannot tell them apart.
         let mut phrases: HashMap<String, Vec<Claim>> = HashMap::new();
         let mut patterns: HashMap<String, Vec<Pattern>> = HashMap::new();
-        for (key, claims) in b.phrases {
+        for (key, claims) in std::mem::take(&mut b.phrases) {
             let case_free: Vec<_> = claims.iter().filter(|(c, ..)| c.exact.is_none()).collect();
             // Demonyms only give context, so two countries may share one
             // ("Congolese"); the context then stays undecided.
@@ -473,23 +486,24 @@ impl Gazetteer {
                 .all(|(c, ..)| matches!(c.target, Target::Demonym(_)));
             if case_free.len() > 1 && !all_demonyms && case_free.iter().any(|(c, ..)| !c.ambiguous)
             {
-                let (_, path, line, owner) = case_free[0];
+                let (_, path, owner, alias) = case_free[0];
                 let others: Vec<String> = case_free[1..]
                     .iter()
-                    .map(|(_, p, l, o)| {
+                    .map(|(_, p, o, a)| {
                         format!(
                             "{:?} ({}{})",
                             o,
                             p.file_name()
                                 .map(|n| n.to_string_lossy())
                                 .unwrap_or_default(),
-                            l.map(|l| format!(":{l}")).unwrap_or_default()
+                            b.line(p, o, a).map(|l| format!(":{l}")).unwrap_or_default()
                         )
                     })
                     .collect();
+                let line = b.line(path, owner, alias);
                 b.problems.push(Problem::skipped(
                     path,
-                    *line,
+                    line,
                     format!(
                         "alias {key:?} of {owner:?} is also claimed by {}; list it under `ambiguous` in every entry that claims it",
                         others.join(", ")
