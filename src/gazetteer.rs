@@ -94,6 +94,10 @@ pub struct Mention {
     pub targets: Vec<Target>,
     /// Whether the targets need their country in context.
     pub ambiguous: bool,
+    /// A place used as the subject of a statement ("Baghdad announced",
+    /// "Kyiv said"): it means that government, not where events happen,
+    /// so it gives context but no facet.
+    pub speaker: bool,
 }
 
 /// The facet values of one article.
@@ -609,11 +613,16 @@ impl Gazetteer {
                     let mut targets: Vec<Target> = claims.iter().map(|c| c.target).collect();
                     targets.sort();
                     targets.dedup();
+                    let speaker = targets
+                        .iter()
+                        .all(|t| matches!(t, Target::Province(_) | Target::City(_)))
+                        && is_reporting_verb(folded_word(i + len));
                     mentions.push(Mention {
                         start: words[i].0,
                         end: words[i + len - 1].1,
                         ambiguous: claims.iter().any(|c| c.ambiguous),
                         targets,
+                        speaker,
                     });
                     i += len;
                 }
@@ -697,11 +706,15 @@ impl Gazetteer {
             facet_keys.sort();
             facet_keys.dedup();
             let resolved = match facet_keys.as_slice() {
-                [one] => Some(*one),
+                [one] if !m.speaker => Some(*one),
                 _ => None,
             };
             if explain {
                 let note = match (resolved, chosen.first()) {
+                    (None, Some(&first)) if m.speaker => format!(
+                        "left out: speaks for its government ({})",
+                        self.describe_all(&[first])
+                    ),
                     (Some(_), Some(&first)) => self.describe(first),
                     (Some(t), None) => self.describe(t),
                     (None, None) => format!(
@@ -922,6 +935,37 @@ impl Gazetteer {
     pub fn country_names(&self) -> impl Iterator<Item = &str> {
         self.countries.iter().map(|c| c.name.as_str())
     }
+}
+
+/// Verbs that make a place before them the voice of its government.
+fn is_reporting_verb(folded: &str) -> bool {
+    const VERBS: [&str; 24] = [
+        "accused",
+        "accuses",
+        "announced",
+        "announces",
+        "blamed",
+        "blames",
+        "claimed",
+        "condemned",
+        "condemns",
+        "denied",
+        "denies",
+        "insisted",
+        "rejected",
+        "rejects",
+        "responded",
+        "said",
+        "says",
+        "urged",
+        "urges",
+        "vowed",
+        "vows",
+        "warned",
+        "warns",
+        "welcomed",
+    ];
+    VERBS.contains(&folded)
 }
 
 /// Whether the line holding byte `at` is written in capitals only (a
@@ -1167,6 +1211,15 @@ ambiguous = ["National Security Agency"]
         assert_eq!(g.expansion("Iraq"), None);
         assert_eq!(g.expansion("Tripoli"), None);
         assert_eq!(g.expansion("is"), None);
+    }
+
+    #[test]
+    fn a_capital_speaking_is_its_government_not_the_place() {
+        let g = small();
+        let (places, _) = facets(&g, "Mosul announced an inquiry into the attack in Ramadi");
+        assert_eq!(places, vec!["Iraq/Anbar"]);
+        let (places, _) = facets(&g, "Clashes in Mosul; officials said three died");
+        assert_eq!(places, vec!["Iraq/Nineveh"]);
     }
 
     #[test]

@@ -11,3 +11,5 @@ mod search;
 mod json;
 // Bad input: named with file and line, the rest still indexed, exit codes.
 mod errors;
+// Extraction quality: precision and recall on the labelled test set.
+mod relevance;
