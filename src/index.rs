@@ -289,6 +289,20 @@ fn rebuild(
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<IndexReport> {
     let dir = &options.index_dir;
+    // Never replace a folder that is not a sitrep index: it may be
+    // anything of the user's (`--index ~/Documents`).
+    if dir.exists() && !dir.join(STAMP_FILE).is_file() {
+        let empty = std::fs::read_dir(dir)
+            .map(|mut entries| entries.next().is_none())
+            .unwrap_or(false);
+        if !empty {
+            return Err(Error::data(
+                dir,
+                None,
+                "exists and is not a sitrep index; choose another --index folder",
+            ));
+        }
+    }
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

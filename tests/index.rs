@@ -142,3 +142,22 @@ fn show_and_stats() {
         stdout(&out)
     );
 }
+
+#[test]
+fn an_existing_folder_that_is_not_an_index_is_never_replaced() {
+    let t = TestDir::new();
+    small_corpus(&t);
+    std::fs::create_dir_all(t.path("precious")).unwrap();
+    std::fs::write(t.path("precious/notes.txt"), "keep me").unwrap();
+    let out = t.run(&["index", "corpus", "--index", "precious"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("not a sitrep index"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.path("precious/notes.txt")).unwrap(),
+        "keep me"
+    );
+}
