@@ -87,7 +87,7 @@ fn index_command(args: cli::IndexArgs) -> anyhow::Result<Outcome> {
 
 fn index_summary(r: &IndexReport, options: &IndexOptions) -> String {
     let mut out = format!(
-        "sitrep: {} {}: {} added, {} updated, {} removed, {} unchanged; {} articles in the index; {:.2} s",
+        "sitrep: {} {}: {} added, {} updated, {} removed, {} unchanged; {} articles in the index; {:.2} s ({:.2} s extracting facets)",
         if r.rebuilt { "built" } else { "updated" },
         options.index_dir.display(),
         r.added,
@@ -95,7 +95,8 @@ fn index_summary(r: &IndexReport, options: &IndexOptions) -> String {
         r.removed,
         r.unchanged,
         r.total,
-        r.elapsed.as_secs_f64()
+        r.elapsed.as_secs_f64(),
+        r.extraction.as_secs_f64()
     );
     let skipped_files: u64 = r.skipped.values().sum();
     let problems = r.skipped_problems();

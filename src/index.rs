@@ -193,6 +193,8 @@ pub struct IndexReport {
     pub rebuilt: bool,
     /// Time taken.
     pub elapsed: Duration,
+    /// Of which spent extracting provinces and actors.
+    pub extraction: Duration,
 }
 
 impl IndexReport {
@@ -515,7 +517,9 @@ fn fill(
                     continue;
                 }
                 ids.insert(article.id.clone(), file.rel_path.clone());
+                let extract_started = Instant::now();
                 let facets = gazetteer.extract(&article.title, &article.body);
+                report.extraction += extract_started.elapsed();
                 let doc = fields.document(&article, &facets, &key, stamp);
                 writer.add_document(doc)?;
                 if before.is_some() {
