@@ -16,6 +16,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use crate::error::{Error, Problem, Result};
@@ -76,10 +77,12 @@ struct Claim {
     exact: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone)]
-struct Pattern {
-    /// The folded words after the first.
-    rest: Vec<String>,
+/// A node of the alias trie: one folded word deeper than its parent.
+#[derive(Debug, Clone, Default)]
+struct Node {
+    /// The next folded word → child node.
+    children: FxHashMap<Box<str>, u32>,
+    /// The claims on the alias that ends here.
     claims: Vec<Claim>,
 }
 
@@ -143,8 +146,9 @@ pub struct Gazetteer {
     pub provinces: Vec<Province>,
     /// Every actor.
     pub actors: Vec<Actor>,
-    /// First folded word → patterns starting with it, longest first.
-    patterns: HashMap<String, Vec<Pattern>>,
+    /// The aliases as a trie of folded words; node 0 is the root. (Fx
+    /// hashing: the root lookup runs for every word of every article.)
+    trie: Vec<Node>,
     /// Folded alias phrase → claims: for resolving filter values.
     phrases: HashMap<String, Vec<Claim>>,
 }
@@ -214,6 +218,9 @@ struct ActorEntry {
     #[serde(default)]
     ambiguous: Vec<String>,
 }
+
+/// The list of ordinary English words, relative to `index-schema/`.
+const COMMON_WORDS: &str = "gazetteers/common-words.txt";
 
 /// The 1-based line of the first occurrence of `"needle"` in `text`.
 fn line_of(text: &str, needle: &str) -> Option<usize> {
@@ -477,10 +484,39 @@ impl Gazetteer {
             });
         }
 
+        // Ordinary English words make dangerous aliases ("Hit", "Unity"):
+        // each needs a rule that says when it is the name.
+        let common: HashSet<&str> = files
+            .get(COMMON_WORDS)
+            .map(|(_, text)| {
+                text.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (key, claims) in &b.phrases {
+            if key.contains(' ') || !common.contains(key.as_str()) {
+                continue;
+            }
+            for (claim, path, owner, alias) in claims {
+                if claim.ambiguous || claim.exact.is_some() {
+                    continue;
+                }
+                b.problems.push(Problem::skipped(
+                    path,
+                    b.line(path, owner, alias),
+                    format!(
+                        "alias {alias:?} of {owner:?} is an ordinary English word (gazetteers/common-words.txt); list it under `ambiguous` or `exact_case`, or remove it"
+                    ),
+                ));
+            }
+        }
+
         // An alias claimed by several entries must be marked ambiguous by
         // every one of them, or the gazetteer cannot tell them apart.
         let mut phrases: HashMap<String, Vec<Claim>> = HashMap::new();
-        let mut patterns: HashMap<String, Vec<Pattern>> = HashMap::new();
+        let mut trie: Vec<Node> = vec![Node::default()];
         for (key, claims) in std::mem::take(&mut b.phrases) {
             let case_free: Vec<_> = claims.iter().filter(|(c, ..)| c.exact.is_none()).collect();
             // Demonyms only give context, so two countries may share one
@@ -515,23 +551,24 @@ impl Gazetteer {
                 ));
             }
             let claims: Vec<Claim> = claims.into_iter().map(|(c, ..)| c).collect();
-            let mut words = key.split(' ').map(str::to_owned);
-            let first = words.next().unwrap_or_default();
-            patterns.entry(first).or_default().push(Pattern {
-                rest: words.collect(),
-                claims: claims.clone(),
-            });
+            let mut node = 0usize;
+            for word in key.split(' ') {
+                let next = trie.len() as u32;
+                let child = *trie[node].children.entry(word.into()).or_insert(next);
+                if child == next {
+                    trie.push(Node::default());
+                }
+                node = child as usize;
+            }
+            trie[node].claims = claims.clone();
             phrases.insert(key, claims);
-        }
-        for list in patterns.values_mut() {
-            list.sort_by_key(|p| std::cmp::Reverse(p.rest.len()));
         }
         Ok((
             Gazetteer {
                 countries,
                 provinces,
                 actors,
-                patterns,
+                trie,
                 phrases,
             },
             b.problems,
@@ -572,40 +609,41 @@ impl Gazetteer {
         let mut mentions = Vec::new();
         let mut i = 0;
         while i < words.len() {
+            // Walk the trie as deep as the words go; keep the longest
+            // alias whose claims accept the text's case.
             let mut matched = None;
-            if let Some(candidates) = self.patterns.get(folded_word(i)) {
-                'patterns: for pattern in candidates {
-                    let len = pattern.rest.len() + 1;
-                    if i + len > words.len() {
-                        continue;
-                    }
-                    if !pattern
-                        .rest
-                        .iter()
-                        .enumerate()
-                        .all(|(k, w)| folded_word(i + 1 + k) == w)
-                    {
-                        continue;
-                    }
-                    let claims: Vec<&Claim> = pattern
-                        .claims
-                        .iter()
-                        .filter(|c| match &c.exact {
-                            None => true,
-                            Some(exact) => {
-                                exact
-                                    .iter()
-                                    .enumerate()
-                                    .all(|(k, w)| original_word(i + k) == w)
-                                    && !in_shouting_line(text, words[i].0)
-                            }
-                        })
-                        .collect();
-                    if claims.is_empty() {
-                        continue 'patterns;
-                    }
-                    matched = Some((len, claims));
+            let mut node = 0usize;
+            for k in 0.. {
+                let Some(&child) = self
+                    .trie
+                    .get(node)
+                    .and_then(|n| n.children.get(folded_word(i + k)))
+                else {
                     break;
+                };
+                node = child as usize;
+                let Some(here) = self.trie.get(node) else {
+                    break;
+                };
+                if here.claims.is_empty() {
+                    continue;
+                }
+                let claims: Vec<&Claim> = here
+                    .claims
+                    .iter()
+                    .filter(|c| match &c.exact {
+                        None => true,
+                        Some(exact) => {
+                            exact
+                                .iter()
+                                .enumerate()
+                                .all(|(j, w)| original_word(i + j) == w)
+                                && !in_shouting_line(text, words[i].0)
+                        }
+                    })
+                    .collect();
+                if !claims.is_empty() {
+                    matched = Some((k + 1, claims));
                 }
             }
             match matched {
@@ -1250,6 +1288,29 @@ ambiguous = ["National Security Agency"]
             }
             other => panic!("expected an unknown value, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn an_ordinary_word_as_alias_needs_a_rule() {
+        let files = SchemaFiles::from_pairs(&[
+            ("gazetteers/countries.toml", "[[country]]\nname = \"Iraq\"\n"),
+            ("gazetteers/common-words.txt", "# words\nhit\nunity\n"),
+            (
+                "gazetteers/places/iraq.toml",
+                "country = \"Iraq\"\n[[province]]\nname = \"Anbar\"\ncities = [\"Hit\", \"Ramadi\"]\n",
+            ),
+            (
+                "gazetteers/actors.toml",
+                "[[actor]]\nname = \"Unity Front\"\naliases = [\"Unity\"]\nambiguous = [\"Unity\"]\n",
+            ),
+        ]);
+        let (_, problems) = Gazetteer::load_with_problems(&files).unwrap();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].message.contains("\"Hit\" of \"Anbar\""),
+            "{problems:?}"
+        );
+        assert_eq!(problems[0].line, Some(4));
     }
 
     #[test]

@@ -32,7 +32,8 @@ pub struct SchemaFiles {
 }
 
 impl SchemaFiles {
-    /// Reads `schema.toml` and every `.toml` file under `gazetteers/`.
+    /// Reads `schema.toml` and the `.toml` and `.txt` files under it
+    /// (the gazetteers and their word lists).
     pub fn read_dir(root: &Path) -> Result<SchemaFiles> {
         let mut files = BTreeMap::new();
         for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
@@ -45,7 +46,8 @@ impl SchemaFiles {
                 )
             })?;
             let path = entry.path();
-            if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "toml") {
+            let wanted = path.extension().is_some_and(|e| e == "toml" || e == "txt");
+            if !entry.file_type().is_file() || !wanted {
                 continue;
             }
             let rel: Vec<String> = path

@@ -1,0 +1,87 @@
+//! Extraction throughput: how fast the full gazetteers find provinces and
+//! actors in article text, in MB/s.
+//!
+//! Run with `cargo bench --bench extract`. The text is every article of
+//! `sample-corpus/` and `tests/labelled/articles/`, read once.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use sitrep::article;
+use sitrep::corpus::{self, Entry};
+use sitrep::gazetteer::Gazetteer;
+use sitrep::schema::SchemaFiles;
+
+fn articles() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for dir in ["sample-corpus", "tests/labelled/articles"] {
+        let dir: PathBuf = root.join(dir);
+        for entry in corpus::walk(&dir) {
+            let Entry::File(file) = entry else { continue };
+            let Ok(text) = corpus::read_text(&file.path) else {
+                continue;
+            };
+            for a in article::parse(&file, &text.text).articles {
+                out.push((a.title, a.body));
+            }
+        }
+    }
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let files = match SchemaFiles::read_dir(&root.join("index-schema")) {
+        Ok(files) => files,
+        Err(err) => panic!("cannot read index-schema: {err}"),
+    };
+    let gazetteer = match Gazetteer::load(&files) {
+        Ok(g) => g,
+        Err(err) => panic!("cannot load the gazetteers: {err}"),
+    };
+    let articles = articles();
+    let bytes: usize = articles.iter().map(|(t, b)| t.len() + b.len()).sum();
+
+    let mut group = c.benchmark_group("extract");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("full gazetteers, sample + labelled articles", |b| {
+        b.iter(|| {
+            for (title, body) in &articles {
+                black_box(gazetteer.extract(title, body));
+            }
+        })
+    });
+    group.bench_function("UAX #29 words only (reference)", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for (title, body) in &articles {
+                n += sitrep::text::words(title).count() + sitrep::text::words(body).count();
+            }
+            black_box(n)
+        })
+    });
+    group.bench_function("words + fold only (reference)", |b| {
+        let mut buf = String::new();
+        b.iter(|| {
+            for (title, body) in &articles {
+                for text in [title, body] {
+                    buf.clear();
+                    for (_, w) in sitrep::text::words(text) {
+                        sitrep::text::fold_into(w, &mut buf);
+                    }
+                }
+            }
+            black_box(buf.len())
+        })
+    });
+    group.finish();
+
+    c.bench_function("load gazetteers", |b| {
+        b.iter(|| black_box(Gazetteer::load(&files).is_ok()))
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
