@@ -74,6 +74,7 @@ fn index_command(args: cli::IndexArgs) -> anyhow::Result<Outcome> {
             eprintln!("sitrep: passed over {}: {reason}", path.display())
         }
         Event::Skipped(..) => {}
+        Event::Notice(message) => eprintln!("sitrep: {message}"),
     })?;
     if !args.quiet {
         eprintln!("{}", index_summary(&report, &options));

@@ -104,6 +104,13 @@ pub struct OpenIndex {
 
 /// Opens the index at `dir` for searching.
 pub fn open(dir: &Path) -> Result<OpenIndex> {
+    // Between the two renames of a swap the index waits beside its folder.
+    let waiting = Siblings::of(dir).map(|s| s.old).ok();
+    let dir = match waiting {
+        Some(old) if !dir.exists() && old.join(STAMP_FILE).is_file() => old,
+        _ => dir.to_path_buf(),
+    };
+    let dir = dir.as_path();
     let tantivy_dir = dir.join(TANTIVY_DIR);
     if !dir.join(STAMP_FILE).is_file() || !tantivy_dir.is_dir() {
         return Err(Error::NoIndex(dir.to_path_buf()));
@@ -195,6 +202,9 @@ pub struct IndexReport {
     pub elapsed: Duration,
     /// Of which spent extracting provinces and actors.
     pub extraction: Duration,
+    /// Stored articles whose facets were extracted again because the
+    /// gazetteers changed.
+    pub reextracted: Option<u64>,
 }
 
 impl IndexReport {
@@ -214,6 +224,8 @@ pub enum Event<'a> {
     Problem(&'a Problem),
     /// A file passed over.
     Skipped(&'a Path, &'a SkipReason),
+    /// Something the user should know about the run.
+    Notice(&'a str),
 }
 
 /// The state of one indexed file, from the index's fast fields.
@@ -223,10 +235,72 @@ struct Indexed {
     articles: u64,
 }
 
+/// The folders beside an index: where a fresh build is made, where the
+/// old index waits during the swap, and the lock file of update runs.
+struct Siblings {
+    fresh: PathBuf,
+    old: PathBuf,
+    lock: PathBuf,
+}
+
+impl Siblings {
+    fn of(dir: &Path) -> Result<Siblings> {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "sitrep-index".into());
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        Ok(Siblings {
+            fresh: parent.join(format!(".{name}.new")),
+            old: parent.join(format!(".{name}.old")),
+            lock: parent.join(format!(".{name}.lock")),
+        })
+    }
+}
+
+/// Holds the lock that lets one `sitrep index` at a time update an index;
+/// the operating system releases it when the process ends, however it ends.
+struct RunLock {
+    _file: std::fs::File,
+}
+
+impl RunLock {
+    fn acquire(dir: &Path, lock: &Path) -> Result<RunLock> {
+        use fs4::fs_std::FileExt;
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(lock)
+            .map_err(|e| Error::io(lock, e))?;
+        match file.try_lock_exclusive() {
+            Ok(true) => Ok(RunLock { _file: file }),
+            Ok(false) => Err(Error::Locked(dir.to_path_buf())),
+            Err(e) => Err(Error::io(lock, e)),
+        }
+    }
+}
+
+/// Puts back an index whose swap was interrupted between its two renames.
+fn recover_swap(dir: &Path, siblings: &Siblings) -> Result<()> {
+    if !dir.exists() && siblings.old.join(STAMP_FILE).is_file() {
+        std::fs::rename(&siblings.old, dir).map_err(|e| Error::io(dir, e))?;
+    }
+    Ok(())
+}
+
 /// Indexes the articles under `paths` into the index of `options`.
 ///
 /// On an existing index only what changed is done; see the module
 /// documentation. `files` are the schema and gazetteers to build with.
+/// When the schema changed since the index was built, it is rebuilt from
+/// `paths`; when only the gazetteers changed, the facets of every stored
+/// article are extracted again (no need for the original files), and then
+/// the files are updated as usual.
 pub fn update(
     paths: &[PathBuf],
     options: &IndexOptions,
@@ -238,59 +312,58 @@ pub fn update(
     let gazetteer = Gazetteer::load(files)?;
     let stamp = Stamp::of(&config, files);
     let dir = &options.index_dir;
+    let siblings = Siblings::of(dir)?;
+    let _lock = RunLock::acquire(dir, &siblings.lock)?;
+    recover_swap(dir, &siblings)?;
 
-    let exists = dir.join(STAMP_FILE).is_file();
-    let mut report = if options.rebuild || !exists {
-        rebuild(paths, options, files, &config, &gazetteer, &stamp, on_event)?
-    } else {
+    let mut rebuild_all = options.rebuild || !dir.join(STAMP_FILE).is_file();
+    let mut reextracted = None;
+    if !rebuild_all {
         let old = Stamp::read(dir)?;
         if old.format != FORMAT_VERSION || old.schema_digest != stamp.schema_digest {
-            return Err(Error::RebuildNeeded {
-                path: dir.clone(),
-                reason: format!(
-                    "was built with schema version {} ({}), and index-schema/schema.toml is now version {} ({})",
-                    old.schema_version, old.schema_digest, stamp.schema_version, stamp.schema_digest
-                ),
-            });
+            on_event(Event::Notice(&format!(
+                "the schema changed since this index was built (version {} {}, now {} {}): rebuilding it from the given PATHs",
+                old.schema_version, old.schema_digest, stamp.schema_version, stamp.schema_digest
+            )));
+            rebuild_all = true;
+        } else if old.gazetteer_digest != stamp.gazetteer_digest {
+            let n = reextract(dir, &siblings, files, &config, &gazetteer, &stamp)?;
+            on_event(Event::Notice(&format!(
+                "the gazetteers changed since this index was built: extracted the facets of {n} stored articles again"
+            )));
+            reextracted = Some(n);
         }
-        if old.gazetteer_digest != stamp.gazetteer_digest {
-            return Err(Error::RebuildNeeded {
-                path: dir.clone(),
-                reason: format!(
-                    "was built with other gazetteers ({}, now {}), so its provinces and actors are out of date",
-                    old.gazetteer_digest, stamp.gazetteer_digest
-                ),
-            });
-        }
+    }
+    let mut report = if rebuild_all {
+        let fresh = prepare_fresh(dir, &siblings, files, &config)?;
+        let mut report = IndexReport {
+            rebuilt: true,
+            ..IndexReport::default()
+        };
+        fill(&fresh, paths, options, &gazetteer, &mut report, on_event)?;
+        drop(fresh);
+        stamp.write(&siblings.fresh)?;
+        swap(dir, &siblings)?;
+        report
+    } else {
         let index = open_tantivy(dir, &dir.join(TANTIVY_DIR))?;
-        let fields = Fields::new(&index.schema())?;
         let mut report = IndexReport::default();
-        fill(
-            &index,
-            &fields,
-            paths,
-            options,
-            &gazetteer,
-            &mut report,
-            on_event,
-        )?;
+        fill(&index, paths, options, &gazetteer, &mut report, on_event)?;
         report
     };
+    report.reextracted = reextracted;
     report.elapsed = started.elapsed();
     Ok(report)
 }
 
-/// Builds a fresh index next to the target and swaps it in when complete.
-fn rebuild(
-    paths: &[PathBuf],
-    options: &IndexOptions,
+/// Creates an empty index in the sibling `.new` folder, with a copy of
+/// `files`, after clearing any debris of an interrupted run there.
+fn prepare_fresh(
+    dir: &Path,
+    siblings: &Siblings,
     files: &SchemaFiles,
     config: &SchemaConfig,
-    gazetteer: &Gazetteer,
-    stamp: &Stamp,
-    on_event: &mut dyn FnMut(Event<'_>),
-) -> Result<IndexReport> {
-    let dir = &options.index_dir;
+) -> Result<Index> {
     // Never replace a folder that is not a sitrep index: it may be
     // anything of the user's (`--index ~/Documents`).
     if dir.exists() && !dir.join(STAMP_FILE).is_file() {
@@ -305,19 +378,10 @@ fn rebuild(
             ));
         }
     }
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "sitrep-index".into());
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-    let fresh = parent.join(format!(".{name}.new"));
+    let fresh = &siblings.fresh;
     if fresh.exists() {
-        // Debris of an interrupted rebuild: never half an index.
-        std::fs::remove_dir_all(&fresh).map_err(|e| Error::io(&fresh, e))?;
+        // Debris of an interrupted run: never half an index.
+        std::fs::remove_dir_all(fresh).map_err(|e| Error::io(fresh, e))?;
     }
     let tantivy_dir = fresh.join(TANTIVY_DIR);
     std::fs::create_dir_all(&tantivy_dir).map_err(|e| Error::io(&tantivy_dir, e))?;
@@ -326,36 +390,99 @@ fn rebuild(
         .map_err(|e| Error::io(&tantivy_dir, std::io::Error::other(e.to_string())))?;
     let index = Index::create(directory, config.build(), Default::default())?;
     register_analyzer(&index);
-    let fields = Fields::new(&index.schema())?;
-    let mut report = IndexReport {
-        rebuilt: true,
-        ..IndexReport::default()
-    };
-    fill(
-        &index,
-        &fields,
-        paths,
-        options,
-        gazetteer,
-        &mut report,
-        on_event,
-    )?;
-    drop(index);
-    stamp.write(&fresh)?;
+    Ok(index)
+}
 
-    // Swap: old → .old, fresh → dir, drop .old.
-    let old = parent.join(format!(".{name}.old"));
+/// Swaps the complete `.new` folder in: old → `.old`, new → the index
+/// folder, then drops `.old`. An interruption between the two renames is
+/// undone by [`recover_swap`] on the next run.
+fn swap(dir: &Path, siblings: &Siblings) -> Result<()> {
+    let old = &siblings.old;
     if old.exists() {
-        std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        std::fs::remove_dir_all(old).map_err(|e| Error::io(old, e))?;
     }
     if dir.exists() {
-        std::fs::rename(dir, &old).map_err(|e| Error::io(dir, e))?;
+        std::fs::rename(dir, old).map_err(|e| Error::io(dir, e))?;
     }
-    std::fs::rename(&fresh, dir).map_err(|e| Error::io(dir, e))?;
+    std::fs::rename(&siblings.fresh, dir).map_err(|e| Error::io(dir, e))?;
     if old.exists() {
-        std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        std::fs::remove_dir_all(old).map_err(|e| Error::io(old, e))?;
     }
-    Ok(report)
+    Ok(())
+}
+
+/// Rebuilds the index at `dir` from its own stored articles with new
+/// gazetteers, and swaps it in. Returns the number of articles.
+fn reextract(
+    dir: &Path,
+    siblings: &Siblings,
+    files: &SchemaFiles,
+    config: &SchemaConfig,
+    gazetteer: &Gazetteer,
+    stamp: &Stamp,
+) -> Result<u64> {
+    let old = open_tantivy(dir, &dir.join(TANTIVY_DIR))?;
+    let old_fields = Fields::new(&old.schema())?;
+    let reader: IndexReader = old
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    let searcher = reader.searcher();
+    let fresh = prepare_fresh(dir, siblings, files, config)?;
+    let fields = Fields::new(&fresh.schema())?;
+    let mut writer: IndexWriter<TantivyDocument> = fresh.writer(64_000_000)?;
+    let mut n = 0u64;
+    for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+        for doc_id in segment.doc_ids_alive() {
+            let address = tantivy::DocAddress::new(ordinal as u32, doc_id);
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let Some((article, path, stamp)) = stored_article(&doc, &old_fields) else {
+                continue;
+            };
+            let facets = gazetteer.extract(&article.title, &article.body);
+            writer.add_document(fields.document(&article, &facets, &path, stamp))?;
+            n += 1;
+        }
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    drop(fresh);
+    stamp.write(&siblings.fresh)?;
+    swap(dir, siblings)?;
+    Ok(n)
+}
+
+/// An article back from its stored fields, with the file it came from.
+fn stored_article(
+    doc: &TantivyDocument,
+    f: &Fields,
+) -> Option<(article::Article, String, FileStamp)> {
+    use tantivy::schema::Value;
+    let text = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    let number = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+    let date_field = text(f.date);
+    Some((
+        article::Article {
+            id: text(f.id)?,
+            title: text(f.title).unwrap_or_default(),
+            body: text(f.body).unwrap_or_default(),
+            date: date_field.as_deref().and_then(crate::date::parse),
+            date_field,
+            source: text(f.source),
+            url: text(f.url),
+            line: None,
+        },
+        text(f.path).unwrap_or_default(),
+        FileStamp {
+            fingerprint: number(f.fingerprint),
+            size: number(f.size),
+            mtime: number(f.mtime),
+        },
+    ))
 }
 
 /// The files an index holds, with their stamps and article counts.
@@ -408,13 +535,13 @@ fn file_key(path: &Path) -> String {
 /// Walks `paths`, writes what changed into `index`, and commits once.
 fn fill(
     index: &Index,
-    fields: &Fields,
     paths: &[PathBuf],
     options: &IndexOptions,
     gazetteer: &Gazetteer,
     report: &mut IndexReport,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<()> {
+    let fields = &Fields::new(&index.schema())?;
     let known = indexed_files(index)?;
     let mut writer: IndexWriter<TantivyDocument> = match index.writer(options.memory_bytes) {
         Ok(w) => w,

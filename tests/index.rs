@@ -75,16 +75,21 @@ fn rebuild_replaces_the_index() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(names.iter().all(|n| !n.starts_with(".index.")), "{names:?}");
+    assert!(
+        names.iter().all(|n| n != ".index.new" && n != ".index.old"),
+        "{names:?}"
+    );
 }
 
-#[test]
-fn schema_change_asks_for_a_rebuild() {
-    let t = TestDir::new();
-    small_corpus(&t);
-    t.index();
-    // A copy of the schema with another version.
-    let schema = t.path("my-schema");
+/// A copy of the repository's index-schema at `dir`, with `edit` applied
+/// to the file `rel`.
+fn schema_copy(
+    t: &TestDir,
+    dir: &str,
+    rel: &str,
+    edit: impl Fn(String) -> String,
+) -> std::path::PathBuf {
+    let schema = t.path(dir);
     for entry in walkdir::WalkDir::new(repo("index-schema")) {
         let entry = entry.unwrap();
         let to = schema.join(entry.path().strip_prefix(repo("index-schema")).unwrap());
@@ -94,27 +99,93 @@ fn schema_change_asks_for_a_rebuild() {
             std::fs::copy(entry.path(), &to).unwrap();
         }
     }
-    let toml = std::fs::read_to_string(schema.join("schema.toml")).unwrap();
-    std::fs::write(
-        schema.join("schema.toml"),
-        toml.replace("version = 1", "version = 2"),
-    )
-    .unwrap();
+    let text = std::fs::read_to_string(schema.join(rel)).unwrap();
+    std::fs::write(schema.join(rel), edit(text)).unwrap();
+    schema
+}
+
+#[test]
+fn schema_change_rebuilds_saying_so() {
+    let t = TestDir::new();
+    small_corpus(&t);
+    t.index();
+    let schema = schema_copy(&t, "my-schema", "schema.toml", |s| {
+        s.replace("version = 1", "version = 2")
+    });
     let out = t
         .cmd(&["index", "corpus"])
         .env("SITREP_SCHEMA", &schema)
         .output()
         .unwrap();
-    assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("--rebuild"), "{}", stderr(&out));
-    // The old index still answers.
-    assert_eq!(code(&t.run(&["search", "Mosul"])), 0);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("schema changed"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("built"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("7 articles in the index"),
+        "{}",
+        stderr(&out)
+    );
+    let stats = stdout(&t.run(&["stats"]));
+    assert!(stats.contains("version 2"), "{stats}");
+}
+
+#[test]
+fn gazetteer_change_reextracts_stored_articles_without_their_files() {
+    let t = TestDir::new();
+    small_corpus(&t);
+    t.index();
+    let schema = schema_copy(&t, "my-schema", "gazetteers/actors.toml", |s| {
+        s.replace(
+            "name = \"Syrian Democratic Forces\"",
+            "name = \"SDF (Syria)\"",
+        )
+    });
+    // The original files are gone: only the stored articles remain.
+    std::fs::rename(t.corpus(), t.path("elsewhere")).unwrap();
+    std::fs::create_dir_all(t.path("new-articles")).unwrap();
     let out = t
-        .cmd(&["index", "--rebuild", "corpus"])
+        .cmd(&["index", "new-articles"])
         .env("SITREP_SCHEMA", &schema)
         .output()
         .unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("facets of 7 stored articles"),
+        "{}",
+        stderr(&out)
+    );
+    let ids = hit_ids(&t.run(&["search", "", "--actor", "SDF (Syria)", "--json"]));
+    assert_eq!(ids, vec!["syria/raqqa.md"]);
+    assert_eq!(
+        code(&t.run(&["search", "", "--actor", "Syrian Democratic Forces"])),
+        2
+    );
+}
+
+#[test]
+fn a_second_index_run_exits_at_once_while_one_holds_the_lock() {
+    use fs4::fs_std::FileExt;
+    let t = TestDir::new();
+    small_corpus(&t);
+    t.index();
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(t.path(".index.lock"))
+        .unwrap();
+    assert!(lock.try_lock_exclusive().unwrap());
+    let out = t.run(&["index", "corpus"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("another sitrep process is updating"),
+        "{}",
+        stderr(&out)
+    );
+    // Searching is not blocked.
+    assert_eq!(code(&t.run(&["search", "Mosul"])), 0);
+    drop(lock);
+    assert_eq!(code(&t.run(&["index", "corpus"])), 0);
 }
 
 #[test]

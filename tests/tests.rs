@@ -13,3 +13,5 @@ mod json;
 mod errors;
 // Extraction quality: precision and recall on the labelled test set.
 mod relevance;
+// Crash safety: SIGKILL during `sitrep index` at many moments.
+mod crash;

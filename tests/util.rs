@@ -142,3 +142,17 @@ pub fn small_corpus(t: &TestDir) {
         "Remembering the fall of Mosul\nISIS overran Mosul in 2014; in 2017 Iraqi forces retook it.\n",
     );
 }
+
+impl TestDir {
+    /// `sitrep ARGS` as a plain process, to spawn and kill.
+    pub fn process(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sitrep"));
+        cmd.current_dir(self.dir.path())
+            .env("SITREP_SCHEMA", repo("index-schema"))
+            .env("SITREP_INDEX", self.path("index"))
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        cmd
+    }
+}
