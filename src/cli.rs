@@ -95,6 +95,12 @@ pub struct IndexArgs {
     /// Default: ./index-schema, else the one beside the sitrep program.
     #[arg(long, value_name = "DIR")]
     pub schema: Option<PathBuf>,
+    /// Keep running and index files as they are added, changed or removed
+    ///
+    /// Bursts of changes are gathered into one commit; a line is printed per
+    /// commit. Stop with Ctrl-C. Example: sitrep index --watch ~/news
+    #[arg(long, conflicts_with = "rebuild")]
+    pub watch: bool,
     /// Memory for the index writer, in MB [default: 256]
     #[arg(long, value_name = "MB", default_value_t = 256)]
     pub memory: usize,

@@ -68,14 +68,36 @@ fn index_command(args: cli::IndexArgs) -> anyhow::Result<Outcome> {
         memory_bytes: args.memory.max(16) * 1_000_000,
     };
     let verbose = args.verbose;
-    let report = index::update(&args.paths, &options, &files, &mut |event| match event {
+    let mut on_event = |event: Event<'_>| match event {
         Event::Problem(p) => print_problem(p),
         Event::Skipped(path, reason) if verbose => {
             eprintln!("sitrep: passed over {}: {reason}", path.display())
         }
         Event::Skipped(..) => {}
         Event::Notice(message) => eprintln!("sitrep: {message}"),
-    })?;
+    };
+    if args.watch {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst))
+            .context("cannot catch Ctrl-C")?;
+        let quiet = args.quiet;
+        sitrep::watch::watch(
+            &args.paths,
+            &options,
+            &files,
+            &stop,
+            &mut on_event,
+            &mut |r| {
+                if !quiet {
+                    eprintln!("{}", index_summary(r, &options));
+                }
+            },
+        )?;
+        eprintln!("sitrep: stopped watching");
+        return Ok(Outcome::Found);
+    }
+    let report = index::update(&args.paths, &options, &files, &mut on_event)?;
     if !args.quiet {
         eprintln!("{}", index_summary(&report, &options));
     }

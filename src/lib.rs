@@ -41,5 +41,6 @@ pub mod render;
 pub mod schema;
 pub mod search;
 pub mod text;
+pub mod watch;
 
 pub use error::{Error, Problem, Result};

@@ -232,3 +232,58 @@ fn an_existing_folder_that_is_not_an_index_is_never_replaced() {
         "keep me"
     );
 }
+
+#[test]
+fn watch_indexes_new_files_and_stops_cleanly_on_ctrl_c() {
+    use std::io::{BufRead, BufReader};
+    let t = TestDir::new();
+    small_corpus(&t);
+    let mut child = t
+        .process(&["index", "--watch", "corpus"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn sitrep --watch");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let first = lines.next().and_then(|l| l.ok()).unwrap_or_default();
+    assert!(first.contains("7 articles in the index"), "{first}");
+
+    // A burst of three new files and a deletion: one commit.
+    for n in 0..3 {
+        t.write(
+            &format!("new/{n}.txt"),
+            format!("Watched report {n}\nShelling near Aleppo, report {n}.\n"),
+        );
+    }
+    std::fs::remove_file(t.corpus().join("undated.txt")).unwrap();
+    // Normally one commit; a very slow machine may split the burst, so
+    // read commits until the index holds the new state.
+    let mut commits = Vec::new();
+    for line in lines.by_ref().map_while(Result::ok).take(5) {
+        let done = line.contains("9 articles in the index");
+        commits.push(line);
+        if done {
+            break;
+        }
+    }
+    assert!(
+        commits
+            .last()
+            .is_some_and(|l| l.contains("9 articles in the index")),
+        "{commits:?}"
+    );
+    assert!(commits[0].contains("added"), "{commits:?}");
+    assert_eq!(hit_ids(&t.run(&["search", "Watched", "--json"])).len(), 3);
+
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(status.success());
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let exit = child.wait().expect("wait");
+    assert_eq!(exit.code(), Some(0), "{rest:?}");
+    assert!(
+        rest.iter().any(|l| l.contains("stopped watching")),
+        "{rest:?}"
+    );
+}

@@ -1,0 +1,95 @@
+//! Watch mode: keep an index in line with its folders as files come, change
+//! and go.
+//!
+//! [`watch`] runs an update, then waits for file-system events under the
+//! folders (the `notify` crate). A burst of events (a scraper dropping a
+//! hundred files) is gathered until the folders have been quiet for a
+//! moment, then handled by one incremental update, so one commit. It
+//! returns when `stop` is set (Ctrl-C in the binary), never in the middle
+//! of an update.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+
+use crate::error::{Error, Result};
+use crate::index::{self, Event, IndexOptions, IndexReport};
+use crate::schema::SchemaFiles;
+
+/// How long the folders must be quiet before a batch is indexed.
+pub const QUIET: Duration = Duration::from_millis(400);
+/// The longest a batch waits while events keep coming.
+pub const MAX_WAIT: Duration = Duration::from_secs(5);
+
+/// Indexes `paths`, then keeps indexing what changes under them until
+/// `stop` is set. `on_commit` is called after every update with its report.
+pub fn watch(
+    paths: &[PathBuf],
+    options: &IndexOptions,
+    files: &SchemaFiles,
+    stop: &AtomicBool,
+    on_event: &mut dyn FnMut(Event<'_>),
+    on_commit: &mut dyn FnMut(&IndexReport),
+) -> Result<()> {
+    let report = index::update(paths, options, files, on_event)?;
+    on_commit(&report);
+    let incremental = IndexOptions {
+        rebuild: false,
+        ..options.clone()
+    };
+
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        // The receiver only goes away when watching ends.
+        let _ = tx.send(event);
+    })
+    .map_err(|e| Error::io("file watcher", std::io::Error::other(e.to_string())))?;
+    for path in paths {
+        watcher
+            .watch(path, RecursiveMode::Recursive)
+            .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
+    }
+
+    while !stop.load(Ordering::SeqCst) {
+        // Wait for the first event of a batch, looking at `stop` now and then.
+        match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(event) => {
+                if !relevant(&event) {
+                    continue;
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        // Gather the rest of the burst.
+        let first = Instant::now();
+        while first.elapsed() < MAX_WAIT {
+            match rx.recv_timeout(QUIET) {
+                Ok(_) => continue,
+                Err(_) => break,
+            }
+        }
+        match index::update(paths, &incremental, files, on_event) {
+            Ok(report) => on_commit(&report),
+            // Another `sitrep index` is at work: its commit holds these
+            // files too, or the next batch will.
+            Err(Error::Locked(_)) => on_event(Event::Notice(
+                "another sitrep process is updating the index; these changes wait for the next batch",
+            )),
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(())
+}
+
+/// Whether an event may change what is indexed (reads and metadata-only
+/// access do not).
+fn relevant(event: &notify::Result<notify::Event>) -> bool {
+    match event {
+        Ok(event) => !matches!(event.kind, notify::EventKind::Access(_)),
+        Err(_) => true,
+    }
+}
