@@ -34,13 +34,8 @@ pub fn watch(
     on_event: &mut dyn FnMut(Event<'_>),
     on_commit: &mut dyn FnMut(&IndexReport),
 ) -> Result<()> {
-    let report = index::update(paths, options, files, on_event)?;
-    on_commit(&report);
-    let incremental = IndexOptions {
-        rebuild: false,
-        ..options.clone()
-    };
-
+    // Watch before the first update, so nothing that happens during it
+    // is missed: it is handled by the next batch.
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         // The receiver only goes away when watching ends.
@@ -52,6 +47,13 @@ pub fn watch(
             .watch(path, RecursiveMode::Recursive)
             .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
     }
+
+    let report = index::update(paths, options, files, on_event)?;
+    on_commit(&report);
+    let incremental = IndexOptions {
+        rebuild: false,
+        ..options.clone()
+    };
 
     while !stop.load(Ordering::SeqCst) {
         // Wait for the first event of a batch, looking at `stop` now and then.
