@@ -524,8 +524,16 @@ fn indexed_files(index: &Index) -> Result<HashMap<String, Indexed>> {
     Ok(out)
 }
 
+/// Whether the path `key` is `dir` or lies under it (both absolute).
+pub fn is_inside(key: &str, dir: &str) -> bool {
+    key == dir
+        || key
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.starts_with(std::path::MAIN_SEPARATOR))
+}
+
 /// The key an indexed file is known by: its absolute path.
-fn file_key(path: &Path) -> String {
+pub fn file_key(path: &Path) -> String {
     std::path::absolute(path)
         .unwrap_or_else(|_| path.to_path_buf())
         .to_string_lossy()
@@ -551,6 +559,7 @@ fn fill(
         Err(e) => return Err(e.into()),
     };
     let mut seen: HashSet<String> = HashSet::new();
+    let index_key = file_key(&options.index_dir);
     let mut ids: HashMap<String, String> = HashMap::new();
     let problem = |report: &mut IndexReport, p: Problem, on_event: &mut dyn FnMut(Event<'_>)| {
         on_event(Event::Problem(&p));
@@ -581,6 +590,11 @@ fn fill(
                 }
             };
             let key = file_key(&file.path);
+            if is_inside(&key, &index_key) {
+                // `sitrep index .` with the index in ./sitrep-index: the
+                // index's own files are not articles.
+                continue;
+            }
             if !seen.insert(key.clone()) {
                 continue; // the same file reached through two PATHs
             }
@@ -659,9 +673,7 @@ fn fill(
         // Files indexed from under this root that are gone now.
         let prefix = file_key(&root_abs);
         for (key, k) in &known {
-            let under = key == &prefix
-                || key.starts_with(&format!("{}{}", prefix, std::path::MAIN_SEPARATOR));
-            if under && !seen.contains(key) {
+            if is_inside(key, &prefix) && !seen.contains(key) {
                 writer.delete_term(Term::from_field_text(fields.path, key));
                 report.removed += k.articles;
                 seen.insert(key.clone());

@@ -48,6 +48,9 @@ pub fn watch(
             .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
     }
 
+    // The index's own writes (when it lies under a watched folder) and its
+    // siblings (`.name.new`, `.name.lock`) are not news.
+    let index_key = index::file_key(&options.index_dir);
     let report = index::update(paths, options, files, on_event)?;
     on_commit(&report);
     let incremental = IndexOptions {
@@ -59,7 +62,7 @@ pub fn watch(
         // Wait for the first event of a batch, looking at `stop` now and then.
         match rx.recv_timeout(Duration::from_millis(200)) {
             Ok(event) => {
-                if !relevant(&event) {
+                if !relevant(&event, &index_key) {
                     continue;
                 }
             }
@@ -87,11 +90,30 @@ pub fn watch(
     Ok(())
 }
 
-/// Whether an event may change what is indexed (reads and metadata-only
-/// access do not).
-fn relevant(event: &notify::Result<notify::Event>) -> bool {
+/// Whether an event may change what is indexed: not a read, and about
+/// a file outside the index and its sibling folders.
+fn relevant(event: &notify::Result<notify::Event>, index_key: &str) -> bool {
+    let sibling = format!("{}.", sibling_prefix(index_key));
     match event {
-        Ok(event) => !matches!(event.kind, notify::EventKind::Access(_)),
+        Ok(event) => {
+            !matches!(event.kind, notify::EventKind::Access(_))
+                && event.paths.iter().any(|p| {
+                    let key = index::file_key(p);
+                    !index::is_inside(&key, index_key) && !key.starts_with(&sibling)
+                })
+        }
         Err(_) => true,
+    }
+}
+
+/// `/a/b/.index` for the index `/a/b/index`: where its siblings start.
+fn sibling_prefix(index_key: &str) -> String {
+    let path = std::path::Path::new(index_key);
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => parent
+            .join(format!(".{}", name.to_string_lossy()))
+            .to_string_lossy()
+            .into_owned(),
+        _ => index_key.to_owned(),
     }
 }

@@ -236,6 +236,8 @@ fn an_existing_folder_that_is_not_an_index_is_never_replaced() {
 #[test]
 fn watch_indexes_new_files_and_stops_cleanly_on_ctrl_c() {
     use std::io::{BufRead, BufReader};
+    use std::sync::mpsc;
+    use std::time::Duration;
     let t = TestDir::new();
     small_corpus(&t);
     let mut child = t
@@ -243,11 +245,26 @@ fn watch_indexes_new_files_and_stops_cleanly_on_ctrl_c() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn sitrep --watch");
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let first = lines.next().and_then(|l| l.ok()).unwrap_or_default();
+    // Read stderr on a thread, so a missing line fails the test instead of
+    // hanging it.
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut next_line = || rx.recv_timeout(Duration::from_secs(30)).ok();
+    let first = next_line();
+    if first.is_none() {
+        let _ = child.kill();
+    }
+    let first = first.unwrap_or_default();
     assert!(first.contains("7 articles in the index"), "{first}");
 
-    // A burst of three new files and a deletion: one commit.
+    // A burst of three new files and a deletion.
     for n in 0..3 {
         t.write(
             &format!("new/{n}.txt"),
@@ -258,20 +275,20 @@ fn watch_indexes_new_files_and_stops_cleanly_on_ctrl_c() {
     // Normally one commit; a very slow machine may split the burst, so
     // read commits until the index holds the new state.
     let mut commits = Vec::new();
-    for line in lines.by_ref().map_while(Result::ok).take(5) {
+    while let Some(line) = next_line() {
         let done = line.contains("9 articles in the index");
         commits.push(line);
-        if done {
+        if done || commits.len() > 5 {
             break;
         }
     }
-    assert!(
-        commits
-            .last()
-            .is_some_and(|l| l.contains("9 articles in the index")),
-        "{commits:?}"
-    );
-    assert!(commits[0].contains("added"), "{commits:?}");
+    if !commits
+        .last()
+        .is_some_and(|l| l.contains("9 articles in the index"))
+    {
+        let _ = child.kill();
+        panic!("no commit with the new files: {commits:?}");
+    }
     assert_eq!(hit_ids(&t.run(&["search", "Watched", "--json"])).len(), 3);
 
     let status = std::process::Command::new("kill")
@@ -279,11 +296,29 @@ fn watch_indexes_new_files_and_stops_cleanly_on_ctrl_c() {
         .status()
         .expect("kill -INT");
     assert!(status.success());
-    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let mut rest = Vec::new();
+    while let Some(line) = next_line() {
+        rest.push(line);
+    }
     let exit = child.wait().expect("wait");
     assert_eq!(exit.code(), Some(0), "{rest:?}");
     assert!(
         rest.iter().any(|l| l.contains("stopped watching")),
         "{rest:?}"
+    );
+}
+
+#[test]
+fn an_index_inside_the_corpus_is_not_indexed_as_articles() {
+    let t = TestDir::new();
+    small_corpus(&t);
+    let out = t.run(&["index", "corpus", "--index", "corpus/sitrep-index"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let again = t.run(&["index", "corpus", "--index", "corpus/sitrep-index"]);
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("0 added, 0 updated, 0 removed, 7 unchanged"),
+        "{}",
+        stderr(&again)
     );
 }
