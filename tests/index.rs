@@ -256,7 +256,7 @@ fn watch_indexes_new_files_and_stops_cleanly_on_ctrl_c() {
             }
         }
     });
-    let mut next_line = || rx.recv_timeout(Duration::from_secs(30)).ok();
+    let next_line = || rx.recv_timeout(Duration::from_secs(30)).ok();
     let first = next_line();
     if first.is_none() {
         let _ = child.kill();
