@@ -101,8 +101,11 @@ pub struct IndexArgs {
     /// commit. Stop with Ctrl-C. Example: sitrep index --watch ~/news
     #[arg(long, conflicts_with = "rebuild")]
     pub watch: bool,
-    /// Memory for the index writer, in MB [default: 256]
-    #[arg(long, value_name = "MB", default_value_t = 256)]
+    /// Memory for the index writer, in MB [default: 128]
+    ///
+    /// The writer flushes a segment when its budget is used up, so memory
+    /// stays bounded whatever the corpus size. Example: --memory 64
+    #[arg(long, value_name = "MB", default_value_t = 128)]
     pub memory: usize,
     /// List files passed over (other formats, hidden, links)
     #[arg(short, long)]

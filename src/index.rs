@@ -493,23 +493,32 @@ fn indexed_files(index: &Index) -> Result<HashMap<String, Indexed>> {
         .try_into()?;
     let searcher = reader.searcher();
     let mut out: HashMap<String, Indexed> = HashMap::new();
-    let mut path = String::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
         let Some(paths) = fast.str("path")? else {
             continue;
         };
+        // Read the path dictionary once, in order: looking each document's
+        // path up by ordinal decompresses a block per call.
+        let mut names: Vec<String> = Vec::with_capacity(paths.num_terms());
+        let mut stream = paths
+            .dictionary()
+            .stream()
+            .map_err(|e| Error::io("path column", e))?;
+        while stream.advance() {
+            names.push(String::from_utf8_lossy(stream.key()).into_owned());
+        }
         let fingerprints = fast.u64("fingerprint")?;
         let sizes = fast.u64("size")?;
         let mtimes = fast.u64("mtime")?;
         for doc in segment.doc_ids_alive() {
-            let Some(ord) = paths.term_ords(doc).next() else {
+            let Some(path) = paths
+                .term_ords(doc)
+                .next()
+                .and_then(|ord| names.get(ord as usize))
+            else {
                 continue;
             };
-            path.clear();
-            paths
-                .ord_to_str(ord, &mut path)
-                .map_err(|e| Error::io("path column", e))?;
             let entry = out.entry(path.clone()).or_insert(Indexed {
                 stamp: FileStamp {
                     fingerprint: fingerprints.first(doc).unwrap_or(0),
