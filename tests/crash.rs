@@ -91,3 +91,45 @@ fn killed_at_any_moment_the_index_opens_and_the_next_run_is_exact() {
     let want = (0..1200).step_by(7).filter(|n| (n % 11) != 3).count();
     assert_eq!(changed.len(), want);
 }
+
+#[test]
+fn searches_during_an_index_run_see_the_last_commit() {
+    let t = TestDir::new();
+    for n in 0..1000 {
+        t.write(&format!("batch-{}/{n:05}.txt", n / 100), article(n, 1));
+    }
+    t.index();
+    for n in 1000..1600 {
+        t.write(&format!("batch-{}/{n:05}.txt", n / 100), article(n, 1));
+    }
+    let total = |t: &TestDir| -> Option<u64> {
+        let out = t.run(&["search", "", "--limit", "1", "--json"]);
+        assert!(
+            code(&out) <= 1,
+            "search failed during indexing: {}",
+            stderr(&out)
+        );
+        json_lines(&out)
+            .iter()
+            .find(|m| m["type"] == "summary")
+            .and_then(|m| m["data"]["total"].as_u64())
+    };
+    for args in [
+        &["index", "corpus"][..],
+        &["index", "corpus", "--rebuild"][..],
+    ] {
+        let mut child = t.process(args).spawn().expect("spawn sitrep");
+        let mut seen = BTreeSet::new();
+        while child.try_wait().expect("poll").is_none() {
+            seen.insert(total(&t));
+        }
+        assert!(child.wait().expect("wait").success());
+        seen.insert(total(&t));
+        // Only whole commits are ever visible: before, or after.
+        assert!(
+            seen.iter().all(|s| *s == Some(1000) || *s == Some(1600)),
+            "{args:?}: {seen:?}"
+        );
+        assert_eq!(total(&t), Some(1600));
+    }
+}
