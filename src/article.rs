@@ -292,28 +292,19 @@ fn push_record(
     let date_field = text_field(&["date", "published", "published_at"]);
     let source = text_field(&["source"]);
     let url = text_field(&["url", "link"]);
-    for message in problems.drain(..) {
-        parsed
-            .problems
-            .push(Problem::warning(&file.path, line, message));
-    }
+    // One report per record, however many things are wrong with it.
     let title = match title.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) {
         Some(title) => title,
         None => match body.lines().map(str::trim).find(|l| !l.is_empty()) {
             Some(first) => {
-                parsed.problems.push(Problem::warning(
-                    &file.path,
-                    line,
-                    "no title; the first line of the body is used",
-                ));
+                problems.push("no title, so the first line of the body is used".into());
                 first.chars().take(120).collect()
             }
             None => {
-                parsed.problems.push(Problem::skipped(
-                    &file.path,
-                    line,
-                    "record has neither a title nor a body",
-                ));
+                problems.push("the record has neither a title nor a body (skipped)".into());
+                parsed
+                    .problems
+                    .push(Problem::skipped(&file.path, line, problems.join("; ")));
                 return;
             }
         },
@@ -321,14 +312,17 @@ fn push_record(
     let date = date_field.as_deref().and_then(|d| {
         let parsed_date = date::parse(d);
         if parsed_date.is_none() {
-            parsed.problems.push(Problem::warning(
-                &file.path,
-                line,
-                format!("cannot read the date {d:?}; the article is undated"),
+            problems.push(format!(
+                "cannot read the date {d:?}, so the article is undated"
             ));
         }
         parsed_date
     });
+    if !problems.is_empty() {
+        parsed
+            .problems
+            .push(Problem::warning(&file.path, line, problems.join("; ")));
+    }
     parsed.articles.push(Article {
         id: id.unwrap_or(default_id),
         title,

@@ -152,6 +152,7 @@ pub struct Filters {
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// The query: words, "phrases", -exclusions, field:term
+    #[arg(allow_hyphen_values = true)]
     pub query: String,
     #[command(flatten)]
     pub filters: Filters,
@@ -223,6 +224,7 @@ impl FacetField {
 #[derive(Debug, Args)]
 pub struct FacetsArgs {
     /// Count over this query's matches (default: the whole index)
+    #[arg(allow_hyphen_values = true)]
     pub query: Option<String>,
     /// The facet to count [default: province]
     #[arg(long, value_enum, default_value_t = FacetField::Province)]
@@ -365,6 +367,21 @@ mod tests {
         assert_eq!(args.filters.year, vec!["2020"]);
         assert_eq!(args.limit, 10);
         assert_eq!(args.matching(), Matching::Last);
+    }
+
+    #[test]
+    fn a_query_may_start_with_an_exclusion() {
+        for args in [
+            &["sitrep", "search", "-Mosul", "--json"][..],
+            &["sitrep", "search", "--json", "-Mosul"][..],
+        ] {
+            let cli = Cli::parse_from(args);
+            let Command::Search(s) = cli.command else {
+                panic!("not a search")
+            };
+            assert_eq!(s.query, "-Mosul");
+            assert!(s.json);
+        }
     }
 
     #[test]

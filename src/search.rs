@@ -199,8 +199,37 @@ fn query_error(query: &str, err: QueryParserError) -> Error {
         other => other.to_string(),
     };
     Error::Query {
-        query: query.to_owned(),
+        query: shorten(query),
         reason,
+    }
+}
+
+/// The deepest nesting of brackets tantivy's grammar will be given.
+const MAX_NESTING: usize = 64;
+
+/// How deep brackets nest in `query`, outside quotes.
+fn nesting_depth(query: &str) -> usize {
+    let (mut depth, mut max, mut quoted) = (0usize, 0usize, false);
+    for c in query.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '(' | '[' | '{' if !quoted => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ')' | ']' | '}' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// A query cut to a length that reads well in a message.
+fn shorten(query: &str) -> String {
+    if query.chars().count() <= 80 {
+        query.to_owned()
+    } else {
+        format!("{}…", query.chars().take(80).collect::<String>())
     }
 }
 
@@ -266,8 +295,16 @@ fn plan(open: &OpenIndex, query: &str, expand: bool) -> Result<Plan> {
     if query.trim().is_empty() {
         return Ok(plan);
     }
+    // tantivy's grammar recurses once per bracket: a deep nest would
+    // overflow the stack, so refuse it first.
+    if nesting_depth(query) > MAX_NESTING {
+        return Err(Error::Query {
+            query: shorten(query),
+            reason: format!("brackets nested more than {MAX_NESTING} deep"),
+        });
+    }
     let ast = query_grammar::parse_query(query).map_err(|_| Error::Query {
-        query: query.to_owned(),
+        query: shorten(query),
         reason: syntax_hint(query),
     })?;
     let build = |ast: UserInputAst| {

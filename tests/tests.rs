@@ -15,3 +15,7 @@ mod errors;
 mod relevance;
 // Crash safety: SIGKILL during `sitrep index` at many moments.
 mod crash;
+// Hostile input: every good article indexed, every problem reported once.
+mod hostile;
+// Random and adversarial queries: never a panic, always a message.
+mod queries;

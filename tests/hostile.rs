@@ -1,0 +1,115 @@
+//! A hostile corpus, built here in a temporary folder: every good article
+//! is indexed, every problem reported once with its file (and line), and
+//! nothing panics or hangs.
+
+use std::os::unix::ffi::OsStrExt;
+
+use crate::util::*;
+
+#[test]
+fn hostile_corpus_indexes_exactly_the_good_articles() {
+    let t = TestDir::new();
+    let mut good = Vec::new();
+    let mut add_good = |t: &TestDir, rel: &str, contents: &[u8]| {
+        t.write(rel, contents);
+        good.push(rel.to_owned());
+    };
+
+    // Encodings.
+    add_good(
+        &t,
+        "latin1.txt",
+        b"Caf\xE9 attack\nA bomb hit a caf\xE9 in Mosul.\n",
+    );
+    add_good(
+        &t,
+        "bom-utf8.txt",
+        b"\xEF\xBB\xBFBOM title\nBody after a UTF-8 byte-order mark.\n",
+    );
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in "UTF-16 title\nBody in UTF-16 about Raqqa.\n".encode_utf16() {
+        utf16.extend(u.to_le_bytes());
+    }
+    add_good(&t, "bom-utf16.txt", &utf16);
+    add_good(&t, "nul.txt", b"NUL title\nBody with a\0 NUL byte.\n");
+    add_good(&t, "title-only.txt", b"Only a title here\n");
+    // Titles that would hurt a terminal.
+    add_good(
+        &t,
+        "escapes.txt",
+        "Title \u{1b}[31mred\u{1b}[0m and \u{202e}reversed\u{7}\nBody.\n".as_bytes(),
+    );
+    // A single 20 MB line.
+    let mut huge = b"Huge line\n".to_vec();
+    huge.extend(std::iter::repeat_n(b"word ".as_slice(), 4_000_000).flatten());
+    add_good(&t, "huge.txt", &huge);
+    // A folder nested 200 deep.
+    let deep: String = (0..200).map(|i| format!("d{i}/")).collect();
+    add_good(&t, &format!("{deep}deep.txt"), b"Deep title\nDeep body.\n");
+    // A file name that is not valid UTF-8.
+    let name = std::ffi::OsStr::from_bytes(b"bad-\xFF-name.txt");
+    std::fs::write(t.corpus().join(name), b"Odd name\nBody.\n").unwrap();
+    good.push("bad-\u{FFFD}-name.txt".to_owned());
+    // JSON: one bad line among good ones, and two records with the same id.
+    t.write(
+        "feed.jsonl",
+        "{\"id\":\"a\",\"title\":\"Feed A\",\"body\":\"x\"}\n{\"title\": oops}\n{\"id\":\"b\",\"title\":\"Feed B\",\"body\":\"y\"}\n{\"id\":\"a\",\"title\":\"Feed A again\",\"body\":\"z\"}\n",
+    );
+    good.push("a".into());
+    good.push("b".into());
+    t.write(
+        "wrong-types.json",
+        r#"{"title": 12, "body": ["x"], "date": true}"#,
+    );
+    t.write("truncated.json", r#"[{"title": "cut"#);
+
+    // Bad input.
+    t.write("empty.txt", b"");
+    t.write("blank.txt", b"   \n\t\n");
+    t.write(
+        "binary.txt",
+        (0..=255u8).cycle().take(10_000).collect::<Vec<_>>(),
+    );
+    std::os::unix::fs::symlink(t.corpus(), t.corpus().join("loop")).unwrap();
+
+    let out = t.run(&["index", "corpus"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 2, "problems make the status 2: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    for (needle, times) in [
+        ("feed.jsonl:2: invalid JSON", 1),
+        ("feed.jsonl:4: duplicate id \"a\"", 1),
+        ("wrong-types.json", 1),
+        ("truncated.json:1: invalid JSON", 1),
+        ("empty.txt: empty file", 1),
+        ("blank.txt: empty file", 1),
+        ("binary.txt: binary", 1),
+        ("latin1.txt: invalid UTF-8", 1),
+        ("nul.txt: NUL bytes removed", 1),
+        ("title-only.txt: title only", 1),
+    ] {
+        assert_eq!(err.matches(needle).count(), times, "{needle:?} in:\n{err}");
+    }
+    let mut ids = hit_ids(&t.run(&["search", "", "--limit", "1000", "--json"]));
+    ids.sort();
+    good.sort();
+    assert_eq!(ids, good);
+}
+
+#[test]
+fn a_file_deleted_between_walk_and_read_is_reported_not_fatal() {
+    // Many files, and a second process deleting one of the last ones while
+    // the walk is under way: the run reports it or never saw it.
+    let t = TestDir::new();
+    for n in 0..3000 {
+        t.write(&format!("f/{n:05}.txt"), format!("Title {n}\nBody {n}.\n"));
+    }
+    let victim = t.corpus().join("f/02999.txt");
+    let mut child = t.process(&["index", "corpus"]).spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(30));
+    let _ = std::fs::remove_file(&victim);
+    let status = child.wait().unwrap();
+    assert!(matches!(status.code(), Some(0) | Some(2)));
+    let n = hit_ids(&t.run(&["search", "", "--limit", "5000", "--json"])).len();
+    assert!(n == 2999 || n == 3000, "{n}");
+}
