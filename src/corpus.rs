@@ -243,7 +243,12 @@ fn from_utf8(bytes: &[u8], fingerprint: u64) -> Text {
 }
 
 fn from_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16, fingerprint: u64) -> Text {
-    let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
+    let units = bytes.chunks_exact(2).map(|c| {
+        unit([
+            c.first().copied().unwrap_or(0),
+            c.get(1).copied().unwrap_or(0),
+        ])
+    });
     let mut warning = (bytes.len() % 2 == 1).then(|| "odd trailing byte in UTF-16 text".to_owned());
     let mut text = String::with_capacity(bytes.len() / 2);
     for c in char::decode_utf16(units) {
@@ -265,7 +270,7 @@ fn from_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16, fingerprint: u64) -> Text 
 /// A file is binary when its first 8 KiB hold NUL bytes and are not
 /// UTF-8, or when more than a tenth of them are control characters.
 fn looks_binary(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(8192)];
+    let head = bytes.get(..8192).unwrap_or(bytes);
     if head.is_empty() {
         return false;
     }

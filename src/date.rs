@@ -121,12 +121,12 @@ pub fn from_dateline(body: &str) -> Option<Date> {
         return None;
     }
     let parts: Vec<&str> = prefix.split(',').map(str::trim).collect();
-    if parts.len() < 2 || !looks_like_place(parts[0]) {
+    if parts.len() < 2 || !parts.first().is_some_and(|p| looks_like_place(p)) {
         return None;
     }
     let last = parts.last()?;
     if parts.len() >= 3 {
-        let two = format!("{}, {}", parts[parts.len() - 2], last);
+        let two = format!("{}, {}", parts.get(parts.len() - 2).unwrap_or(&""), last);
         if let Some(date) = english(&two) {
             return Some(date);
         }

@@ -526,8 +526,10 @@ impl Gazetteer {
                 .all(|(c, ..)| matches!(c.target, Target::Demonym(_)));
             if case_free.len() > 1 && !all_demonyms && case_free.iter().any(|(c, ..)| !c.ambiguous)
             {
-                let (_, path, owner, alias) = case_free[0];
-                let others: Vec<String> = case_free[1..]
+                let [(_, path, owner, alias), rest @ ..] = case_free.as_slice() else {
+                    continue;
+                };
+                let others: Vec<String> = rest
                     .iter()
                     .map(|(_, p, o, a)| {
                         format!(
@@ -554,13 +556,18 @@ impl Gazetteer {
             let mut node = 0usize;
             for word in key.split(' ') {
                 let next = trie.len() as u32;
-                let child = *trie[node].children.entry(word.into()).or_insert(next);
+                let Some(parent) = trie.get_mut(node) else {
+                    break;
+                };
+                let child = *parent.children.entry(word.into()).or_insert(next);
                 if child == next {
                     trie.push(Node::default());
                 }
                 node = child as usize;
             }
-            trie[node].claims = claims.clone();
+            if let Some(end) = trie.get_mut(node) {
+                end.claims = claims.clone();
+            }
             phrases.insert(key, claims);
         }
         Ok((
@@ -638,7 +645,7 @@ impl Gazetteer {
                                 .iter()
                                 .enumerate()
                                 .all(|(j, w)| original_word(i + j) == w)
-                                && !in_shouting_line(text, words[i].0)
+                                && !in_shouting_line(text, words.get(i).map_or(0, |w| w.0))
                         }
                     })
                     .collect();
@@ -656,8 +663,8 @@ impl Gazetteer {
                         .all(|t| matches!(t, Target::Province(_) | Target::City(_)))
                         && is_reporting_verb(folded_word(i + len));
                     mentions.push(Mention {
-                        start: words[i].0,
-                        end: words[i + len - 1].1,
+                        start: words.get(i).map_or(0, |w| w.0),
+                        end: words.get(i + len - 1).map_or(0, |w| w.1),
                         ambiguous: claims.iter().any(|c| c.ambiguous),
                         targets,
                         speaker,

@@ -125,9 +125,15 @@ pub fn open(dir: &Path) -> Result<OpenIndex> {
             ),
         });
     }
-    let files = SchemaFiles::read_dir(&dir.join(SCHEMA_COPY))?;
-    let config = SchemaConfig::load(&files)?;
-    let gazetteer = Gazetteer::load(&files)?;
+    // The index's own copy of index-schema/: if this sitrep cannot read it,
+    // the index was built by another version or damaged.
+    let unreadable = |err: Error| Error::RebuildNeeded {
+        path: dir.to_path_buf(),
+        reason: format!("has a copy of index-schema/ this sitrep cannot use ({err})"),
+    };
+    let files = SchemaFiles::read_dir(&dir.join(SCHEMA_COPY)).map_err(unreadable)?;
+    let config = SchemaConfig::load(&files).map_err(unreadable)?;
+    let gazetteer = Gazetteer::load(&files).map_err(unreadable)?;
     let index = open_tantivy(dir, &tantivy_dir)?;
     let fields = Fields::new(&index.schema()).map_err(|_| Error::RebuildNeeded {
         path: dir.to_path_buf(),

@@ -29,6 +29,18 @@
 //! # Ok::<(), sitrep::Error>(())
 //! ```
 #![deny(missing_docs)]
+// Data from files, arguments and the index must never panic the program.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo
+    )
+)]
 
 pub mod article;
 pub mod corpus;

@@ -327,7 +327,9 @@ fn plan(open: &OpenIndex, query: &str, expand: bool) -> Result<Plan> {
     }
     let mut i = 0;
     while i < items.len() {
-        let (occur, item) = &items[i];
+        let Some((occur, item)) = items.get(i) else {
+            break;
+        };
         match occur {
             Some(query_grammar::Occur::MustNot) => plan.excluded.push(build(item.clone())?),
             Some(query_grammar::Occur::Must) => {
@@ -339,9 +341,10 @@ fn plan(open: &OpenIndex, query: &str, expand: bool) -> Result<Plan> {
                 // actor or province becomes one unit: its words, or the
                 // articles tagged with what it names.
                 if expand {
-                    if let Some((len, expansion)) = expansion_at(open, &items[i..]) {
+                    let rest = items.get(i..).unwrap_or(&[]);
+                    if let Some((len, expansion)) = expansion_at(open, rest) {
                         let mut words: Vec<Box<dyn Query>> = Vec::new();
-                        for (_, w) in &items[i..i + len] {
+                        for (_, w) in rest.iter().take(len) {
                             plan.highlight.push(build(w.clone())?);
                             words.push(build(w.clone())?);
                         }
@@ -408,7 +411,12 @@ fn expansion_at(
 ) -> Option<(usize, Expansion)> {
     let words: Vec<&str> = items.iter().take(6).map_while(plain_literal).collect();
     (1..=words.len()).rev().find_map(|len| {
-        let phrase = words[..len].join(" ");
+        let phrase = words
+            .iter()
+            .take(len)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
         open.gazetteer.expansion(&phrase).map(|(kind, value)| {
             (
                 len,

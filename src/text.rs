@@ -139,7 +139,7 @@ impl<'a> Iterator for Words<'a> {
                 }
                 continue;
             }
-            while self.pos < bytes.len() && bytes[self.pos].is_ascii_whitespace() {
+            while bytes.get(self.pos).is_some_and(u8::is_ascii_whitespace) {
                 self.pos += 1;
             }
             if self.pos >= bytes.len() {
@@ -147,11 +147,11 @@ impl<'a> Iterator for Words<'a> {
             }
             let start = self.pos;
             let mut end = start;
-            while end < bytes.len() && !bytes[end].is_ascii_whitespace() {
+            while bytes.get(end).is_some_and(|b| !b.is_ascii_whitespace()) {
                 end += 1;
             }
             self.chunk_end = end;
-            let chunk = &bytes[start..end];
+            let chunk = bytes.get(start..end).unwrap_or(&[]);
             if !chunk.is_ascii() {
                 // Cut at ASCII bytes, so always on a char boundary.
                 let piece = self.text.get(start..end).unwrap_or("");

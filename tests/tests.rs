@@ -19,3 +19,5 @@ mod crash;
 mod hostile;
 // Random and adversarial queries: never a panic, always a message.
 mod queries;
+// Damaged indexes: a message and the way out, never a panic.
+mod damaged;
