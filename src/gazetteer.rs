@@ -661,7 +661,8 @@ impl Gazetteer {
                     let speaker = targets
                         .iter()
                         .all(|t| matches!(t, Target::Province(_) | Target::City(_)))
-                        && is_reporting_verb(folded_word(i + len));
+                        && is_reporting_verb(folded_word(i + len))
+                        && !(i > 0 && is_place_preposition(folded_word(i - 1)));
                     mentions.push(Mention {
                         start: words.get(i).map_or(0, |w| w.0),
                         end: words.get(i + len - 1).map_or(0, |w| w.1),
@@ -982,6 +983,28 @@ impl Gazetteer {
     }
 }
 
+/// Words that make the place after them a location ("forces in Ninawa
+/// said"), whatever verb follows.
+fn is_place_preposition(folded: &str) -> bool {
+    const WORDS: [&str; 14] = [
+        "across",
+        "around",
+        "at",
+        "from",
+        "in",
+        "inside",
+        "into",
+        "near",
+        "of",
+        "outside",
+        "throughout",
+        "to",
+        "toward",
+        "towards",
+    ];
+    WORDS.contains(&folded)
+}
+
 /// Verbs that make a place before them the voice of its government.
 fn is_reporting_verb(folded: &str) -> bool {
     const VERBS: [&str; 24] = [
@@ -1264,6 +1287,12 @@ ambiguous = ["National Security Agency"]
         let (places, _) = facets(&g, "Mosul announced an inquiry into the attack in Ramadi");
         assert_eq!(places, vec!["Iraq/Anbar"]);
         let (places, _) = facets(&g, "Clashes in Mosul; officials said three died");
+        assert_eq!(places, vec!["Iraq/Nineveh"]);
+        // A place after a preposition is where things happen.
+        let (places, _) = facets(
+            &g,
+            "Security forces in Mosul said they had arrested two men",
+        );
         assert_eq!(places, vec!["Iraq/Nineveh"]);
     }
 

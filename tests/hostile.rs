@@ -113,3 +113,44 @@ fn a_file_deleted_between_walk_and_read_is_reported_not_fatal() {
     let n = hit_ids(&t.run(&["search", "", "--limit", "5000", "--json"])).len();
     assert!(n == 2999 || n == 3000, "{n}");
 }
+
+#[test]
+fn escape_sequences_are_neutralised_on_a_terminal_and_kept_in_json() {
+    let t = TestDir::new();
+    t.write(
+        "evil.txt",
+        "Evil \u{1b}[2J\u{1b}]0;pwned\u{7} title \u{202e}gnp.exe\nBody about Mosul with \u{1b}[31mred\u{1b}[0m text.\n",
+    );
+    t.index();
+    // JSON carries the text exactly.
+    let json = json_lines(&t.run(&["search", "Mosul", "--json"]));
+    assert_eq!(
+        json[0]["data"]["title"],
+        "Evil \u{1b}[2J\u{1b}]0;pwned\u{7} title \u{202e}gnp.exe"
+    );
+    // On a terminal (a pseudo-terminal made by `script`), nothing of it
+    // reaches the screen as a control character.
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("no `script` command: terminal part skipped");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_sitrep");
+    let line = format!("{bin} search Mosul --color never");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(t.dir.path())
+        .env("SITREP_SCHEMA", repo("index-schema"))
+        .env("SITREP_INDEX", t.path("index"))
+        .output()
+        .expect("run script");
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(screen.contains("Evil \\u{1b}[2J"), "{screen}");
+    assert!(screen.contains("\\u{202e}gnp.exe"), "{screen}");
+    assert!(!screen.contains('\u{1b}'), "{screen:?}");
+    assert!(!screen.contains('\u{202e}'), "{screen:?}");
+    assert!(!screen.contains('\u{7}'), "{screen:?}");
+}
