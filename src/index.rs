@@ -539,6 +539,35 @@ fn indexed_files(index: &Index) -> Result<HashMap<String, Indexed>> {
     Ok(out)
 }
 
+/// The file that holds `id` in the last commit, when it is another file
+/// than `key` and still exists (a file that is gone gives its ids up).
+fn id_held_elsewhere(
+    committed: &tantivy::Searcher,
+    fields: &Fields,
+    id: &str,
+    key: &str,
+) -> Option<String> {
+    use tantivy::schema::Value;
+    if committed.num_docs() == 0 {
+        return None;
+    }
+    let query = tantivy::query::TermQuery::new(
+        Term::from_field_text(fields.id, id),
+        tantivy::schema::IndexRecordOption::Basic,
+    );
+    let top = committed
+        .search(
+            &query,
+            &tantivy::collector::TopDocs::with_limit(4).order_by_score(),
+        )
+        .ok()?;
+    top.into_iter().find_map(|(_, address)| {
+        let doc: TantivyDocument = committed.doc(address).ok()?;
+        let path = doc.get_first(fields.path)?.as_str()?.to_owned();
+        (path != key && Path::new(&path).exists()).then_some(path)
+    })
+}
+
 /// Whether the path `key` is `dir` or lies under it (both absolute).
 pub fn is_inside(key: &str, dir: &str) -> bool {
     key == dir
@@ -576,6 +605,12 @@ fn fill(
     let mut seen: HashSet<String> = HashSet::new();
     let index_key = file_key(&options.index_dir);
     let mut ids: HashMap<String, String> = HashMap::new();
+    // The last commit, to catch an id that another file already holds.
+    let committed = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map(|r: IndexReader| r.searcher())?;
     let problem = |report: &mut IndexReport, p: Problem, on_event: &mut dyn FnMut(Event<'_>)| {
         on_event(Event::Problem(&p));
         report.problems.push(p);
@@ -663,6 +698,18 @@ fn fill(
                 if let Some(first) = ids.get(&article.id) {
                     let message = format!(
                         "duplicate id {:?} (first seen in {first}); skipped",
+                        article.id
+                    );
+                    problem(
+                        report,
+                        Problem::skipped(&file.path, article.line, message),
+                        on_event,
+                    );
+                    continue;
+                }
+                if let Some(other) = id_held_elsewhere(&committed, fields, &article.id, &key) {
+                    let message = format!(
+                        "duplicate id {:?} (already indexed from {other}); skipped",
                         article.id
                     );
                     problem(

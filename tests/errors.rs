@@ -76,3 +76,36 @@ fn duplicate_ids_are_reported_once_and_the_first_kept() {
     );
     assert_eq!(hit_ids(&t.run(&["search", "First", "--json"])), vec!["x"]);
 }
+
+#[test]
+fn an_id_already_indexed_from_another_file_is_reported_in_a_later_run() {
+    let t = TestDir::new();
+    t.write(
+        "one.jsonl",
+        "{\"id\":\"x\",\"title\":\"First\",\"body\":\"one\"}\n",
+    );
+    t.index();
+    t.write(
+        "two.jsonl",
+        "{\"id\":\"x\",\"title\":\"Second\",\"body\":\"two\"}\n",
+    );
+    let out = t.run(&["index", "corpus"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("two.jsonl:1: duplicate id \"x\" (already indexed from"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(hit_ids(&t.run(&["search", "", "--json"])), vec!["x"]);
+    // Once the first file is gone, its id is free again.
+    std::fs::remove_file(t.corpus().join("one.jsonl")).unwrap();
+    std::fs::write(
+        t.corpus().join("two.jsonl"),
+        "{\"id\":\"x\",\"title\":\"Second\",\"body\":\"two!\"}\n",
+    )
+    .unwrap();
+    let out = t.run(&["index", "corpus"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(hit_ids(&t.run(&["search", "Second", "--json"])), vec!["x"]);
+    assert_eq!(hit_ids(&t.run(&["search", "", "--json"])).len(), 1);
+}
