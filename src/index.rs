@@ -695,23 +695,13 @@ fn fill(
                 mtime: file.mtime,
             };
             for article in parsed.articles {
-                if let Some(first) = ids.get(&article.id) {
-                    let message = format!(
-                        "duplicate id {:?} (first seen in {first}); skipped",
-                        article.id
-                    );
-                    problem(
-                        report,
-                        Problem::skipped(&file.path, article.line, message),
-                        on_event,
-                    );
-                    continue;
-                }
-                if let Some(other) = id_held_elsewhere(&committed, fields, &article.id, &key) {
-                    let message = format!(
-                        "duplicate id {:?} (already indexed from {other}); skipped",
-                        article.id
-                    );
+                let duplicate = match ids.get(&article.id) {
+                    Some(first) => Some(format!("first seen in {first}")),
+                    None => id_held_elsewhere(&committed, fields, &article.id, &key)
+                        .map(|other| format!("already indexed from {other}")),
+                };
+                if let Some(where_) = duplicate {
+                    let message = format!("duplicate id {:?} ({where_}); skipped", article.id);
                     problem(
                         report,
                         Problem::skipped(&file.path, article.line, message),
