@@ -47,6 +47,18 @@ pub enum Command {
     /// Work with the gazetteers.
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    ///
+    /// Example: sitrep completions bash > ~/.local/share/bash-completion/completions/sitrep
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), made from the same definitions as --help.
+    ///
+    /// Example: sitrep man > sitrep.1 && man ./sitrep.1
+    Man,
 }
 
 /// Where the index lives.

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
+use clap::CommandFactory;
 use serde::Serialize;
 use tantivy::schema::Value;
 
@@ -48,6 +49,18 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
         Command::Stats(args) => stats_command(args),
         Command::Gazetteer(GazetteerCommand::Check { schema }) => {
             gazetteer_check(schema.as_deref())
+        }
+        Command::Completions { shell } => {
+            let mut out = io::stdout().lock();
+            clap_complete::generate(shell, &mut cli::Cli::command(), "sitrep", &mut out);
+            out.flush()?;
+            Ok(Outcome::Found)
+        }
+        Command::Man => {
+            let mut out = io::stdout().lock();
+            clap_mangen::Man::new(cli::Cli::command()).render(&mut out)?;
+            out.flush()?;
+            Ok(Outcome::Found)
         }
     }
 }

@@ -317,3 +317,64 @@ fn alias_in_the_query_finds_articles_tagged_under_another_name() {
     let plain = hit_ids(&t.run(&["search", "Daesh", "--json", "--all", "--no-expand"]));
     assert_eq!(plain, vec!["iraq/kirkuk-checkpoint.txt"]);
 }
+
+#[test]
+fn completions_and_man_page_come_from_the_definitions() {
+    let t = TestDir::new();
+    for (shell, needle) in [
+        ("bash", "_sitrep()"),
+        ("zsh", "#compdef sitrep"),
+        ("fish", "complete -c sitrep"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = t.run(&["completions", shell]);
+        assert_eq!(code(&out), 0, "{shell}");
+        let script = stdout(&out);
+        assert!(
+            script.contains(needle),
+            "{shell}: {}",
+            &script[..script.len().min(300)]
+        );
+        assert!(script.contains("province"), "{shell}");
+    }
+    let man = stdout(&t.run(&["man"]));
+    assert!(man.contains(".TH sitrep"), "{}", &man[..man.len().min(300)]);
+    assert!(man.contains("search"));
+}
+
+#[test]
+fn output_cut_short_by_head_exits_quietly() {
+    use std::io::Read;
+    let t = TestDir::new();
+    // Enough output to overflow a pipe's buffer (64 KiB on Linux).
+    for n in 0..400 {
+        t.write(
+            &format!("a/{n:03}.txt"),
+            format!(
+                "Report {n} from Mosul\n{}\n",
+                "Forces in Mosul reported clashes near the old city. ".repeat(6)
+            ),
+        );
+    }
+    t.index();
+    let mut child = t
+        .process(&["search", "Mosul", "--limit", "400"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read a little, then close the pipe, as `head -1` does.
+    let mut first = [0u8; 8];
+    let _ = child.stdout.as_mut().unwrap().read(&mut first);
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.code() == Some(0), "{status:?} {err}");
+    assert!(err.is_empty(), "{err}");
+}
