@@ -962,16 +962,6 @@ fn push_capitalised(out: &mut String, word: &str) {
 
 // ---- dates ----
 
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 #[derive(Clone, Copy)]
 struct Day {
     year: i32,
@@ -1174,8 +1164,8 @@ impl Generator {
         let weights = &self.world.home_weights;
         let r = rng.next_u64() % weights[weights.len() - 1];
         let home = weights.partition_point(|&w| w <= r);
-        let first = days_from_civil(i64::from(FIRST_YEAR), 1, 1);
-        let last = days_from_civil(i64::from(LAST_YEAR), 12, 31);
+        let first = sitrep::date::days_from_civil(i64::from(FIRST_YEAR), 1, 1);
+        let last = sitrep::date::days_from_civil(i64::from(LAST_YEAR), 12, 31);
         let day = Day::from_days(first + rng.below((last - first + 1) as usize) as i64);
         let txt = match layout {
             Layout::Txt => true,
