@@ -6,6 +6,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Deserialize;
 
 use sitrep::render::Style;
 use sitrep::schema::SchemaFiles;
@@ -16,9 +17,18 @@ Examples:
   sitrep index sample-corpus                     build or update the index
   sitrep search ISIS --province Ninawa           ISIS in Nineveh, by any spelling
   sitrep search 'hunt for the Kirkuk bombers'    natural language works too
-  sitrep search '\"suicide bomber\" -Baghdad' --year 2016 --year 2017
-  sitrep facets --field actor                    who the corpus is about
-  sitrep extract new-article.txt --explain       check what the gazetteers see";
+  sitrep search Houthis --sort date --since 2020 newest first, from 2020 on
+  sitrep search airstrike --format csv > hits.csv   a table for a spreadsheet
+  sitrep facets --field year --by month          a timeline of the whole index
+  sitrep facets --field actor --by province      who, where: a table
+  sitrep extract new-article.txt --explain       check what the gazetteers see
+
+Settings: flags win over SITREP_INDEX, SITREP_LIMIT, SITREP_COLOR and
+SITREP_SCHEMA, which win over the config file (SITREP_CONFIG, else
+~/.config/sitrep/config.toml), e.g.:
+  index = \"~/news/sitrep-index\"
+  limit = 20
+  color = \"never\"";
 
 /// Full-text search over conflict news, with province, actor and year facets.
 #[derive(Debug, Parser)]
@@ -66,24 +76,92 @@ pub enum Command {
 pub struct IndexLocation {
     /// The index folder [env: SITREP_INDEX] [default: sitrep-index]
     ///
-    /// Where the index is written and read. Without this flag, the
-    /// SITREP_INDEX environment variable, else `sitrep-index` in the current
-    /// folder. Example: --index ~/news/index
+    /// Where the index is written and read. Without this flag: the
+    /// SITREP_INDEX environment variable, else `index` in the config file,
+    /// else `sitrep-index` in the current folder. Example: --index ~/news/index
     #[arg(long, value_name = "DIR", global = true)]
     pub index: Option<PathBuf>,
 }
 
 impl IndexLocation {
-    /// The folder, resolved from the flag, the environment, or the default.
-    pub fn dir(&self) -> PathBuf {
+    /// The folder, resolved from the flag, the environment, the config
+    /// file, or the default.
+    pub fn dir(&self, config: &Config) -> PathBuf {
         self.index
             .clone()
-            .or_else(|| {
-                std::env::var_os("SITREP_INDEX")
-                    .filter(|v| !v.is_empty())
-                    .map(PathBuf::from)
-            })
+            .or_else(|| env_value("SITREP_INDEX").map(PathBuf::from))
+            .or_else(|| config.index.clone())
             .unwrap_or_else(|| PathBuf::from("sitrep-index"))
+    }
+}
+
+/// A non-empty environment variable.
+fn env_value(name: &str) -> Option<std::ffi::OsString> {
+    std::env::var_os(name).filter(|v| !v.is_empty())
+}
+
+/// Settings from the config file: defaults that flags and environment
+/// variables override.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The index folder (`~/` and paths relative to the config file's
+    /// folder are resolved).
+    pub index: Option<PathBuf>,
+    /// How many hits `sitrep search` shows.
+    pub limit: Option<usize>,
+    /// When to use colour.
+    pub color: Option<ColorWhen>,
+    /// The index-schema folder.
+    pub schema: Option<PathBuf>,
+}
+
+impl Config {
+    /// Reads the config file: SITREP_CONFIG (which must exist), else
+    /// `$XDG_CONFIG_HOME/sitrep/config.toml`, else
+    /// `~/.config/sitrep/config.toml`, when it exists; none is fine.
+    pub fn load() -> anyhow::Result<Config> {
+        let home = env_value("HOME").map(PathBuf::from);
+        let path = if let Some(p) = env_value("SITREP_CONFIG") {
+            PathBuf::from(p)
+        } else {
+            let base = env_value("XDG_CONFIG_HOME")
+                .map(PathBuf::from)
+                .or_else(|| home.as_ref().map(|h| h.join(".config")));
+            match base.map(|b| b.join("sitrep").join("config.toml")) {
+                Some(p) if p.is_file() => p,
+                _ => return Ok(Config::default()),
+            }
+        };
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| anyhow::anyhow!("config file {}: {e}", path.display()))?;
+        Config::parse(&text, &path, home.as_deref())
+    }
+
+    /// Parses the text of the config file at `path`.
+    pub fn parse(text: &str, path: &Path, home: Option<&Path>) -> anyhow::Result<Config> {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|span| text.get(..span.start).unwrap_or("").matches('\n').count() + 1);
+            anyhow::anyhow!(
+                "config file {}{}: {}",
+                path.display(),
+                line.map(|l| format!(":{l}")).unwrap_or_default(),
+                e.message()
+            )
+        })?;
+        let folder = path.parent().unwrap_or(Path::new("."));
+        let resolve = |p: PathBuf| -> PathBuf {
+            match (p.strip_prefix("~"), home) {
+                (Ok(rest), Some(home)) => home.join(rest),
+                _ if p.is_relative() => folder.join(p),
+                _ => p,
+            }
+        };
+        config.index = config.index.map(resolve);
+        config.schema = config.schema.map(resolve);
+        Ok(config)
     }
 }
 
@@ -99,12 +177,13 @@ pub struct IndexArgs {
     ///
     /// Without it, an existing index is updated: new files added, changed
     /// ones re-indexed, vanished ones removed. The old index stays usable
-    /// until the new one is complete.
+    /// until the new one is complete. Example: sitrep index --rebuild ~/news
     #[arg(long)]
     pub rebuild: bool,
     /// The index-schema folder (schema and gazetteers) [env: SITREP_SCHEMA]
     ///
-    /// Default: ./index-schema, else the one beside the sitrep program.
+    /// Default: `schema` in the config file, else ./index-schema, else the
+    /// one beside the sitrep program. Example: --schema ~/my-gazetteers
     #[arg(long, value_name = "DIR")]
     pub schema: Option<PathBuf>,
     /// Keep running and index files as they are added, changed or removed
@@ -120,15 +199,23 @@ pub struct IndexArgs {
     #[arg(long, value_name = "MB", default_value_t = 128)]
     pub memory: usize,
     /// List files passed over (other formats, hidden, links)
+    ///
+    /// Off by default: the summary only counts them by reason.
+    /// Example: sitrep index -v ~/news
     #[arg(short, long)]
     pub verbose: bool,
-    /// Print only problems, no summary
+    /// Print only problems: no progress bar, no summary
+    ///
+    /// On a terminal, indexing shows a progress bar (files and articles
+    /// done, rate, time left) on stderr; it never shows when stderr is not
+    /// a terminal. Example: sitrep index -q ~/news (for cron jobs)
     #[arg(short, long)]
     pub quiet: bool,
 }
 
 /// When to use colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ColorWhen {
     /// On a terminal, unless NO_COLOR is set.
     Auto,
@@ -148,6 +235,8 @@ pub struct Filters {
     #[arg(long, value_name = "NAME")]
     pub province: Vec<String>,
     /// Only articles about this country (repeat to OR)
+    ///
+    /// Any name or demonym the gazetteer knows. Example: --country Yemen
     #[arg(long, value_name = "NAME")]
     pub country: Vec<String>,
     /// Only articles mentioning this actor (any alias; repeat to OR)
@@ -156,42 +245,108 @@ pub struct Filters {
     #[arg(long, value_name = "NAME")]
     pub actor: Vec<String>,
     /// Only articles published this year (repeat to OR)
+    ///
+    /// Example: --year 2016 --year 2017
     #[arg(long, value_name = "YYYY")]
     pub year: Vec<String>,
+    /// Only articles published in or after DATE: a year, month or day
+    ///
+    /// 2021 means from 1 January 2021, 2021-03 from 1 March, 2021-03-15
+    /// from that day. Undated articles are left out. Example: --since 2021-03
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only articles published in or before DATE: a year, month or day
+    ///
+    /// 2021 means until 31 December 2021, 2021-03 until 31 March, and
+    /// 2021-03-15 until the end of that day. Example: --until 2022
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people: aligned, fitted to the terminal, highlighted.
+    Text,
+    /// JSON Lines for programs (documented in the README).
+    Json,
+    /// Comma-separated values for spreadsheets (RFC 4180).
+    Csv,
+}
+
+/// The order of hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortBy {
+    /// Best match first.
+    Relevance,
+    /// Newest first; undated articles last.
+    Date,
 }
 
 /// `sitrep search`.
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// The query: words, "phrases", -exclusions, field:term
+    ///
+    /// Articles with all the words come first, then those with most of
+    /// them (marked partial). Example: '"car bomb" Kirkuk -Baghdad'
     #[arg(allow_hyphen_values = true)]
     pub query: String,
     #[command(flatten)]
     pub filters: Filters,
     #[command(flatten)]
     pub location: IndexLocation,
-    /// How many hits to show [default: 10]
-    #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
-    pub limit: usize,
+    /// How many hits to show [env: SITREP_LIMIT] [default: 10]
+    ///
+    /// Also `limit` in the config file. Example: -n 25
+    #[arg(short = 'n', long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Pass over the first N hits (for paging) [default: 0]
+    ///
+    /// Example: -n 10 --offset 10 shows hits 11 to 20.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: usize,
+    /// The order of hits [default: relevance]
+    ///
+    /// `date` puts the newest first and undated articles last; the facet
+    /// counts do not change. Example: --sort date
+    #[arg(long, value_enum, default_value_t = SortBy::Relevance, value_name = "ORDER")]
+    pub sort: SortBy,
     /// Only articles with every word of the query
+    ///
+    /// Stop words too (the, of, in). Example: --all 'attack on the convoy'
     #[arg(long, conflicts_with = "any")]
     pub all: bool,
     /// Rank articles with any of the words
+    ///
+    /// Example: --any Kirkuk Hawija Tuz
     #[arg(long)]
     pub any: bool,
     /// Do not widen names of actors and provinces to their other aliases
     ///
     /// By default a query word that names an actor or province by any alias
     /// (Daesh, Ninawa) also finds articles tagged with it under another name
-    /// (ISIS, Nineveh); the output says so.
+    /// (ISIS, Nineveh); the output says so. Example: --no-expand Daesh
     #[arg(long)]
     pub no_expand: bool,
-    /// Print JSON Lines (documented in the README)
-    #[arg(long)]
+    /// Output format: text, json or csv [default: text]
+    ///
+    /// json: JSON Lines (hits, facet counts, a summary; see the README).
+    /// csv: one row per hit with id, date, title, provinces, actors, path,
+    /// score. Example: --format csv > hits.csv
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// The same as --format json
+    ///
+    /// Example: --json | jq .data.title
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
-    /// When to use colour [default: auto]
-    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
-    pub color: ColorWhen,
+    /// When to use colour: auto, always, never [env: SITREP_COLOR] [default: auto]
+    ///
+    /// auto: on a terminal, unless NO_COLOR is set. Also `color` in the
+    /// config file. Example: --color never
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorWhen>,
 }
 
 impl SearchArgs {
@@ -205,6 +360,35 @@ impl SearchArgs {
             Matching::Last
         }
     }
+
+    /// The output format chosen.
+    pub fn format(&self) -> Format {
+        output_format(self.format, self.json)
+    }
+}
+
+/// `--format`, with `--json` standing for `--format json`.
+fn output_format(format: Option<Format>, json: bool) -> Format {
+    match (format, json) {
+        (Some(f), _) => f,
+        (None, true) => Format::Json,
+        (None, false) => Format::Text,
+    }
+}
+
+/// How many hits to show: the flag, SITREP_LIMIT, the config file, or 10.
+pub fn limit(flag: Option<usize>, config: &Config) -> anyhow::Result<usize> {
+    if let Some(n) = flag {
+        return Ok(n);
+    }
+    if let Some(v) = env_value("SITREP_LIMIT") {
+        let text = v.to_string_lossy();
+        return text
+            .trim()
+            .parse()
+            .map_err(|_| anyhow::anyhow!("SITREP_LIMIT={text:?} is not a number of hits"));
+    }
+    Ok(config.limit.unwrap_or(10))
 }
 
 /// The facet fields.
@@ -232,22 +416,75 @@ impl FacetField {
     }
 }
 
+/// What to count facet values by, in `sitrep facets --by`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ByField {
+    /// Months of publication (with --field year: a monthly timeline).
+    Month,
+    /// Country/Province.
+    Province,
+    /// Country.
+    Country,
+    /// Armed groups, forces, agencies.
+    Actor,
+    /// Publication year.
+    Year,
+}
+
 /// `sitrep facets`.
 #[derive(Debug, Args)]
 pub struct FacetsArgs {
     /// Count over this query's matches (default: the whole index)
+    ///
+    /// The same articles whose counts `sitrep search` prints. Example: 'car bomb'
     #[arg(allow_hyphen_values = true)]
     pub query: Option<String>,
     /// The facet to count [default: province]
-    #[arg(long, value_enum, default_value_t = FacetField::Province)]
+    ///
+    /// `year` draws a timeline as a bar chart. Example: --field actor
+    #[arg(long, value_enum, default_value_t = FacetField::Province, value_name = "FIELD")]
     pub field: FacetField,
+    /// Count by a second facet: a table of --field × --by, or with
+    /// --field year, `month` for a monthly timeline
+    ///
+    /// Example: --field actor --by province (who, where);
+    /// --field year --by month (a timeline by month).
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub by: Option<ByField>,
+    /// How many values to list, or rows of a table [default: all; 10 rows]
+    ///
+    /// Example: --top 5
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// How many columns a table has at most [default: 8, or what fits]
+    ///
+    /// On a terminal, fewer when they do not fit. Example: --columns 4
+    #[arg(long, value_name = "N")]
+    pub columns: Option<usize>,
     #[command(flatten)]
     pub filters: Filters,
     #[command(flatten)]
     pub location: IndexLocation,
-    /// Print JSON Lines
-    #[arg(long)]
+    /// Output format: text, json or csv [default: text]
+    ///
+    /// Example: --field year --format csv > timeline.csv
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// The same as --format json
+    ///
+    /// Example: --json | jq .data.title
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// When to use colour: auto, always, never [env: SITREP_COLOR] [default: auto]
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorWhen>,
+}
+
+impl FacetsArgs {
+    /// The output format chosen.
+    pub fn format(&self) -> Format {
+        output_format(self.format, self.json)
+    }
 }
 
 /// `sitrep extract`.
@@ -300,35 +537,70 @@ pub enum GazetteerCommand {
     },
 }
 
-/// Whether stdout is a terminal (asked once).
+/// Whether stdout is a terminal.
 pub fn stdout_is_terminal() -> bool {
     std::io::stdout().is_terminal()
 }
 
-/// Resolves `--color` against the terminal and NO_COLOR.
-pub fn style(color: ColorWhen, json: bool) -> Style {
+/// Resolves `--color` (else SITREP_COLOR, else the config file) against
+/// the terminal and NO_COLOR, and measures the terminal.
+pub fn style(
+    color: Option<ColorWhen>,
+    config: &Config,
+    machine_output: bool,
+) -> anyhow::Result<Style> {
     let tty = stdout_is_terminal();
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    Style {
-        color: !json
+    let color = match color {
+        Some(c) => c,
+        None => match env_value("SITREP_COLOR") {
+            Some(v) => {
+                let text = v.to_string_lossy();
+                ColorWhen::from_str(text.trim(), true).map_err(|_| {
+                    anyhow::anyhow!("SITREP_COLOR={text:?}: use auto, always or never")
+                })?
+            }
+            None => config.color.unwrap_or(ColorWhen::Auto),
+        },
+    };
+    let no_color = env_value("NO_COLOR").is_some();
+    Ok(Style {
+        color: !machine_output
             && match color {
                 ColorWhen::Always => true,
                 ColorWhen::Never => false,
                 ColorWhen::Auto => tty && !no_color,
             },
         sanitize: tty,
-    }
+        width: if tty && !machine_output {
+            Some(terminal_width())
+        } else {
+            None
+        },
+    })
+}
+
+/// The terminal's width: COLUMNS when set, else what the terminal says,
+/// else 80.
+fn terminal_width() -> usize {
+    env_value("COLUMNS")
+        .and_then(|c| c.to_string_lossy().trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+        .or_else(|| {
+            terminal_size::terminal_size_of(std::io::stdout())
+                .map(|(w, _)| usize::from(w.0))
+                .filter(|&w| w > 0)
+        })
+        .unwrap_or(80)
 }
 
 /// Finds and reads the index-schema folder: the flag, SITREP_SCHEMA,
 /// ./index-schema, or one beside the program (or up to three folders
 /// above it, as in a cargo build).
-pub fn schema_files(flag: Option<&Path>) -> anyhow::Result<SchemaFiles> {
-    let chosen = flag.map(Path::to_path_buf).or_else(|| {
-        std::env::var_os("SITREP_SCHEMA")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    });
+pub fn schema_files(flag: Option<&Path>, config: &Config) -> anyhow::Result<SchemaFiles> {
+    let chosen = flag
+        .map(Path::to_path_buf)
+        .or_else(|| env_value("SITREP_SCHEMA").map(PathBuf::from))
+        .or_else(|| config.schema.clone());
     if let Some(dir) = chosen {
         return Ok(SchemaFiles::read_dir(&dir)?);
     }
@@ -377,7 +649,7 @@ mod tests {
         };
         assert_eq!(args.filters.province, vec!["a", "b"]);
         assert_eq!(args.filters.year, vec!["2020"]);
-        assert_eq!(args.limit, 10);
+        assert_eq!(args.limit, None);
         assert_eq!(args.matching(), Matching::Last);
     }
 
@@ -392,7 +664,7 @@ mod tests {
                 panic!("not a search")
             };
             assert_eq!(s.query, "-Mosul");
-            assert!(s.json);
+            assert_eq!(s.format(), Format::Json);
         }
     }
 
@@ -407,6 +679,33 @@ mod tests {
         let Command::Stats(args) = cli.command else {
             panic!("not stats")
         };
-        assert_eq!(args.location.dir(), PathBuf::from("some/index"));
+        let config = Config {
+            index: Some(PathBuf::from("elsewhere")),
+            ..Config::default()
+        };
+        assert_eq!(args.location.dir(&config), PathBuf::from("some/index"));
+    }
+
+    #[test]
+    fn config_files_are_read_with_paths_resolved() {
+        let config = Config::parse(
+            "index = \"~/news/index\"\nlimit = 25\ncolor = \"never\"\nschema = \"schema\"\n",
+            Path::new("conf/config.toml"),
+            Some(Path::new("home")),
+        )
+        .unwrap();
+        assert_eq!(config.index, Some(PathBuf::from("home/news/index")));
+        assert_eq!(config.schema, Some(PathBuf::from("conf/schema")));
+        assert_eq!(config.limit, Some(25));
+        assert_eq!(config.color, Some(ColorWhen::Never));
+    }
+
+    #[test]
+    fn config_mistakes_name_the_file_and_line() {
+        let err = Config::parse("limit = 5\ncolour = \"never\"\n", Path::new("c.toml"), None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("c.toml:2"), "{err}");
+        assert!(err.contains("colour"), "{err}");
     }
 }

@@ -1,6 +1,6 @@
 //! Runs each subcommand: calls the library and prints what it returns.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -9,14 +9,16 @@ use clap::CommandFactory;
 use serde::Serialize;
 use tantivy::schema::Value;
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sitrep::error::{Problem, Severity};
+use sitrep::facets::{CrossCollector, Dimension, Granularity, TimelineCollector};
 use sitrep::gazetteer::Gazetteer;
 use sitrep::index::{self, Event, IndexOptions, IndexReport};
-use sitrep::render::{self, display_path, sanitize};
-use sitrep::search::{self, SearchRequest};
+use sitrep::render::{self, display_path, sanitize, Caption};
+use sitrep::search::{self, SearchRequest, SortOrder};
 use sitrep::Error;
 
-use crate::cli::{self, Command, GazetteerCommand};
+use crate::cli::{self, ByField, Command, Config, FacetField, Format, GazetteerCommand};
 
 /// How a command ended, mapped to an exit code.
 pub enum Outcome {
@@ -40,15 +42,20 @@ impl From<Outcome> for ExitCode {
 
 /// Runs the parsed command line.
 pub fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
+    let config = match cli.command {
+        Command::Completions { .. } | Command::Man => Config::default(),
+        _ => Config::load()?,
+    };
+    let config = &config;
     match cli.command {
-        Command::Index(args) => index_command(args),
-        Command::Search(args) => search_command(args),
-        Command::Facets(args) => facets_command(args),
-        Command::Extract(args) => extract_command(args),
-        Command::Show(args) => show_command(args),
-        Command::Stats(args) => stats_command(args),
+        Command::Index(args) => index_command(args, config),
+        Command::Search(args) => search_command(args, config),
+        Command::Facets(args) => facets_command(args, config),
+        Command::Extract(args) => extract_command(args, config),
+        Command::Show(args) => show_command(args, config),
+        Command::Stats(args) => stats_command(args, config),
         Command::Gazetteer(GazetteerCommand::Check { schema }) => {
-            gazetteer_check(schema.as_deref())
+            gazetteer_check(schema.as_deref(), config)
         }
         Command::Completions { shell } => {
             let mut out = io::stdout().lock();
@@ -73,21 +80,48 @@ fn print_problem(p: &Problem) {
     eprintln!("sitrep: {kind}: {p}");
 }
 
-fn index_command(args: cli::IndexArgs) -> anyhow::Result<Outcome> {
-    let files = cli::schema_files(args.schema.as_deref())?;
+fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcome> {
+    let files = cli::schema_files(args.schema.as_deref(), config)?;
+    // A progress bar only for a person watching stderr.
+    let show_progress = !args.quiet && !args.watch && io::stderr().is_terminal();
     let options = IndexOptions {
-        index_dir: args.location.dir(),
+        index_dir: args.location.dir(config),
         rebuild: args.rebuild,
         memory_bytes: args.memory.max(16) * 1_000_000,
+        count_files: show_progress,
     };
     let verbose = args.verbose;
+    let progress = show_progress.then(progress_bar);
     let mut on_event = |event: Event<'_>| match event {
-        Event::Problem(p) => print_problem(p),
+        Event::Problem(p) => match &progress {
+            Some(bar) => bar.suspend(|| print_problem(p)),
+            None => print_problem(p),
+        },
         Event::Skipped(path, reason) if verbose => {
-            eprintln!("sitrep: passed over {}: {reason}", path.display())
+            let line = format!("sitrep: passed over {}: {reason}", path.display());
+            match &progress {
+                Some(bar) => bar.suspend(|| eprintln!("{line}")),
+                None => eprintln!("{line}"),
+            }
         }
         Event::Skipped(..) => {}
-        Event::Notice(message) => eprintln!("sitrep: {message}"),
+        Event::Notice(message) => match &progress {
+            Some(bar) => bar.suspend(|| eprintln!("sitrep: {message}")),
+            None => eprintln!("sitrep: {message}"),
+        },
+        Event::Progress {
+            files,
+            total,
+            articles,
+        } => {
+            if let Some(bar) = &progress {
+                if let Some(total) = total {
+                    bar.set_length(total);
+                }
+                bar.set_position(files);
+                bar.set_message(format!("{articles} articles indexed"));
+            }
+        }
     };
     if args.watch {
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -110,7 +144,11 @@ fn index_command(args: cli::IndexArgs) -> anyhow::Result<Outcome> {
         eprintln!("sitrep: stopped watching");
         return Ok(Outcome::Found);
     }
-    let report = index::update(&args.paths, &options, &files, &mut on_event)?;
+    let result = index::update(&args.paths, &options, &files, &mut on_event);
+    if let Some(bar) = &progress {
+        bar.finish_and_clear();
+    }
+    let report = result?;
     if !args.quiet {
         eprintln!("{}", index_summary(&report, &options));
     }
@@ -119,6 +157,21 @@ fn index_command(args: cli::IndexArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Found
     })
+}
+
+/// The bar `sitrep index` draws on a terminal: files done of all, articles
+/// indexed, rate and time left.
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template(
+        "{spinner} {elapsed_precise} [{wide_bar}] {pos}/{len} files · {msg} · {per_sec} · {eta} left",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_message("0 articles indexed");
+    bar.enable_steady_tick(std::time::Duration::from_millis(100));
+    bar
 }
 
 fn index_summary(r: &IndexReport, options: &IndexOptions) -> String {
@@ -154,8 +207,8 @@ fn index_summary(r: &IndexReport, options: &IndexOptions) -> String {
     out
 }
 
-fn open_index(location: &cli::IndexLocation) -> anyhow::Result<index::OpenIndex> {
-    Ok(index::open(&location.dir())?)
+fn open_index(location: &cli::IndexLocation, config: &Config) -> anyhow::Result<index::OpenIndex> {
+    Ok(index::open(&location.dir(config))?)
 }
 
 fn request(query: String, filters: cli::Filters, limit: usize) -> SearchRequest {
@@ -165,31 +218,40 @@ fn request(query: String, filters: cli::Filters, limit: usize) -> SearchRequest 
         countries: filters.country,
         actors: filters.actor,
         years: filters.year,
+        since: filters.since,
+        until: filters.until,
         limit,
         ..SearchRequest::default()
     }
 }
 
-fn search_command(args: cli::SearchArgs) -> anyhow::Result<Outcome> {
+fn search_command(args: cli::SearchArgs, config: &Config) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let open = open_index(&args.location)?;
-    let style = cli::style(args.color, args.json);
+    let format = args.format();
+    let style = cli::style(args.color, config, format != Format::Text)?;
+    let limit = cli::limit(args.limit, config)?;
+    let open = open_index(&args.location, config)?;
     let matching = args.matching();
-    let mut req = request(args.query.clone(), args.filters, args.limit);
+    let mut req = request(args.query.clone(), args.filters, limit);
     req.matching = matching;
     req.no_expand = args.no_expand;
     req.facet_limit = 10;
+    req.offset = args.offset;
+    req.sort = match args.sort {
+        cli::SortBy::Relevance => SortOrder::Relevance,
+        cli::SortBy::Date => SortOrder::Date,
+    };
     let results = search::search(&open, &req)?;
     let mut out = BufWriter::new(io::stdout().lock());
-    if args.json {
-        render::results_json(
+    match format {
+        Format::Json => render::results_json(
             &mut out,
             &results,
             &args.query,
             started.elapsed().as_millis(),
-        )?;
-    } else {
-        render::results_text(&mut out, &results, style)?;
+        )?,
+        Format::Csv => render::results_csv(&mut out, &results)?,
+        Format::Text => render::results_text(&mut out, &results, style)?,
     }
     out.flush()?;
     Ok(if results.hits.is_empty() {
@@ -199,24 +261,87 @@ fn search_command(args: cli::SearchArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-fn facets_command(args: cli::FacetsArgs) -> anyhow::Result<Outcome> {
-    let open = open_index(&args.location)?;
-    let req = request(args.query.unwrap_or_default(), args.filters, 0);
-    let results = search::search(&open, &req)?;
-    let mut out = BufWriter::new(io::stdout().lock());
-    let field = args.field.name();
-    if args.json {
-        render::facet_json(&mut out, &results, field)?;
-    } else {
-        render::facet_text(
-            &mut out,
-            &results,
-            field,
-            cli::style(cli::ColorWhen::Auto, false),
-        )?;
+fn dimension(field: FacetField) -> Dimension {
+    match field {
+        FacetField::Province => Dimension::Province,
+        FacetField::Country => Dimension::Country,
+        FacetField::Actor => Dimension::Actor,
+        FacetField::Year => Dimension::Year,
     }
+}
+
+fn facets_command(args: cli::FacetsArgs, config: &Config) -> anyhow::Result<Outcome> {
+    let format = args.format();
+    let style = cli::style(args.color, config, format != Format::Text)?;
+    let open = open_index(&args.location, config)?;
+    let mut req = request(args.query.clone().unwrap_or_default(), args.filters, 0);
+    let field = args.field;
+    let mut out = BufWriter::new(io::stdout().lock());
+    let total = match (field, args.by) {
+        (FacetField::Year, None | Some(ByField::Month | ByField::Year)) => {
+            let (granularity, unit) = match args.by {
+                Some(ByField::Month) => (Granularity::Month, "month"),
+                _ => (Granularity::Year, "year"),
+            };
+            let t = search::tally(&open, &req, TimelineCollector::new(granularity))?;
+            let timeline = t.fruit.timeline();
+            let caption = Caption {
+                total: t.total,
+                counted: t.counted,
+                filters: &t.filters,
+            };
+            match format {
+                Format::Text => render::timeline_text(&mut out, &timeline, &caption, style)?,
+                Format::Csv => render::timeline_csv(&mut out, &timeline, unit)?,
+                Format::Json => render::timeline_json(&mut out, &timeline, unit, t.total)?,
+            }
+            t.total
+        }
+        (_, Some(ByField::Month)) => {
+            anyhow::bail!("--by month goes with --field year (a timeline by month)")
+        }
+        (_, Some(by)) => {
+            let columns = match by {
+                ByField::Province => Dimension::Province,
+                ByField::Country => Dimension::Country,
+                ByField::Actor => Dimension::Actor,
+                ByField::Year | ByField::Month => Dimension::Year,
+            };
+            let rows = dimension(field);
+            if rows == columns {
+                anyhow::bail!("--field and --by name the same facet; choose two different ones");
+            }
+            let t = search::tally(&open, &req, CrossCollector::new(rows, columns))?;
+            let table = t
+                .fruit
+                .table(args.top.unwrap_or(10), args.columns.unwrap_or(8));
+            let names = (rows.name(), columns.name());
+            let caption = Caption {
+                total: t.total,
+                counted: t.counted,
+                filters: &t.filters,
+            };
+            match format {
+                Format::Text => render::table_text(&mut out, &table, names, &caption, style)?,
+                Format::Csv => render::table_csv(&mut out, &table, names)?,
+                Format::Json => render::table_json(&mut out, &table, names)?,
+            }
+            t.total
+        }
+        (_, None) => {
+            req.facet_limit = args.top.unwrap_or(0);
+            let results = search::search(&open, &req)?;
+            let name = field.name();
+            match format {
+                Format::Json => render::facet_json(&mut out, &results, name)?,
+                Format::Csv => render::facet_csv(&mut out, &results, name)?,
+                Format::Text => render::facet_text(&mut out, &results, name, style)?,
+            }
+            results.total
+        }
+    };
     out.flush()?;
-    Ok(if results.total == 0 {
+    Ok(if total == 0 {
         Outcome::NothingFound
     } else {
         Outcome::Found
@@ -243,10 +368,10 @@ struct MentionJson<'a> {
     note: &'a str,
 }
 
-fn extract_command(args: cli::ExtractArgs) -> anyhow::Result<Outcome> {
-    let files = cli::schema_files(args.schema.as_deref())?;
+fn extract_command(args: cli::ExtractArgs, config: &Config) -> anyhow::Result<Outcome> {
+    let files = cli::schema_files(args.schema.as_deref(), config)?;
     let gazetteer = Gazetteer::load(&files)?;
-    let style = cli::style(cli::ColorWhen::Auto, args.json);
+    let style = cli::style(None, config, args.json)?;
     let mut out = BufWriter::new(io::stdout().lock());
     let mut result: io::Result<()> = Ok(());
     let mut count = 0usize;
@@ -345,8 +470,8 @@ struct ShowJson {
     body: String,
 }
 
-fn show_command(args: cli::ShowArgs) -> anyhow::Result<Outcome> {
-    let open = open_index(&args.location)?;
+fn show_command(args: cli::ShowArgs, config: &Config) -> anyhow::Result<Outcome> {
+    let open = open_index(&args.location, config)?;
     let f = open.fields;
     let searcher = open.reader.searcher();
     let term = tantivy::Term::from_field_text(f.id, &args.id);
@@ -384,7 +509,7 @@ fn show_command(args: cli::ShowArgs) -> anyhow::Result<Outcome> {
         serde_json::to_writer(&mut out, &article)?;
         writeln!(out)?;
     } else {
-        let style = cli::style(cli::ColorWhen::Auto, false);
+        let style = cli::style(None, config, false)?;
         let clean = |s: &str| {
             if style.sanitize {
                 sanitize(s)
@@ -417,8 +542,8 @@ fn show_command(args: cli::ShowArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Found)
 }
 
-fn stats_command(args: cli::StatsArgs) -> anyhow::Result<Outcome> {
-    let open = open_index(&args.location)?;
+fn stats_command(args: cli::StatsArgs, config: &Config) -> anyhow::Result<Outcome> {
+    let open = open_index(&args.location, config)?;
     let stats = index::stats(&open)?;
     let mut out = BufWriter::new(io::stdout().lock());
     if args.json {
@@ -453,8 +578,8 @@ fn stats_command(args: cli::StatsArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Found)
 }
 
-fn gazetteer_check(schema: Option<&std::path::Path>) -> anyhow::Result<Outcome> {
-    let files = cli::schema_files(schema)?;
+fn gazetteer_check(schema: Option<&std::path::Path>, config: &Config) -> anyhow::Result<Outcome> {
+    let files = cli::schema_files(schema, config)?;
     let (g, problems) = Gazetteer::load_with_problems(&files)?;
     for p in &problems {
         eprintln!("sitrep: {p}");

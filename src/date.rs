@@ -77,6 +77,57 @@ pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard
+/// Hinnant's `civil_from_days`): `(year, month 1–12, day 1–31)`.
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// A span of time named by a year (`2021`), a month (`2021-03`) or a day
+/// (`2021-03-15`), as given to `--since` and `--until`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    /// Days since 1970-01-01 of its first day.
+    pub first_day: i64,
+    /// Days since 1970-01-01 of the day after its last day.
+    pub end_day: i64,
+}
+
+impl Period {
+    /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (also with `/`).
+    pub fn parse(text: &str) -> Option<Period> {
+        let text = text.trim();
+        let parts: Vec<&str> = text.split(['-', '/']).collect();
+        let number = |s: &str, len: usize| -> Option<u32> {
+            (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse().ok())
+                .flatten()
+        };
+        let date = match parts.as_slice() {
+            [y] => Date::new(number(y, 4)?, None, None)?,
+            [y, m] => Date::new(number(y, 4)?, Some(number(m, 2)?), None)?,
+            [y, m, d] => Date::new(number(y, 4)?, Some(number(m, 2)?), Some(number(d, 2)?))?,
+            _ => return None,
+        };
+        let first_day = date.days_since_epoch();
+        let end_day = match (date.month, date.day) {
+            (Some(_), Some(_)) => first_day + 1,
+            (Some(m), None) => first_day + i64::from(days_in_month(u32::from(date.year), m)),
+            _ => days_from_civil(i64::from(date.year) + 1, 1, 1),
+        };
+        Some(Period { first_day, end_day })
+    }
+}
+
 fn days_in_month(year: u32, month: u8) -> u32 {
     match month {
         2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
@@ -294,5 +345,34 @@ mod tests {
         assert_eq!(d.days_since_epoch(), 0);
         let d = parse("2000-03-01").unwrap();
         assert_eq!(d.days_since_epoch(), 11_017);
+    }
+}
+
+#[cfg(test)]
+mod period_tests {
+    use super::*;
+
+    #[test]
+    fn civil_from_days_inverts_days_from_civil() {
+        for days in (-800_000..800_000).step_by(997) {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, i64::from(m), i64::from(d)), days);
+        }
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
+    }
+
+    #[test]
+    fn periods_cover_a_year_a_month_or_a_day() {
+        let year = Period::parse("2021").unwrap();
+        assert_eq!(year.first_day, days_from_civil(2021, 1, 1));
+        assert_eq!(year.end_day, days_from_civil(2022, 1, 1));
+        let feb = Period::parse("2024-02").unwrap();
+        assert_eq!(feb.end_day - feb.first_day, 29);
+        let day = Period::parse("2021/03/15").unwrap();
+        assert_eq!(day.end_day - day.first_day, 1);
+        for bad in ["21", "2021-13", "2021-02-30", "March 2021", "", "2021-3"] {
+            assert_eq!(Period::parse(bad), None, "{bad}");
+        }
     }
 }

@@ -69,6 +69,22 @@ pub enum Error {
         /// The closest known names.
         suggestions: Vec<String>,
     },
+    /// A `--since` / `--until` value that is not a year, month or day.
+    #[error("cannot read {value:?} as a date for --{flag}: give a year (2021), a month (2021-03) or a day (2021-03-15)")]
+    BadDate {
+        /// `since` or `until`.
+        flag: &'static str,
+        /// The value as typed.
+        value: String,
+    },
+    /// `--since` falls after `--until`.
+    #[error("--since {since} is after --until {until}")]
+    EmptyPeriod {
+        /// The value of `--since`.
+        since: String,
+        /// The value of `--until`.
+        until: String,
+    },
     /// An article id that the index does not hold.
     #[error("no article with id {0:?} in the index")]
     NoSuchArticle(String),

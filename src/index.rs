@@ -181,6 +181,9 @@ pub struct IndexOptions {
     pub rebuild: bool,
     /// The writer's memory budget in bytes (split among its threads).
     pub memory_bytes: usize,
+    /// Count the files first, so that [`Event::Progress`] knows the total
+    /// (one more walk of the folders; for a progress bar).
+    pub count_files: bool,
 }
 
 /// What [`update`] did.
@@ -232,6 +235,15 @@ pub enum Event<'a> {
     Skipped(&'a Path, &'a SkipReason),
     /// Something the user should know about the run.
     Notice(&'a str),
+    /// Another file was looked at.
+    Progress {
+        /// Files looked at so far (changed or not).
+        files: u64,
+        /// Files to look at in all, when [`IndexOptions::count_files`] is set.
+        total: Option<u64>,
+        /// Articles added or updated so far.
+        articles: u64,
+    },
 }
 
 /// The state of one indexed file, from the index's fast fields.
@@ -584,6 +596,22 @@ pub fn file_key(path: &Path) -> String {
         .into_owned()
 }
 
+/// The article files under `paths`, outside the index folder `index_key`.
+fn count_files(paths: &[PathBuf], index_key: &str) -> u64 {
+    let mut keys = HashSet::new();
+    for root in paths {
+        for entry in corpus::walk(root) {
+            if let Entry::File(file) = entry {
+                let key = file_key(&file.path);
+                if !is_inside(&key, index_key) {
+                    keys.insert(key);
+                }
+            }
+        }
+    }
+    keys.len() as u64
+}
+
 /// Walks `paths`, writes what changed into `index`, and commits once.
 fn fill(
     index: &Index,
@@ -615,6 +643,8 @@ fn fill(
         on_event(Event::Problem(&p));
         report.problems.push(p);
     };
+    let total_files = options.count_files.then(|| count_files(paths, &index_key));
+    let mut files_done = 0u64;
 
     for root in paths {
         let root_abs = std::path::absolute(root).unwrap_or_else(|_| root.clone());
@@ -648,6 +678,12 @@ fn fill(
             if !seen.insert(key.clone()) {
                 continue; // the same file reached through two PATHs
             }
+            files_done += 1;
+            on_event(Event::Progress {
+                files: files_done,
+                total: total_files,
+                articles: report.added + report.updated,
+            });
             let before = known.get(&key);
             if let Some(k) = before {
                 if k.stamp.size == file.size && k.stamp.mtime == file.mtime && file.mtime != 0 {

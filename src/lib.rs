@@ -47,6 +47,7 @@ pub mod corpus;
 pub mod date;
 pub mod error;
 pub mod extract;
+pub mod facets;
 pub mod gazetteer;
 pub mod index;
 pub mod render;

@@ -13,13 +13,17 @@ use std::collections::{BTreeMap, HashSet};
 
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, QueryParserError, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, QueryParserError,
+    RangeQuery, TermQuery,
 };
 use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf};
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+use tantivy::{
+    DateTime, DocAddress, DocId, Order, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
+};
 
+use crate::date::Period;
 use crate::error::{Error, Result};
 use crate::gazetteer::FilterKind;
 use crate::index::OpenIndex;
@@ -59,6 +63,25 @@ pub struct SearchRequest {
     /// Do not widen query words that name an actor or province to the
     /// articles tagged with it.
     pub no_expand: bool,
+    /// The order of the hits.
+    pub sort: SortOrder,
+    /// Only articles published in or after this period (`2021`,
+    /// `2021-03`, `2021-03-15`); undated articles are left out.
+    pub since: Option<String>,
+    /// Only articles published in or before this period.
+    pub until: Option<String>,
+    /// How many hits to pass over before the page (for paging).
+    pub offset: usize,
+}
+
+/// The order of the hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortOrder {
+    /// Best match first (full matches before partial ones).
+    #[default]
+    Relevance,
+    /// Newest first; undated articles last.
+    Date,
 }
 
 /// A query word or phrase that also matched articles tagged with the
@@ -578,15 +601,169 @@ fn filters(open: &OpenIndex, request: &SearchRequest) -> Result<ResolvedFilters>
     add(f.province, "country", countries);
     add(f.actor, "actor", actors);
     add(f.year, "year", years);
+    if let Some(range) = date_range(f.published, request, &mut shown)? {
+        queries.push(range);
+    }
     Ok((queries, shown))
+}
+
+/// The `--since` / `--until` range over the publication date, if any.
+fn date_range(
+    field: tantivy::schema::Field,
+    request: &SearchRequest,
+    shown: &mut Vec<(String, String)>,
+) -> Result<Option<Box<dyn Query>>> {
+    use std::ops::Bound;
+    let period = |flag: &'static str, value: &Option<String>| -> Result<Option<Period>> {
+        value
+            .as_deref()
+            .map(|v| {
+                Period::parse(v).ok_or_else(|| Error::BadDate {
+                    flag,
+                    value: v.to_owned(),
+                })
+            })
+            .transpose()
+    };
+    let since = period("since", &request.since)?;
+    let until = period("until", &request.until)?;
+    if since.is_none() && until.is_none() {
+        return Ok(None);
+    }
+    if let (Some(s), Some(u)) = (since, until) {
+        if s.first_day >= u.end_day {
+            return Err(Error::EmptyPeriod {
+                since: request.since.clone().unwrap_or_default(),
+                until: request.until.clone().unwrap_or_default(),
+            });
+        }
+    }
+    let term = |day: i64| Term::from_field_date(field, DateTime::from_timestamp_secs(day * 86_400));
+    let lower = match since {
+        Some(p) => {
+            shown.push(("since".into(), request.since.clone().unwrap_or_default()));
+            Bound::Included(term(p.first_day))
+        }
+        None => Bound::Unbounded,
+    };
+    let upper = match until {
+        Some(p) => {
+            shown.push(("until".into(), request.until.clone().unwrap_or_default()));
+            Bound::Excluded(term(p.end_day))
+        }
+        None => Bound::Unbounded,
+    };
+    Ok(Some(boxed(RangeQuery::new(lower, upper))))
+}
+
+/// The set of articles a request counts and sorts by date, as a query.
+struct CountedSet {
+    query: Box<dyn Query>,
+    /// The articles have at least this many of the query's words.
+    words_required: usize,
+}
+
+/// Which articles a request is about: those with every word when there
+/// are any (or with the `--all` / `--any` rule); otherwise, under the
+/// "last" strategy, those with the most words that still fill a page of
+/// `page` hits, as in [`search`].
+fn counted_set(
+    searcher: &tantivy::Searcher,
+    plan: &Plan,
+    filters: &[Box<dyn Query>],
+    matching: Matching,
+    page: usize,
+) -> Result<CountedSet> {
+    let words = plan.content_words();
+    match matching {
+        Matching::All => Ok(CountedSet {
+            query: plan.every(filters),
+            words_required: words,
+        }),
+        Matching::Any if !plan.words.is_empty() => Ok(CountedSet {
+            query: plan.any(filters),
+            words_required: 1.min(words),
+        }),
+        _ => {
+            let full = plan.tier(words, filters);
+            if words <= 1 || searcher.search(&*full, &Count)? > 0 {
+                return Ok(CountedSet {
+                    query: full,
+                    words_required: words,
+                });
+            }
+            let mut k = words - 1;
+            loop {
+                let q = plan.tier(k, filters);
+                if k <= 1 || searcher.search(&*q, &Count)? >= page.max(1) {
+                    return Ok(CountedSet {
+                        query: q,
+                        words_required: k,
+                    });
+                }
+                k -= 1;
+            }
+        }
+    }
+}
+
+/// What a collector gathered over the articles a request counts (see
+/// [`tally`]).
+#[derive(Debug)]
+pub struct Tallied<T> {
+    /// The collector's result.
+    pub fruit: T,
+    /// Number of articles counted.
+    pub total: u64,
+    /// Which articles were counted.
+    pub counted: Counted,
+    /// The filters as resolved.
+    pub filters: Vec<(String, String)>,
+    /// Query words widened to a facet.
+    pub expansions: Vec<Expansion>,
+}
+
+/// Runs `collector` over the articles `request` counts: the same articles
+/// whose facets [`search`] counts. Used for timelines and cross tables.
+pub fn tally<C: Collector>(
+    open: &OpenIndex,
+    request: &SearchRequest,
+    collector: C,
+) -> Result<Tallied<C::Fruit>> {
+    let searcher = open.reader.searcher();
+    let plan = plan(open, &request.query, !request.no_expand)?;
+    let (filter_queries, shown_filters) = filters(open, request)?;
+    let set = counted_set(
+        &searcher,
+        &plan,
+        &filter_queries,
+        request.matching,
+        request.limit,
+    )?;
+    let (total, fruit) = searcher.search(&*set.query, &(Count, collector))?;
+    Ok(Tallied {
+        fruit,
+        total: total as u64,
+        counted: Counted {
+            words_required: set.words_required,
+            words: plan.content_words(),
+        },
+        filters: shown_filters,
+        expansions: plan.expansions,
+    })
 }
 
 /// Runs `request` against `open`.
 pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
+    if request.sort == SortOrder::Date {
+        return search_by_date(open, request);
+    }
     let searcher = open.reader.searcher();
     let plan = plan(open, &request.query, !request.no_expand)?;
     let (filter_queries, shown_filters) = filters(open, request)?;
-    let limit = request.limit;
+    // Paging: the best `offset + limit`, of which the first `offset` are
+    // passed over.
+    let limit = request.offset.saturating_add(request.limit);
     let words = plan.content_words();
     let tally = FacetTally::new();
     let page = TopDocs::with_limit(limit.max(1)).order_by_score();
@@ -655,13 +832,64 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
         raw_facets = counted_tier.2;
     }
 
-    let hits = hits(open, &searcher, &plan, found, words)?;
+    // Full matches first, then by words matched and score; the address
+    // keeps equal scores in a stable order from page to page.
+    found.sort_by(|a, b| b.2.cmp(&a.2).then(b.0.total_cmp(&a.0)).then(a.1.cmp(&b.1)));
+    let page: Vec<_> = found.into_iter().skip(request.offset).collect();
+    let hits = hits(open, &searcher, &plan, page, words, request.offset)?;
     Ok(Results {
         hits,
         total,
         full_matches,
         counted,
         facets: raw_facets.into_counts(request.facet_limit),
+        filters: shown_filters,
+        expansions: plan.expansions,
+    })
+}
+
+/// `--sort date`: the counted articles (see [`counted_set`]), newest
+/// first, undated last; each hit keeps its relevance score.
+fn search_by_date(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
+    let searcher = open.reader.searcher();
+    let plan = plan(open, &request.query, !request.no_expand)?;
+    let (filter_queries, shown_filters) = filters(open, request)?;
+    let words = plan.content_words();
+    let set = counted_set(
+        &searcher,
+        &plan,
+        &filter_queries,
+        request.matching,
+        request.offset.saturating_add(request.limit),
+    )?;
+    let newest = TopDocs::with_limit(request.limit.max(1))
+        .and_offset(request.offset)
+        .order_by_fast_field::<DateTime>("published", Order::Desc);
+    let (top, count, facets) = searcher.search(&*set.query, &(newest, Count, FacetTally::new()))?;
+    let full_matches = if set.words_required >= words {
+        count as u64
+    } else {
+        searcher.search(&*plan.tier(words, &filter_queries), &Count)? as u64
+    };
+    let mut page = Vec::with_capacity(top.len());
+    for (_, address) in top.into_iter().take(request.limit) {
+        let score = set
+            .query
+            .explain(&searcher, address)
+            .map(|e| e.value())
+            .unwrap_or(0.0);
+        page.push((score, address, set.words_required));
+    }
+    let hits = hits(open, &searcher, &plan, page, words, request.offset)?;
+    Ok(Results {
+        hits,
+        total: count as u64,
+        full_matches,
+        counted: Counted {
+            words_required: set.words_required,
+            words,
+        },
+        facets: facets.into_counts(request.facet_limit),
         filters: shown_filters,
         expansions: plan.expansions,
     })
@@ -679,6 +907,7 @@ fn hits(
     plan: &Plan,
     found: Vec<(Score, DocAddress, usize)>,
     words: usize,
+    offset: usize,
 ) -> Result<Vec<Hit>> {
     let f = &open.fields;
     let highlight = plan.highlight_query();
@@ -736,15 +965,8 @@ fn hits(
             snippet,
         });
     }
-    // Full matches first, then by words matched, score, and id for a stable order.
-    hits.sort_by(|a, b| {
-        b.words_matched
-            .cmp(&a.words_matched)
-            .then(b.score.total_cmp(&a.score))
-            .then_with(|| a.id.cmp(&b.id))
-    });
     for (i, hit) in hits.iter_mut().enumerate() {
-        hit.rank = i + 1;
+        hit.rank = offset + i + 1;
     }
     Ok(hits)
 }

@@ -55,6 +55,7 @@ pub fn watch(
     on_commit(&report);
     let incremental = IndexOptions {
         rebuild: false,
+        count_files: false,
         ..options.clone()
     };
 

@@ -30,6 +30,7 @@ fn shared_index() -> &'static (TestDir, PathBuf) {
             index_dir: dir.clone(),
             rebuild: true,
             memory_bytes: 32_000_000,
+            count_files: false,
         };
         index::update(&[t.corpus()], &options, &files, &mut |_| {}).expect("index builds");
         (t, dir)

@@ -21,3 +21,5 @@ mod hostile;
 mod queries;
 // Damaged indexes: a message and the way out, never a panic.
 mod damaged;
+// The terminal tool: progress, layout, sorting, timelines, tables, CSV, help, settings.
+mod terminal;

@@ -66,8 +66,55 @@ impl TestDir {
             .env("SITREP_SCHEMA", repo("index-schema"))
             .env("SITREP_INDEX", self.path("index"))
             .env_remove("NO_COLOR")
+            // The user's own settings must not leak into tests.
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env_remove("SITREP_CONFIG")
+            .env_remove("SITREP_LIMIT")
+            .env_remove("SITREP_COLOR")
             .args(args);
         cmd
+    }
+
+    /// Runs `sitrep ARGS` on a pseudo-terminal (made by `script`) of
+    /// `columns` columns, with `env` set, and returns what reached the
+    /// screen (stdout and stderr together), or `None` when there is no
+    /// `script` command here.
+    pub fn on_terminal(
+        &self,
+        columns: usize,
+        env: &[(&str, &str)],
+        args: &[&str],
+    ) -> Option<String> {
+        let available = std::process::Command::new("script")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !available {
+            eprintln!("no `script` command: terminal part skipped");
+            return None;
+        }
+        let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+        let mut line = format!("COLUMNS={columns}");
+        for (k, v) in env {
+            line.push_str(&format!(" {k}={}", quote(v)));
+        }
+        line.push_str(&format!(" {}", quote(env!("CARGO_BIN_EXE_sitrep"))));
+        for a in args {
+            line.push_str(&format!(" {}", quote(a)));
+        }
+        let out = std::process::Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .current_dir(self.dir.path())
+            .env("SITREP_SCHEMA", repo("index-schema"))
+            .env("SITREP_INDEX", self.path("index"))
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env_remove("SITREP_CONFIG")
+            .env_remove("SITREP_LIMIT")
+            .env_remove("SITREP_COLOR")
+            .env_remove("NO_COLOR")
+            .output()
+            .expect("run script");
+        Some(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
     /// Runs `sitrep ARGS` and returns its output, whatever the exit code.
