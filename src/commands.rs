@@ -111,15 +111,22 @@ fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcom
         },
         Event::Progress {
             files,
+            bytes,
             total,
             articles,
         } => {
             if let Some(bar) = &progress {
-                if let Some(total) = total {
-                    bar.set_length(total);
-                }
-                bar.set_position(files);
-                bar.set_message(format!("{articles} articles indexed"));
+                // Progress by bytes: a JSON Lines shard of thousands of
+                // articles weighs what it holds.
+                let all_files = match total {
+                    Some((all_files, all_bytes)) => {
+                        bar.set_length(all_bytes);
+                        all_files.to_string()
+                    }
+                    None => "?".into(),
+                };
+                bar.set_position(bytes);
+                bar.set_message(format!("{files}/{all_files} files, {articles} articles"));
             }
         }
     };
@@ -160,16 +167,16 @@ fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcom
 }
 
 /// The bar `sitrep index` draws on a terminal: files done of all, articles
-/// indexed, rate and time left.
+/// indexed, reading rate and time left.
 fn progress_bar() -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
     let style = ProgressStyle::with_template(
-        "{spinner} {elapsed_precise} [{wide_bar}] {pos}/{len} files · {msg} · {per_sec} · {eta} left",
+        "{spinner} {elapsed_precise} [{wide_bar}] {msg} · {binary_bytes_per_sec} · {eta} left",
     )
     .unwrap_or_else(|_| ProgressStyle::default_bar())
     .progress_chars("=> ");
     bar.set_style(style);
-    bar.set_message("0 articles indexed");
+    bar.set_message("0 files, 0 articles");
     bar.enable_steady_tick(std::time::Duration::from_millis(100));
     bar
 }

@@ -239,8 +239,11 @@ pub enum Event<'a> {
     Progress {
         /// Files looked at so far (changed or not).
         files: u64,
-        /// Files to look at in all, when [`IndexOptions::count_files`] is set.
-        total: Option<u64>,
+        /// Their size in bytes.
+        bytes: u64,
+        /// Files and bytes to look at in all, when
+        /// [`IndexOptions::count_files`] is set.
+        total: Option<(u64, u64)>,
         /// Articles added or updated so far.
         articles: u64,
     },
@@ -596,20 +599,22 @@ pub fn file_key(path: &Path) -> String {
         .into_owned()
 }
 
-/// The article files under `paths`, outside the index folder `index_key`.
-fn count_files(paths: &[PathBuf], index_key: &str) -> u64 {
+/// The number and total size of the article files under `paths`, outside
+/// the index folder `index_key`.
+fn count_files(paths: &[PathBuf], index_key: &str) -> (u64, u64) {
     let mut keys = HashSet::new();
+    let mut bytes = 0;
     for root in paths {
         for entry in corpus::walk(root) {
             if let Entry::File(file) = entry {
                 let key = file_key(&file.path);
-                if !is_inside(&key, index_key) {
-                    keys.insert(key);
+                if !is_inside(&key, index_key) && keys.insert(key) {
+                    bytes += file.size;
                 }
             }
         }
     }
-    keys.len() as u64
+    (keys.len() as u64, bytes)
 }
 
 /// Walks `paths`, writes what changed into `index`, and commits once.
@@ -644,7 +649,7 @@ fn fill(
         report.problems.push(p);
     };
     let total_files = options.count_files.then(|| count_files(paths, &index_key));
-    let mut files_done = 0u64;
+    let (mut files_done, mut bytes_done) = (0u64, 0u64);
 
     for root in paths {
         let root_abs = std::path::absolute(root).unwrap_or_else(|_| root.clone());
@@ -679,8 +684,10 @@ fn fill(
                 continue; // the same file reached through two PATHs
             }
             files_done += 1;
+            bytes_done += file.size;
             on_event(Event::Progress {
                 files: files_done,
+                bytes: bytes_done,
                 total: total_files,
                 articles: report.added + report.updated,
             });

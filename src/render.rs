@@ -441,7 +441,7 @@ fn summary_text<W: Write>(w: &mut W, results: &Results, style: Style) -> io::Res
         }) {
             let item = format!("{} {}", style.clean(&v.value), v.count);
             let more_room = if shown.len() + 1 < values.len() {
-                16
+                13
             } else {
                 0
             };
