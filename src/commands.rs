@@ -10,6 +10,7 @@ use serde::Serialize;
 use tantivy::schema::Value;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sitrep::date::Period;
 use sitrep::error::{Problem, Severity};
 use sitrep::facets::{CrossCollector, Dimension, Granularity, TimelineCollector};
 use sitrep::gazetteer::Gazetteer;
@@ -291,7 +292,13 @@ fn facets_command(args: cli::FacetsArgs, config: &Config) -> anyhow::Result<Outc
                 _ => (Granularity::Year, "year"),
             };
             let t = search::tally(&open, &req, TimelineCollector::new(granularity))?;
-            let timeline = t.fruit.timeline();
+            // --since / --until were checked by the search; here they set
+            // the span drawn.
+            let from = req.since.as_deref().and_then(Period::parse);
+            let to = req.until.as_deref().and_then(Period::parse);
+            let timeline = t
+                .fruit
+                .timeline_within(from.map(|p| p.first_day), to.map(|p| p.end_day - 1));
             let caption = Caption {
                 total: t.total,
                 counted: t.counted,

@@ -166,11 +166,35 @@ impl SegmentCollector for TimelineSegment {
 impl PeriodCounts {
     /// The timeline, with the empty periods between the first and last.
     pub fn timeline(&self) -> Timeline {
+        self.timeline_within(None, None)
+    }
+
+    /// The timeline from the period holding day `from` (days since
+    /// 1970-01-01) or the first article, whichever is earlier, to the one
+    /// holding day `to` or the last article, whichever is later: a
+    /// `--since 2019 --until 2020` timeline shows all of 2019 and 2020.
+    pub fn timeline_within(&self, from: Option<i64>, to: Option<i64>) -> Timeline {
         let granularity = self.granularity.unwrap_or(Granularity::Year);
+        let key = |day: i64| {
+            let (year, month, _) = civil_from_days(day);
+            match granularity {
+                Granularity::Year => (year, 0),
+                Granularity::Month => (year, month),
+            }
+        };
+        let first = [
+            self.counts.first_key_value().map(|(k, _)| *k),
+            from.map(key),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        let last = [self.counts.last_key_value().map(|(k, _)| *k), to.map(key)]
+            .into_iter()
+            .flatten()
+            .max();
         let mut periods = Vec::new();
-        if let (Some((&first, _)), Some((&last, _))) =
-            (self.counts.first_key_value(), self.counts.last_key_value())
-        {
+        if let (Some(first), Some(last)) = (first, last) {
             let (mut year, mut month) = first;
             while (year, month) <= last {
                 let count = self.counts.get(&(year, month)).copied().unwrap_or(0);
@@ -450,6 +474,13 @@ mod tests {
         assert_eq!(labels, ["2020-11", "2020-12", "2021-01", "2021-02"]);
         assert_eq!(t.periods[0].1, 2);
         assert_eq!(t.periods[1].1, 0);
+        // Asked-for bounds widen it.
+        let from = crate::date::days_from_civil(2020, 9, 1);
+        let to = crate::date::days_from_civil(2021, 3, 31);
+        let wide = counts.timeline_within(Some(from), Some(to));
+        assert_eq!(wide.periods.first().map(|p| p.0.as_str()), Some("2020-09"));
+        assert_eq!(wide.periods.last().map(|p| p.0.as_str()), Some("2021-03"));
+        assert_eq!(wide.periods.len(), 7);
     }
 
     #[test]

@@ -228,6 +228,21 @@ fn the_year_timeline_is_a_bar_chart_with_every_year() {
         .sum();
     assert_eq!(total, 7);
 
+    // The span asked for is drawn whole.
+    let span = stdout(&t.run(&[
+        "facets", "--field", "year", "--since", "2015", "--until", "2022",
+    ]));
+    let years: Vec<&str> = span
+        .lines()
+        .filter(|l| l.starts_with("20"))
+        .map(|l| &l[..4])
+        .collect();
+    assert_eq!(
+        years,
+        ["2015", "2016", "2017", "2018", "2019", "2020", "2021", "2022"],
+        "{span}"
+    );
+
     // For a query.
     let q = stdout(&t.run(&["facets", "Kirkuk", "--field", "year"]));
     assert!(
