@@ -6,7 +6,7 @@
 //! which province"). Both are collectors run over the same articles whose
 //! facet counts `sitrep search` prints, through [`crate::search::tally`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -252,12 +252,97 @@ impl CrossCollector {
     }
 }
 
-/// Raw pair counts, by value.
+/// Raw pair counts. Values are interned: only names are hashed as
+/// strings, once per segment, never per pair.
 #[derive(Debug, Default)]
 pub struct PairCounts {
-    pairs: HashMap<(String, String), u64>,
-    rows: HashMap<String, u64>,
-    columns: HashMap<String, u64>,
+    rows: Interned,
+    columns: Interned,
+    pairs: FxHashMap<(u32, u32), u64>,
+}
+
+/// Facet values by number, with a count of articles each.
+#[derive(Debug, Default)]
+struct Interned {
+    names: Vec<String>,
+    index: FxHashMap<String, u32>,
+    totals: Vec<u64>,
+}
+
+impl Interned {
+    /// The number of `name`, adding `n` articles to it.
+    fn add(&mut self, name: &str, n: u64) -> u32 {
+        let id = match self.index.get(name) {
+            Some(&id) => id,
+            None => {
+                let id = self.names.len() as u32;
+                self.names.push(name.to_owned());
+                self.index.insert(name.to_owned(), id);
+                self.totals.push(0);
+                id
+            }
+        };
+        if let Some(t) = self.totals.get_mut(id as usize) {
+            *t += n;
+        }
+        id
+    }
+
+    /// The `max` values with most articles by `totals` (0: all), by count
+    /// then name.
+    fn top(&self, totals: &[u64], max: usize) -> Vec<u32> {
+        let mut ids: Vec<u32> = (0..self.names.len() as u32)
+            .filter(|&i| totals.get(i as usize).is_some_and(|&n| n > 0))
+            .collect();
+        let name = |i: u32| self.names.get(i as usize).map(String::as_str).unwrap_or("");
+        let total = |i: u32| totals.get(i as usize).copied().unwrap_or(0);
+        ids.sort_by(|&a, &b| total(b).cmp(&total(a)).then_with(|| name(a).cmp(name(b))));
+        if max > 0 {
+            ids.truncate(max);
+        }
+        ids
+    }
+
+    fn entry(&self, id: u32) -> (String, u64) {
+        (
+            self.names.get(id as usize).cloned().unwrap_or_default(),
+            self.totals.get(id as usize).copied().unwrap_or(0),
+        )
+    }
+}
+
+impl PairCounts {
+    /// Adds `n` articles with both `row` and `column`, counting them in
+    /// each value's total too.
+    #[cfg(test)]
+    fn add(&mut self, row: &str, column: &str, n: u64) {
+        let r = self.rows.add(row, n);
+        let c = self.columns.add(column, n);
+        *self.pairs.entry((r, c)).or_default() += n;
+    }
+
+    /// Adds `other`'s counts to these.
+    fn absorb(&mut self, other: PairCounts) {
+        let rows: Vec<u32> = other
+            .rows
+            .names
+            .iter()
+            .zip(&other.rows.totals)
+            .map(|(name, &n)| self.rows.add(name, n))
+            .collect();
+        let columns: Vec<u32> = other
+            .columns
+            .names
+            .iter()
+            .zip(&other.columns.totals)
+            .map(|(name, &n)| self.columns.add(name, n))
+            .collect();
+        for ((r, c), n) in other.pairs {
+            if let (Some(&r), Some(&c)) = (rows.get(r as usize), columns.get(c as usize)) {
+                *self.pairs.entry((r, c)).or_default() += n;
+            }
+        }
+    }
 }
 
 /// One facet column of a segment, with each ordinal's value in a
@@ -270,15 +355,30 @@ struct DimensionColumn {
     names: Vec<String>,
 }
 
+/// Every facet of a segment's facet column, in ordinal order.
+///
+/// The dictionary is streamed once: looking facets up one ordinal at a
+/// time decompresses a dictionary block per call (creating a zstd context
+/// each time), which cost half of a search's time on a large index.
+pub fn facets_by_ord(reader: &FacetReader) -> tantivy::Result<Vec<Facet>> {
+    let mut out = Vec::with_capacity(reader.num_facets());
+    let mut stream = reader.facet_dict().stream()?;
+    while stream.advance() {
+        let facet = Facet::from_encoded(stream.key().to_vec()).map_err(|e| {
+            tantivy::TantivyError::InvalidArgument(format!("a facet is not UTF-8: {e}"))
+        })?;
+        out.push(facet);
+    }
+    Ok(out)
+}
+
 impl DimensionColumn {
     fn open(reader: &SegmentReader, dimension: Dimension) -> tantivy::Result<Self> {
         let facets = reader.facet_reader(dimension.field())?;
         let mut names: Vec<String> = Vec::new();
         let mut index: FxHashMap<String, u32> = FxHashMap::default();
         let mut label_of_ord = Vec::with_capacity(facets.num_facets());
-        let mut facet = Facet::root();
-        for ord in 0..facets.num_facets() as u64 {
-            facets.facet_from_ord(ord, &mut facet)?;
+        for facet in facets_by_ord(&facets)? {
             let label = dimension.label(&facet.to_path()).map(|name| {
                 *index.entry(name.clone()).or_insert_with(|| {
                     names.push(name);
@@ -311,9 +411,11 @@ impl DimensionColumn {
 pub struct CrossSegment {
     rows: DimensionColumn,
     columns: DimensionColumn,
-    pairs: FxHashMap<(u32, u32), u64>,
-    row_totals: FxHashMap<u32, u64>,
-    column_totals: FxHashMap<u32, u64>,
+    /// Dense counts, `row * columns + column`: a few hundred values a
+    /// side, so a flat table beats hashing every pair of every article.
+    pairs: Vec<u32>,
+    row_totals: Vec<u64>,
+    column_totals: Vec<u64>,
     row_values: Vec<u32>,
     column_values: Vec<u32>,
 }
@@ -327,12 +429,15 @@ impl Collector for CrossCollector {
         _: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
+        let rows = DimensionColumn::open(reader, self.rows)?;
+        let columns = DimensionColumn::open(reader, self.columns)?;
+        let (r, c) = (rows.names.len(), columns.names.len());
         Ok(CrossSegment {
-            rows: DimensionColumn::open(reader, self.rows)?,
-            columns: DimensionColumn::open(reader, self.columns)?,
-            pairs: FxHashMap::default(),
-            row_totals: FxHashMap::default(),
-            column_totals: FxHashMap::default(),
+            pairs: vec![0; r * c],
+            row_totals: vec![0; r],
+            column_totals: vec![0; c],
+            rows,
+            columns,
             row_values: Vec::new(),
             column_values: Vec::new(),
         })
@@ -345,15 +450,7 @@ impl Collector for CrossCollector {
     fn merge_fruits(&self, fruits: Vec<PairCounts>) -> tantivy::Result<PairCounts> {
         let mut out = PairCounts::default();
         for f in fruits {
-            for (k, v) in f.pairs {
-                *out.pairs.entry(k).or_default() += v;
-            }
-            for (k, v) in f.rows {
-                *out.rows.entry(k).or_default() += v;
-            }
-            for (k, v) in f.columns {
-                *out.columns.entry(k).or_default() += v;
-            }
+            out.absorb(f);
         }
         Ok(out)
     }
@@ -370,38 +467,51 @@ impl SegmentCollector for CrossSegment {
         if self.row_values.is_empty() || self.column_values.is_empty() {
             return;
         }
+        let width = self.column_totals.len();
         for &r in &self.row_values {
-            *self.row_totals.entry(r).or_default() += 1;
+            if let Some(n) = self.row_totals.get_mut(r as usize) {
+                *n += 1;
+            }
         }
         for &c in &self.column_values {
-            *self.column_totals.entry(c).or_default() += 1;
+            if let Some(n) = self.column_totals.get_mut(c as usize) {
+                *n += 1;
+            }
             for &r in &self.row_values {
-                *self.pairs.entry((r, c)).or_default() += 1;
+                if let Some(n) = self.pairs.get_mut(r as usize * width + c as usize) {
+                    *n += 1;
+                }
             }
         }
     }
 
     fn harvest(self) -> PairCounts {
-        let name = |column: &DimensionColumn, i: u32| {
-            column.names.get(i as usize).cloned().unwrap_or_default()
-        };
-        PairCounts {
-            pairs: self
-                .pairs
-                .iter()
-                .map(|(&(r, c), &n)| ((name(&self.rows, r), name(&self.columns, c)), n))
-                .collect(),
-            rows: self
-                .row_totals
-                .iter()
-                .map(|(&r, &n)| (name(&self.rows, r), n))
-                .collect(),
-            columns: self
-                .column_totals
-                .iter()
-                .map(|(&c, &n)| (name(&self.columns, c), n))
-                .collect(),
+        let mut out = PairCounts::default();
+        let width = self.column_totals.len().max(1);
+        fn name(column: &DimensionColumn, i: usize) -> &str {
+            column.names.get(i).map(String::as_str).unwrap_or("")
         }
+        let rows: Vec<u32> = self
+            .row_totals
+            .iter()
+            .enumerate()
+            .map(|(r, &n)| out.rows.add(name(&self.rows, r), n))
+            .collect();
+        let columns: Vec<u32> = self
+            .column_totals
+            .iter()
+            .enumerate()
+            .map(|(c, &n)| out.columns.add(name(&self.columns, c), n))
+            .collect();
+        for (i, &n) in self.pairs.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            if let (Some(&r), Some(&c)) = (rows.get(i / width), columns.get(i % width)) {
+                *out.pairs.entry((r, c)).or_default() += u64::from(n);
+            }
+        }
+        out
     }
 }
 
@@ -409,50 +519,34 @@ impl PairCounts {
     /// The table of the `max_rows` and `max_columns` most frequent values
     /// (0: all), each ordered by count, then name.
     pub fn table(&self, max_rows: usize, max_columns: usize) -> CrossTable {
-        let top = |totals: &HashMap<String, u64>, max: usize| {
-            let mut v: Vec<(String, u64)> = totals.iter().map(|(k, &n)| (k.clone(), n)).collect();
-            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            if max > 0 {
-                v.truncate(max);
-            }
-            v
-        };
-        let rows = top(&self.rows, max_rows);
+        let rows = self.rows.top(&self.rows.totals, max_rows);
         // Columns are ranked by their articles within the rows shown, so
         // that every row has its own places in the table.
-        let mut within: HashMap<String, u64> = HashMap::new();
-        for ((r, c), &n) in &self.pairs {
-            if rows.iter().any(|(name, _)| name == r) {
-                *within.entry(c.clone()).or_default() += n;
+        let mut within = vec![0u64; self.columns.names.len()];
+        for (&(r, c), &n) in &self.pairs {
+            if rows.contains(&r) {
+                if let Some(w) = within.get_mut(c as usize) {
+                    *w += n;
+                }
             }
         }
-        let columns: Vec<(String, u64)> = top(&within, max_columns)
-            .into_iter()
-            .map(|(c, _)| {
-                let n = self.columns.get(&c).copied().unwrap_or(0);
-                (c, n)
-            })
-            .collect();
+        let columns = self.columns.top(&within, max_columns);
         let cells = rows
             .iter()
-            .map(|(r, _)| {
+            .map(|&r| {
                 columns
                     .iter()
-                    .map(|(c, _)| {
-                        self.pairs
-                            .get(&(r.clone(), c.clone()))
-                            .copied()
-                            .unwrap_or(0)
-                    })
+                    .map(|&c| self.pairs.get(&(r, c)).copied().unwrap_or(0))
                     .collect()
             })
             .collect();
+        let all = |v: &Interned| v.totals.iter().filter(|&&n| n > 0).count();
         CrossTable {
-            rows,
-            columns,
+            rows: rows.iter().map(|&r| self.rows.entry(r)).collect(),
+            columns: columns.iter().map(|&c| self.columns.entry(c)).collect(),
             cells,
-            all_rows: self.rows.len(),
-            all_columns: self.columns.len(),
+            all_rows: all(&self.rows),
+            all_columns: all(&self.columns),
         }
     }
 }
@@ -491,10 +585,12 @@ mod tests {
             ("ISIS", "Anbar", 1),
             ("PKK", "Anbar", 2),
         ] {
-            counts.pairs.insert((r.into(), c.into()), n);
-            *counts.rows.entry(r.into()).or_default() += n;
-            *counts.columns.entry(c.into()).or_default() += n;
+            counts.add(r, c, n);
         }
+        // Merging keeps the counts.
+        let mut merged = PairCounts::default();
+        merged.absorb(counts);
+        let counts = merged;
         let t = counts.table(1, 0);
         assert_eq!(t.rows, vec![("ISIS".to_owned(), 4)]);
         assert_eq!(t.columns.len(), 2);

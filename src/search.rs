@@ -25,6 +25,7 @@ use tantivy::{
 
 use crate::date::Period;
 use crate::error::{Error, Result};
+use crate::facets::facets_by_ord;
 use crate::gazetteer::FilterKind;
 use crate::index::OpenIndex;
 use crate::text;
@@ -1033,6 +1034,8 @@ impl Tallies {
 
 struct TallySegment {
     readers: [tantivy::fastfield::FacetReader; 3],
+    /// Each column's facets as `a/b` paths, by ordinal.
+    names: [Vec<String>; 3],
     counts: [Vec<u64>; 3],
     /// Province facet ordinal → index of its country in `countries`.
     country_of_ord: Vec<usize>,
@@ -1060,11 +1063,14 @@ impl Collector for FacetTally {
             vec![0; readers[1].num_facets()],
             vec![0; readers[2].num_facets()],
         ];
+        let facets = [
+            facets_by_ord(&readers[0])?,
+            facets_by_ord(&readers[1])?,
+            facets_by_ord(&readers[2])?,
+        ];
         let mut countries: Vec<String> = Vec::new();
         let mut country_of_ord = Vec::with_capacity(readers[0].num_facets());
-        let mut facet = Facet::root();
-        for ord in 0..readers[0].num_facets() as u64 {
-            readers[0].facet_from_ord(ord, &mut facet)?;
+        for facet in &facets[0] {
             let country = facet
                 .to_path()
                 .first()
@@ -1075,8 +1081,15 @@ impl Collector for FacetTally {
             }
             country_of_ord.push(countries.len() - 1);
         }
+        let names = facets.map(|column| {
+            column
+                .iter()
+                .map(|facet| facet.to_path().join("/"))
+                .collect::<Vec<String>>()
+        });
         Ok(TallySegment {
             readers,
+            names,
             counts,
             country_counts: vec![0; countries.len()],
             country_of_ord,
@@ -1135,12 +1148,11 @@ impl SegmentCollector for TallySegment {
 
     fn harvest(self) -> Tallies {
         let mut out = Tallies::default();
-        let mut facet = Facet::root();
         let targets = [&mut out.province, &mut out.actor, &mut out.year];
-        for ((reader, counts), target) in self.readers.iter().zip(self.counts.iter()).zip(targets) {
-            for (ord, &count) in counts.iter().enumerate() {
-                if count > 0 && reader.facet_from_ord(ord as u64, &mut facet).is_ok() {
-                    target.insert(facet.to_path().join("/"), count);
+        for ((names, counts), target) in self.names.iter().zip(self.counts.iter()).zip(targets) {
+            for (name, &count) in names.iter().zip(counts) {
+                if count > 0 {
+                    target.insert(name.clone(), count);
                 }
             }
         }
