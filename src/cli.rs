@@ -494,12 +494,21 @@ pub struct ExtractArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// The index-schema folder [env: SITREP_SCHEMA]
+    ///
+    /// Default: `schema` in the config file, else ./index-schema, else the
+    /// one beside the sitrep program. Example: --schema ~/my-gazetteers
     #[arg(long, value_name = "DIR")]
     pub schema: Option<PathBuf>,
     /// Show each matched name and what it counted as
+    ///
+    /// Also the names left out, and why (a reporting verb, an ambiguous
+    /// name with no context). Example: sitrep extract new.txt --explain
     #[arg(long)]
     pub explain: bool,
     /// Print one JSON object per article
+    ///
+    /// Fields: id, title, date, year, provinces, actors, path (and
+    /// mentions with --explain). Example: --json | jq .provinces
     #[arg(long)]
     pub json: bool,
 }
@@ -512,6 +521,9 @@ pub struct ShowArgs {
     #[command(flatten)]
     pub location: IndexLocation,
     /// Print a JSON object
+    ///
+    /// Fields: id, title, date, source, url, path, provinces, actors,
+    /// body. Example: sitrep show yw-2022-0402 --json
     #[arg(long)]
     pub json: bool,
 }
@@ -522,6 +534,8 @@ pub struct StatsArgs {
     #[command(flatten)]
     pub location: IndexLocation,
     /// Print a JSON object
+    ///
+    /// Example: sitrep stats --json | jq .articles
     #[arg(long)]
     pub json: bool,
 }
@@ -532,6 +546,9 @@ pub enum GazetteerCommand {
     /// Validate the gazetteer files; report problems with file and line.
     Check {
         /// The index-schema folder [env: SITREP_SCHEMA]
+        ///
+        /// Default: `schema` in the config file, else ./index-schema, else
+        /// the one beside the sitrep program. Example: --schema ~/my-gazetteers
         #[arg(long, value_name = "DIR")]
         schema: Option<PathBuf>,
     },
