@@ -876,6 +876,20 @@ impl Gazetteer {
     /// Resolves a filter value typed by a user (any alias, any case) to
     /// the facet path it means, or an error suggesting the closest names.
     pub fn resolve(&self, kind: FilterKind, value: &str) -> Result<Vec<String>> {
+        let paths = self.resolve_known(kind, value);
+        if paths.is_empty() {
+            return Err(Error::UnknownValue {
+                kind: kind.name(),
+                value: value.to_owned(),
+                suggestions: self.suggest(kind, &text::fold_phrase(value)),
+            });
+        }
+        Ok(paths)
+    }
+
+    /// The facet paths `value` names as a `kind` filter, sorted; empty when
+    /// it names none (see [`Gazetteer::resolve`]).
+    pub fn resolve_known(&self, kind: FilterKind, value: &str) -> Vec<String> {
         let key = text::fold_phrase(value);
         let claims = self.phrases.get(&key).map(Vec::as_slice).unwrap_or(&[]);
         let mut paths: Vec<String> = claims
@@ -916,14 +930,12 @@ impl Gazetteer {
         }
         paths.sort();
         paths.dedup();
-        if paths.is_empty() {
-            return Err(Error::UnknownValue {
-                kind: kind.name(),
-                value: value.to_owned(),
-                suggestions: self.suggest(kind, &key),
-            });
-        }
-        Ok(paths)
+        paths
+    }
+
+    /// Every alias, folded as [`text::fold_phrase`] folds a filter value.
+    pub fn alias_phrases(&self) -> impl Iterator<Item = &str> {
+        self.phrases.keys().map(String::as_str)
     }
 
     /// The facet a query phrase names unambiguously, for query expansion:

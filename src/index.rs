@@ -27,6 +27,7 @@ use crate::article;
 use crate::corpus::{self, Entry, SkipReason};
 use crate::error::{Error, Problem, Result, Severity};
 use crate::gazetteer::Gazetteer;
+use crate::names::{self, NameTable, Names, NAME_TABLE_FILE};
 use crate::schema::{register_analyzer, Fields, FileStamp, SchemaConfig, SchemaFiles};
 
 /// The on-disk layout version of a sitrep index folder.
@@ -96,8 +97,8 @@ pub struct OpenIndex {
     pub fields: Fields,
     /// Its schema config.
     pub config: SchemaConfig,
-    /// The gazetteers that built it.
-    pub gazetteer: Gazetteer,
+    /// The names of the gazetteers that built it.
+    pub names: Names,
     /// What built it.
     pub stamp: Stamp,
 }
@@ -133,7 +134,10 @@ pub fn open(dir: &Path) -> Result<OpenIndex> {
     };
     let files = SchemaFiles::read_dir(&dir.join(SCHEMA_COPY)).map_err(unreadable)?;
     let config = SchemaConfig::load(&files).map_err(unreadable)?;
-    let gazetteer = Gazetteer::load(&files).map_err(unreadable)?;
+    // The precomputed name table spares loading the gazetteers (tens of
+    // milliseconds) at every search.
+    let table = NameTable::read(&dir.join(NAME_TABLE_FILE), &stamp.gazetteer_digest);
+    let names = Names::new(table, dir.join(SCHEMA_COPY), &files).map_err(unreadable)?;
     let index = open_tantivy(dir, &tantivy_dir)?;
     let fields = Fields::new(&index.schema()).map_err(|_| Error::RebuildNeeded {
         path: dir.to_path_buf(),
@@ -150,7 +154,7 @@ pub fn open(dir: &Path) -> Result<OpenIndex> {
         reader,
         fields,
         config,
-        gazetteer,
+        names,
         stamp,
     })
 }
@@ -373,8 +377,22 @@ pub fn update(
         report
     };
     report.reextracted = reextracted;
+    write_name_table(dir, &gazetteer, &stamp)?;
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Writes the index's name table (see [`crate::names`]) unless it is
+/// already there for these gazetteers.
+fn write_name_table(dir: &Path, gazetteer: &Gazetteer, stamp: &Stamp) -> Result<()> {
+    let path = dir.join(NAME_TABLE_FILE);
+    if NameTable::read(&path, &stamp.gazetteer_digest).is_some() {
+        return Ok(());
+    }
+    write_atomically(
+        &path,
+        names::table_text(gazetteer, &stamp.gazetteer_digest).as_bytes(),
+    )
 }
 
 /// Creates an empty index in the sibling `.new` folder, with a copy of

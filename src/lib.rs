@@ -50,6 +50,7 @@ pub mod extract;
 pub mod facets;
 pub mod gazetteer;
 pub mod index;
+pub mod names;
 pub mod render;
 pub mod schema;
 pub mod search;

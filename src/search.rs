@@ -441,7 +441,7 @@ fn expansion_at(
             .copied()
             .collect::<Vec<_>>()
             .join(" ");
-        open.gazetteer.expansion(&phrase).map(|(kind, value)| {
+        open.names.expansion(&phrase).map(|(kind, value)| {
             (
                 len,
                 Expansion {
@@ -551,7 +551,7 @@ type ResolvedFilters = (Vec<Box<dyn Query>>, Vec<(String, String)>);
 /// (values of a kind OR'ed), and lists them as resolved.
 fn filters(open: &OpenIndex, request: &SearchRequest) -> Result<ResolvedFilters> {
     let f = &open.fields;
-    let g = &open.gazetteer;
+    let g = &open.names;
     let mut queries = Vec::new();
     let mut shown = Vec::new();
     let mut add = |field, name: &str, paths: Vec<String>| {
@@ -1041,7 +1041,8 @@ struct TallySegment {
     country_of_ord: Vec<usize>,
     countries: Vec<String>,
     country_counts: Vec<u64>,
-    scratch: Vec<usize>,
+    /// The last article counted for each country.
+    country_last_doc: Vec<DocId>,
 }
 
 impl Collector for FacetTally {
@@ -1092,9 +1093,9 @@ impl Collector for FacetTally {
             names,
             counts,
             country_counts: vec![0; countries.len()],
+            country_last_doc: vec![DocId::MAX; countries.len()],
             country_of_ord,
             countries,
-            scratch: Vec::new(),
         })
     }
 
@@ -1124,24 +1125,31 @@ impl SegmentCollector for TallySegment {
     type Fruit = Tallies;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for (reader, counts) in self.readers.iter().zip(self.counts.iter_mut()) {
+        // Provinces, and their countries in the same pass: a country
+        // counts once per article, however many of its provinces it names.
+        let [provinces, actors, years] = &self.readers;
+        let [province_counts, actor_counts, year_counts] = &mut self.counts;
+        for ord in provinces.facet_ords(doc) {
+            if let Some(c) = province_counts.get_mut(ord as usize) {
+                *c += 1;
+            }
+            if let Some(&country) = self.country_of_ord.get(ord as usize) {
+                if let (Some(last), Some(n)) = (
+                    self.country_last_doc.get_mut(country),
+                    self.country_counts.get_mut(country),
+                ) {
+                    if *last != doc {
+                        *last = doc;
+                        *n += 1;
+                    }
+                }
+            }
+        }
+        for (reader, counts) in [(actors, actor_counts), (years, year_counts)] {
             for ord in reader.facet_ords(doc) {
                 if let Some(c) = counts.get_mut(ord as usize) {
                     *c += 1;
                 }
-            }
-        }
-        self.scratch.clear();
-        for ord in self.readers[0].facet_ords(doc) {
-            if let Some(&c) = self.country_of_ord.get(ord as usize) {
-                if !self.scratch.contains(&c) {
-                    self.scratch.push(c);
-                }
-            }
-        }
-        for &c in &self.scratch {
-            if let Some(n) = self.country_counts.get_mut(c) {
-                *n += 1;
             }
         }
     }
