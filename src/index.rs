@@ -132,12 +132,17 @@ pub fn open(dir: &Path) -> Result<OpenIndex> {
         path: dir.to_path_buf(),
         reason: format!("has a copy of index-schema/ this sitrep cannot use ({err})"),
     };
-    let files = SchemaFiles::read_dir(&dir.join(SCHEMA_COPY)).map_err(unreadable)?;
-    let config = SchemaConfig::load(&files).map_err(unreadable)?;
     // The precomputed name table spares loading the gazetteers (tens of
-    // milliseconds) at every search.
+    // milliseconds) at every search, and reading their files.
     let table = NameTable::read(&dir.join(NAME_TABLE_FILE), &stamp.gazetteer_digest);
-    let names = Names::new(table, dir.join(SCHEMA_COPY), &files).map_err(unreadable)?;
+    let copy = dir.join(SCHEMA_COPY);
+    let files = match table {
+        Some(_) => SchemaFiles::read_only(&copy, &["schema.toml"]),
+        None => SchemaFiles::read_dir(&copy),
+    }
+    .map_err(unreadable)?;
+    let config = SchemaConfig::load(&files).map_err(unreadable)?;
+    let names = Names::new(table, copy, &files).map_err(unreadable)?;
     let index = open_tantivy(dir, &tantivy_dir)?;
     let fields = Fields::new(&index.schema()).map_err(|_| Error::RebuildNeeded {
         path: dir.to_path_buf(),

@@ -72,6 +72,21 @@ impl SchemaFiles {
         })
     }
 
+    /// Reads only the files `rels` of the folder at `root` (a search
+    /// needs schema.toml, not the gazetteers).
+    pub fn read_only(root: &Path, rels: &[&str]) -> Result<SchemaFiles> {
+        let mut files = BTreeMap::new();
+        for rel in rels {
+            let path = root.join(rel);
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            files.insert((*rel).to_owned(), text);
+        }
+        Ok(SchemaFiles {
+            root: root.to_path_buf(),
+            files,
+        })
+    }
+
     /// Files given as `(relative path, content)` pairs (for tests).
     pub fn from_pairs(pairs: &[(&str, &str)]) -> SchemaFiles {
         SchemaFiles {

@@ -385,23 +385,57 @@ fn the_name_table_answers_as_the_gazetteers_do() {
     let table = t.path("index/names.tsv");
     assert!(table.is_file(), "the indexer writes a name table");
     let queries: [&[&str]; 4] = [
-        &["search", "Daesh", "--province", "Ninawa", "--json", "-n", "50"],
-        &["search", "Houthis", "--actor", "ansar allah", "--json", "-n", "50"],
+        &[
+            "search",
+            "Daesh",
+            "--province",
+            "Ninawa",
+            "--json",
+            "-n",
+            "50",
+        ],
+        &[
+            "search",
+            "Houthis",
+            "--actor",
+            "ansar allah",
+            "--json",
+            "-n",
+            "50",
+        ],
         &["search", "", "--country", "Iraqi", "--json", "-n", "50"],
-        &["search", "", "--province", "Iraq/Nineveh", "--json", "-n", "50"],
+        &[
+            "search",
+            "",
+            "--province",
+            "Iraq/Nineveh",
+            "--json",
+            "-n",
+            "50",
+        ],
     ];
     let with_table: Vec<Vec<String>> = queries.iter().map(|q| hit_ids(&t.run(q))).collect();
-    assert!(with_table.iter().all(|ids| !ids.is_empty()), "{with_table:?}");
+    assert!(
+        with_table.iter().all(|ids| !ids.is_empty()),
+        "{with_table:?}"
+    );
     // An unknown value still gets suggestions (the gazetteers are loaded
     // for it).
     let unknown = t.run(&["search", "x", "--province", "Ninawwa"]);
     assert_eq!(code(&unknown), 2);
-    assert!(stderr(&unknown).contains("Iraq/Nineveh"), "{}", stderr(&unknown));
+    assert!(
+        stderr(&unknown).contains("Iraq/Nineveh"),
+        "{}",
+        stderr(&unknown)
+    );
 
     // A table of other gazetteers (or garbage) is not used: the answers
     // come from the gazetteers themselves, and are the same.
-    std::fs::write(&table, "sitrep name table 1 0000000000000000\nninawa\t\t\tSyria/Raqqa\t\n")
-        .unwrap();
+    std::fs::write(
+        &table,
+        "sitrep name table 1 0000000000000000\nninawa\t\t\tSyria/Raqqa\t\n",
+    )
+    .unwrap();
     let without: Vec<Vec<String>> = queries.iter().map(|q| hit_ids(&t.run(q))).collect();
     assert_eq!(with_table, without);
     // The next run of the indexer writes it again.
