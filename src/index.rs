@@ -394,9 +394,33 @@ fn prepare_fresh(
     files.write_to(&fresh.join(SCHEMA_COPY))?;
     let directory = MmapDirectory::open(&tantivy_dir)
         .map_err(|e| Error::io(&tantivy_dir, std::io::Error::other(e.to_string())))?;
-    let index = Index::create(directory, config.build(), Default::default())?;
+    let index = Index::create(directory, config.build(), index_settings())?;
     register_analyzer(&index);
     Ok(index)
+}
+
+/// The bytes of articles compressed together in the doc store.
+const DOCSTORE_BLOCK: usize = 256 * 1024;
+
+/// The zstd level of the doc store.
+const DOCSTORE_ZSTD_LEVEL: i32 = 3;
+
+/// How a fresh index keeps its stored fields.
+///
+/// The stored title and body are most of an index: with tantivy's default
+/// (lz4 on 16 KiB blocks) the doc store alone is 0.77 of the input. zstd
+/// level 3 on 256 KiB blocks keeps it in 0.43, on tantivy's own store
+/// thread, for about 4 times the instructions of lz4 (higher levels cost
+/// 2.5 times more again for a few percent); a document read for a snippet
+/// or `sitrep show` decompresses one block (about half a millisecond).
+fn index_settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
+            compression_level: Some(DOCSTORE_ZSTD_LEVEL),
+        }),
+        docstore_blocksize: DOCSTORE_BLOCK,
+        ..Default::default()
+    }
 }
 
 /// Swaps the complete `.new` folder in: old → `.old`, new → the index

@@ -163,6 +163,22 @@ fn gazetteer_change_reextracts_stored_articles_without_their_files() {
 }
 
 #[test]
+fn the_doc_store_is_zstd_compressed() {
+    let t = TestDir::new();
+    small_corpus(&t);
+    t.index();
+    let meta = std::fs::read_to_string(t.path("index/tantivy/meta.json")).unwrap();
+    let meta: serde_json::Value = serde_json::from_str(&meta).unwrap();
+    let settings = &meta["index_settings"];
+    assert_eq!(
+        settings["docstore_compression"].as_str(),
+        Some("zstd(compression_level=3)"),
+        "{settings}"
+    );
+    assert_eq!(settings["docstore_blocksize"].as_u64(), Some(256 * 1024));
+}
+
+#[test]
 fn a_second_index_run_exits_at_once_while_one_holds_the_lock() {
     use fs4::fs_std::FileExt;
     let t = TestDir::new();
