@@ -463,11 +463,23 @@ fn reextract(
     let mut writer: IndexWriter<TantivyDocument> = fresh.writer(64_000_000)?;
     let mut n = 0u64;
     for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+        // The file stamps are columns, not stored.
+        let fast = segment.fast_fields();
+        let (fingerprints, sizes, mtimes) = (
+            fast.u64("fingerprint")?,
+            fast.u64("size")?,
+            fast.u64("mtime")?,
+        );
         for doc_id in segment.doc_ids_alive() {
             let address = tantivy::DocAddress::new(ordinal as u32, doc_id);
             let doc: TantivyDocument = searcher.doc(address)?;
-            let Some((article, path, stamp)) = stored_article(&doc, &old_fields) else {
+            let Some((article, path)) = stored_article(&doc, &old_fields) else {
                 continue;
+            };
+            let stamp = FileStamp {
+                fingerprint: fingerprints.first(doc_id).unwrap_or(0),
+                size: sizes.first(doc_id).unwrap_or(0),
+                mtime: mtimes.first(doc_id).unwrap_or(0),
             };
             let facets = gazetteer.extract(&article.title, &article.body);
             writer.add_document(fields.document(&article, &facets, &path, stamp))?;
@@ -483,17 +495,13 @@ fn reextract(
 }
 
 /// An article back from its stored fields, with the file it came from.
-fn stored_article(
-    doc: &TantivyDocument,
-    f: &Fields,
-) -> Option<(article::Article, String, FileStamp)> {
+fn stored_article(doc: &TantivyDocument, f: &Fields) -> Option<(article::Article, String)> {
     use tantivy::schema::Value;
     let text = |field| {
         doc.get_first(field)
             .and_then(|v| v.as_str())
             .map(str::to_owned)
     };
-    let number = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
     let date_field = text(f.date);
     Some((
         article::Article {
@@ -507,11 +515,6 @@ fn stored_article(
             line: None,
         },
         text(f.path).unwrap_or_default(),
-        FileStamp {
-            fingerprint: number(f.fingerprint),
-            size: number(f.size),
-            mtime: number(f.mtime),
-        },
     ))
 }
 
