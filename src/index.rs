@@ -423,6 +423,25 @@ fn index_settings() -> tantivy::IndexSettings {
     }
 }
 
+/// Segments with more documents than this are never merged.
+const MERGE_MAX_DOCS: usize = 10_000;
+
+/// Which segments the writers merge: only small ones.
+///
+/// A merge reads its segments through memory maps, so every page of them
+/// counts in the resident memory of the process until the merge ends:
+/// tantivy's default policy, merging segments of up to 10 million
+/// documents eight at a time, took a 500,000-article build to 740 MB (370
+/// MB heap, 410 MB mapped files). The segments a build flushes at the
+/// default `--memory` hold some 25,000 articles and stay as they are; the
+/// small segments of incremental runs are merged, eight at a time, into
+/// one of at most 80,000 articles.
+fn merge_policy() -> Box<dyn tantivy::indexer::MergePolicy> {
+    let mut policy = tantivy::indexer::LogMergePolicy::default();
+    policy.set_max_docs_before_merge(MERGE_MAX_DOCS);
+    Box::new(policy)
+}
+
 /// Swaps the complete `.new` folder in: old → `.old`, new → the index
 /// folder, then drops `.old`. An interruption between the two renames is
 /// undone by [`recover_swap`] on the next run.
@@ -461,6 +480,7 @@ fn reextract(
     let fresh = prepare_fresh(dir, siblings, files, config)?;
     let fields = Fields::new(&fresh.schema())?;
     let mut writer: IndexWriter<TantivyDocument> = fresh.writer(64_000_000)?;
+    writer.set_merge_policy(merge_policy());
     let mut n = 0u64;
     for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
         // The file stamps are columns, not stored.
@@ -629,6 +649,7 @@ fn fill(
         }
         Err(e) => return Err(e.into()),
     };
+    writer.set_merge_policy(merge_policy());
     let mut seen: HashSet<String> = HashSet::new();
     let index_key = file_key(&options.index_dir);
     let mut ids: HashMap<String, String> = HashMap::new();
@@ -819,4 +840,44 @@ pub fn stats(open: &OpenIndex) -> Result<Stats> {
         segments: searcher.segment_readers().len(),
         stamp: open.stamp.clone(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Candidate merges among segments of the given sizes, as sizes.
+    fn merges(sizes: &[u32]) -> Vec<Vec<u32>> {
+        let index = Index::create_in_ram(tantivy::schema::Schema::builder().build());
+        let metas: Vec<_> = sizes
+            .iter()
+            .map(|&n| index.new_segment_meta(tantivy::index::SegmentId::generate_random(), n))
+            .collect();
+        merge_policy()
+            .compute_merge_candidates(&metas)
+            .into_iter()
+            .map(|candidate| {
+                candidate
+                    .0
+                    .iter()
+                    .filter_map(|id| metas.iter().find(|m| m.id() == *id))
+                    .map(|m| m.max_doc())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn segments_a_build_flushes_are_never_merged() {
+        assert!(merges(&[25_000; 20]).is_empty());
+        assert!(merges(&[MERGE_MAX_DOCS as u32 + 1; 9]).is_empty());
+    }
+
+    #[test]
+    fn small_segments_are_merged_eight_at_a_time() {
+        let mut sizes = vec![25_000; 4];
+        sizes.extend([5_000; 8]);
+        let merges = merges(&sizes);
+        assert_eq!(merges, vec![vec![5_000; 8]]);
+    }
 }
