@@ -204,6 +204,18 @@ def main():
                 f"{100 * extract / cpu_s:.0f}% of its CPU time)."
             )
     w("")
+    for n in sizes:
+        s = data[n]
+        store = s["sizes"].get("sitrep_store")
+        if store is not None:
+            mb = s["input"]["bytes"] / 1e6
+            rest = (s["sizes"]["sitrep"] - store) / 1e6
+            w(
+                f"- {int(n):,}: of sitrep's index, the document store (.store files: title, body and the other stored "
+                f"fields) takes {store / 1e6:.1f} MB ({store / 1e6 / mb:.2f}× the input); the rest, {rest:.1f} MB "
+                f"({rest / mb:.2f}×), compares with raw tantivy's {s['sizes']['raw'] / 1e6:.1f} MB."
+            )
+    w("")
     w(
         "The throughput ratio is taken from wall times, as the target is; the same ratio from CPU times (raw CPU ÷ "
         "sitrep CPU) is less sensitive to other work on a shared machine, though it hides how well each uses the cores."
