@@ -756,6 +756,20 @@ pub fn tally<C: Collector>(
 
 /// Runs `request` against `open`.
 pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
+    // tantivy's top-k collectors allocate their page up front: a page or
+    // an offset beyond the index's size asks for no more than the index.
+    let docs = usize::try_from(open.reader.searcher().num_docs()).unwrap_or(usize::MAX);
+    let clamped;
+    let request = if request.limit > docs || request.offset > docs {
+        clamped = SearchRequest {
+            limit: request.limit.min(docs),
+            offset: request.offset.min(docs),
+            ..request.clone()
+        };
+        &clamped
+    } else {
+        request
+    };
     if request.sort == SortOrder::Date {
         return search_by_date(open, request);
     }

@@ -177,6 +177,23 @@ fn offset_pages_through_the_same_ranking() {
         let pages: Vec<String> = [ids("3", "0"), ids("3", "3"), ids("3", "6")].concat();
         assert_eq!(pages, all, "sort {sort}");
     }
+    // Pages far past the end are empty, not an allocation failure.
+    for sort in ["relevance", "date"] {
+        for args in [
+            ["-n", "99999999999", "--offset", "0"],
+            ["-n", "3", "--offset", "99999999999"],
+        ] {
+            let mut a = vec!["search", "Iraq", "--sort", sort];
+            a.extend(args);
+            let out = t.run(&a);
+            assert!(
+                code(&out) == 0 || code(&out) == 1,
+                "{a:?}: {}",
+                stderr(&out)
+            );
+            assert!(!stderr(&out).contains("memory"), "{}", stderr(&out));
+        }
+    }
     let out = t.run(&["search", "Iraq", "-n", "2", "--offset", "4", "--json"]);
     let ranks: Vec<u64> = json_lines(&out)
         .iter()
