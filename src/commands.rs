@@ -93,23 +93,18 @@ fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcom
     };
     let verbose = args.verbose;
     let progress = show_progress.then(progress_bar);
+    // Lines on stderr are printed above the bar, never through it.
+    let say = |line: &dyn Fn()| match &progress {
+        Some(bar) => bar.suspend(line),
+        None => line(),
+    };
     let mut on_event = |event: Event<'_>| match event {
-        Event::Problem(p) => match &progress {
-            Some(bar) => bar.suspend(|| print_problem(p)),
-            None => print_problem(p),
-        },
+        Event::Problem(p) => say(&|| print_problem(p)),
         Event::Skipped(path, reason) if verbose => {
-            let line = format!("sitrep: passed over {}: {reason}", path.display());
-            match &progress {
-                Some(bar) => bar.suspend(|| eprintln!("{line}")),
-                None => eprintln!("{line}"),
-            }
+            say(&|| eprintln!("sitrep: passed over {}: {reason}", path.display()))
         }
         Event::Skipped(..) => {}
-        Event::Notice(message) => match &progress {
-            Some(bar) => bar.suspend(|| eprintln!("sitrep: {message}")),
-            None => eprintln!("sitrep: {message}"),
-        },
+        Event::Notice(message) => say(&|| eprintln!("sitrep: {message}")),
         Event::Progress {
             files,
             bytes,

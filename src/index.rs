@@ -391,7 +391,7 @@ pub fn update(
 /// already there for these gazetteers.
 fn write_name_table(dir: &Path, gazetteer: &Gazetteer, stamp: &Stamp) -> Result<()> {
     let path = dir.join(NAME_TABLE_FILE);
-    if NameTable::read(&path, &stamp.gazetteer_digest).is_some() {
+    if NameTable::is_current(&path, &stamp.gazetteer_digest) {
         return Ok(());
     }
     write_atomically(

@@ -89,6 +89,18 @@ impl NameTable {
         })
     }
 
+    /// Whether the table at `path` was made from the gazetteers of digest
+    /// `digest`, reading only its first line.
+    pub fn is_current(path: &Path, digest: &str) -> bool {
+        use std::io::BufRead;
+        let Ok(file) = std::fs::File::open(path) else {
+            return false;
+        };
+        let mut first = String::new();
+        std::io::BufReader::new(file).read_line(&mut first).is_ok()
+            && first.trim_end_matches('\n') == format!("{HEADER} {digest}")
+    }
+
     /// The line of folded alias `key`, by binary search over the sorted
     /// lines.
     fn line(&self, key: &str) -> Option<&str> {
@@ -263,6 +275,8 @@ mod tests {
         std::fs::write(&path, table_text(&small(), "d1")).unwrap();
         assert!(NameTable::read(&path, "d1").is_some());
         assert!(NameTable::read(&path, "d2").is_none());
+        assert!(NameTable::is_current(&path, "d1"));
+        assert!(!NameTable::is_current(&path, "d2"));
         assert!(NameTable::read(&dir.path().join("missing"), "d1").is_none());
     }
 }
