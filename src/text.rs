@@ -67,16 +67,30 @@ enum Ascii {
     Other,
 }
 
-fn class(b: u8) -> Ascii {
-    match b {
-        b'A'..=b'Z' | b'a'..=b'z' => Ascii::Letter,
-        b'0'..=b'9' => Ascii::Digit,
-        b'_' => Ascii::Underscore,
-        b':' => Ascii::MidLetter,
-        b'.' | b'\'' => Ascii::MidNumLet,
-        b',' | b';' => Ascii::MidNum,
-        _ => Ascii::Other,
+/// The class of every byte (non-ASCII bytes are [`Ascii::Other`]; they
+/// never reach the ASCII path).
+#[allow(clippy::indexing_slicing)] // b < 256, the table's length
+static CLASSES: [Ascii; 256] = {
+    let mut table = [Ascii::Other; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'A'..=b'Z' | b'a'..=b'z' => Ascii::Letter,
+            b'0'..=b'9' => Ascii::Digit,
+            b'_' => Ascii::Underscore,
+            b':' => Ascii::MidLetter,
+            b'.' | b'\'' => Ascii::MidNumLet,
+            b',' | b';' => Ascii::MidNum,
+            _ => Ascii::Other,
+        };
+        b += 1;
     }
+    table
+};
+
+#[allow(clippy::indexing_slicing)] // a u8 indexes a 256-entry table
+fn class(b: u8) -> Ascii {
+    CLASSES[b as usize]
 }
 
 /// The next word in the ASCII bytes `[*pos, end)`, as a byte range.
@@ -147,12 +161,17 @@ impl<'a> Iterator for Words<'a> {
             }
             let start = self.pos;
             let mut end = start;
-            while bytes.get(end).is_some_and(|b| !b.is_ascii_whitespace()) {
+            // One pass finds the piece's end and whether it is all ASCII.
+            let mut high_bits = 0u8;
+            while let Some(&b) = bytes.get(end) {
+                if b.is_ascii_whitespace() {
+                    break;
+                }
+                high_bits |= b;
                 end += 1;
             }
             self.chunk_end = end;
-            let chunk = bytes.get(start..end).unwrap_or(&[]);
-            if !chunk.is_ascii() {
+            if !high_bits.is_ascii() {
                 // Cut at ASCII bytes, so always on a char boundary.
                 let piece = self.text.get(start..end).unwrap_or("");
                 self.unicode = Some((start, piece.unicode_word_indices()));
@@ -330,20 +349,34 @@ impl Stems {
 
     fn term_into(&mut self, word: &str, out: &mut String) {
         out.clear();
+        // A word as written is a key too: most words are ASCII and repeat,
+        // and their term is then found without folding them first. (The
+        // folded form of an ASCII word folds to itself, so the two kinds
+        // of key always agree.)
+        let ascii = word.is_ascii();
+        if ascii {
+            if let Some(stem) = self.cache.get(word) {
+                out.push_str(stem);
+                return;
+            }
+        }
         fold_into(word, out);
         if !out.is_ascii() {
             return;
         }
-        if let Some(stem) = self.cache.get(out.as_str()) {
-            out.clear();
-            out.push_str(stem);
-            return;
-        }
-        let stem: Box<str> = self.stemmer.stem(out).into();
+        let stem: Box<str> = match self.cache.get(out.as_str()) {
+            Some(stem) => stem.clone(),
+            None => self.stemmer.stem(out).into(),
+        };
         if self.cache.len() >= Self::MAX_CACHED {
             self.cache.clear();
         }
-        self.cache.insert(out.as_str().into(), stem.clone());
+        if ascii && word != out.as_str() {
+            self.cache.insert(word.into(), stem.clone());
+        }
+        if !self.cache.contains_key(out.as_str()) {
+            self.cache.insert(out.as_str().into(), stem.clone());
+        }
         out.clear();
         out.push_str(&stem);
     }
@@ -458,6 +491,25 @@ mod tests {
         let toks = tokens("Bombers bombed the checkpoints");
         let terms: Vec<&str> = toks.iter().map(|t| t.0.as_str()).collect();
         assert_eq!(terms, vec!["bomber", "bomb", "the", "checkpoint"]);
+    }
+
+    #[test]
+    fn remembered_terms_are_those_of_a_fresh_tokenizer() {
+        // The stem cache keys words as written and as folded; whatever the
+        // order words come in, each gets the term a fresh tokenizer gives.
+        let words = [
+            "Attacks", "attacks", "ATTACKS", "ISIS's", "isis", "ISIS", "Sana'a", "sanaa", "Ḥamā",
+            "hama", "Hama", "killed", "Killed", "it's", "its", "al-Qaeda", "Qaeda",
+        ];
+        let fresh = |w: &str| SitrepTokenizer::default().terms(w);
+        for order in [words.to_vec(), words.iter().rev().copied().collect()] {
+            let mut shared = SitrepTokenizer::default();
+            for _ in 0..2 {
+                for w in &order {
+                    assert_eq!(shared.terms(w), fresh(w), "{w}");
+                }
+            }
+        }
     }
 
     #[test]
