@@ -708,7 +708,10 @@ fn fill(
     writer.set_merge_policy(merge_policy());
     let mut seen: HashSet<String> = HashSet::new();
     let index_key = file_key(&options.index_dir);
-    let mut ids: HashMap<String, String> = HashMap::new();
+    // Every article id of this run, with the file it came from (an index
+    // into `id_files`: one copy of a path, not one per article).
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut id_files: Vec<String> = Vec::new();
     // The last commit, to catch an id that another file already holds.
     let committed = index
         .reader_builder()
@@ -810,7 +813,10 @@ fn fill(
             };
             for article in parsed.articles {
                 let duplicate = match ids.get(&article.id) {
-                    Some(first) => Some(format!("first seen in {first}")),
+                    Some(&first) => Some(format!(
+                        "first seen in {}",
+                        id_files.get(first as usize).map_or("", String::as_str)
+                    )),
                     None => id_held_elsewhere(&committed, fields, &article.id, &key)
                         .map(|other| format!("already indexed from {other}")),
                 };
@@ -823,7 +829,11 @@ fn fill(
                     );
                     continue;
                 }
-                ids.insert(article.id.clone(), file.rel_path.clone());
+                if id_files.last() != Some(&file.rel_path) {
+                    id_files.push(file.rel_path.clone());
+                }
+                let file_number = u32::try_from(id_files.len() - 1).unwrap_or(u32::MAX);
+                ids.insert(article.id.clone(), file_number);
                 let extract_started = Instant::now();
                 let facets = gazetteer.extract(&article.title, &article.body);
                 report.extraction += extract_started.elapsed();

@@ -70,11 +70,35 @@ fn duplicate_ids_are_reported_once_and_the_first_kept() {
     let out = t.run(&["index", "corpus"]);
     assert_eq!(code(&out), 2);
     assert!(
-        stderr(&out).contains("feed.jsonl:2: duplicate id \"x\""),
+        stderr(&out).contains("feed.jsonl:2: duplicate id \"x\" (first seen in feed.jsonl)"),
         "{}",
         stderr(&out)
     );
     assert_eq!(hit_ids(&t.run(&["search", "First", "--json"])), vec!["x"]);
+}
+
+#[test]
+fn a_duplicate_id_names_the_file_that_had_it_first() {
+    let t = TestDir::new();
+    t.write(
+        "a.jsonl",
+        "{\"id\":\"y\",\"title\":\"Alpha\",\"body\":\"one\"}\n",
+    );
+    t.write(
+        "b.jsonl",
+        "{\"id\":\"z\",\"title\":\"Beta\",\"body\":\"two\"}\n",
+    );
+    t.write(
+        "c.jsonl",
+        "{\"id\":\"y\",\"title\":\"Gamma\",\"body\":\"three\"}\n",
+    );
+    let out = t.run(&["index", "corpus"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("c.jsonl:1: duplicate id \"y\" (first seen in a.jsonl)"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
