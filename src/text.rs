@@ -337,7 +337,7 @@ struct Stems {
 }
 
 impl Stems {
-    /// Bounds the memory: the cache starts over when it holds this many.
+    /// Bounds the memory: the cache takes no more words beyond this many.
     const MAX_CACHED: usize = 100_000;
 
     fn new() -> Stems {
@@ -368,14 +368,16 @@ impl Stems {
             Some(stem) => stem.clone(),
             None => self.stemmer.stem(out).into(),
         };
-        if self.cache.len() >= Self::MAX_CACHED {
-            self.cache.clear();
-        }
-        if ascii && word != out.as_str() {
-            self.cache.insert(word.into(), stem.clone());
-        }
-        if !self.cache.contains_key(out.as_str()) {
-            self.cache.insert(out.as_str().into(), stem.clone());
+        // Once full, the cache keeps what it has: with a Zipf vocabulary
+        // the frequent words come early, and starting over would forget
+        // exactly those.
+        if self.cache.len() < Self::MAX_CACHED {
+            if ascii && word != out.as_str() {
+                self.cache.insert(word.into(), stem.clone());
+            }
+            if !self.cache.contains_key(out.as_str()) {
+                self.cache.insert(out.as_str().into(), stem.clone());
+            }
         }
         out.clear();
         out.push_str(&stem);
