@@ -2,7 +2,7 @@
 //! ceiling sitrep is compared with in `bench/run`.
 //!
 //! ```text
-//! cargo run --release --example raw_tantivy -- index CORPUS INDEX_DIR
+//! cargo run --release --example raw_tantivy -- index CORPUS INDEX_DIR [--sitrep-tokenizer]
 //! cargo run --release --example raw_tantivy -- search INDEX_DIR QUERY...
 //! cargo run --release --example raw_tantivy -- count INDEX_DIR QUERY...
 //! ```
@@ -26,6 +26,10 @@
 //!   which tantivy splits among its indexing threads exactly as it does for
 //!   sitrep; everything goes into one commit, then the merges are waited
 //!   for, again as sitrep does. INDEX_DIR must not hold an index yet.
+//!   With `--sitrep-tokenizer`, title and body go through sitrep's own
+//!   tokenizer (UAX #29 words, folded, stemmed) instead of tantivy's
+//!   default: the benchmark's way of telling the tokenizer's cost apart
+//!   from the rest of what sitrep does.
 //! * `search` prints the top 10 by BM25 over title and body, one `id score`
 //!   line each. The query uses tantivy's query syntax; words are ANDed (the
 //!   set of articles sitrep ranks first) and the title weighs twice the
@@ -46,7 +50,9 @@ use anyhow::{Context, Result};
 use serde_json::Value;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::QueryParser;
-use tantivy::schema::{Schema, Value as _, STORED, STRING, TEXT};
+use tantivy::schema::{
+    IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value as _, STORED, STRING, TEXT,
+};
 use tantivy::{doc, Index, IndexWriter, ReloadPolicy, TantivyDocument};
 use walkdir::WalkDir;
 
@@ -64,14 +70,17 @@ const HEADER_KEYS: [&str; 7] = [
 ];
 
 const USAGE: &str = "\
-usage: raw_tantivy index CORPUS INDEX_DIR
+usage: raw_tantivy index CORPUS INDEX_DIR [--sitrep-tokenizer]
        raw_tantivy search INDEX_DIR QUERY...
        raw_tantivy count INDEX_DIR QUERY...";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("index") if args.len() == 3 => index(Path::new(&args[1]), Path::new(&args[2])),
+        Some("index") if args.len() == 3 => index(Path::new(&args[1]), Path::new(&args[2]), false),
+        Some("index") if args.len() == 4 && args[3] == "--sitrep-tokenizer" => {
+            index(Path::new(&args[1]), Path::new(&args[2]), true)
+        }
         Some(command @ ("search" | "count")) if args.len() >= 3 => {
             match search(
                 Path::new(&args[1]),
@@ -97,20 +106,31 @@ fn main() -> ExitCode {
     }
 }
 
-fn schema() -> Schema {
+fn schema(sitrep_tokenizer: bool) -> Schema {
     let mut builder = Schema::builder();
     builder.add_text_field("id", STRING | STORED);
-    builder.add_text_field("title", TEXT);
-    builder.add_text_field("body", TEXT);
+    if sitrep_tokenizer {
+        let text = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(sitrep::text::ANALYZER_NAME)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        builder.add_text_field("title", text.clone());
+        builder.add_text_field("body", text);
+    } else {
+        builder.add_text_field("title", TEXT);
+        builder.add_text_field("body", TEXT);
+    }
     builder.build()
 }
 
-fn index(corpus: &Path, dir: &Path) -> Result<()> {
+fn index(corpus: &Path, dir: &Path, sitrep_tokenizer: bool) -> Result<()> {
     let started = Instant::now();
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let schema = schema();
+    let schema = schema(sitrep_tokenizer);
     let index = Index::create_in_dir(dir, schema.clone())
         .with_context(|| format!("cannot create an index in {}", dir.display()))?;
+    sitrep::schema::register_analyzer(&index);
     let id = schema.get_field("id")?;
     let title = schema.get_field("title")?;
     let body = schema.get_field("body")?;
@@ -218,6 +238,8 @@ fn header_line(line: &str) -> Option<(String, &str)> {
 fn search(dir: &Path, query: &str, count: bool) -> Result<bool> {
     let index =
         Index::open_in_dir(dir).with_context(|| format!("cannot open {}", dir.display()))?;
+    // For an index built with --sitrep-tokenizer.
+    sitrep::schema::register_analyzer(&index);
     let schema = index.schema();
     let id = schema.get_field("id")?;
     let title = schema.get_field("title")?;
