@@ -364,12 +364,16 @@ pub fn facets_by_ord(reader: &FacetReader) -> tantivy::Result<Vec<Facet>> {
     let mut out = Vec::with_capacity(reader.num_facets());
     let mut stream = reader.facet_dict().stream()?;
     while stream.advance() {
-        let facet = Facet::from_encoded(stream.key().to_vec()).map_err(|e| {
-            tantivy::TantivyError::InvalidArgument(format!("a facet is not UTF-8: {e}"))
-        })?;
-        out.push(facet);
+        out.push(facet_of_key(stream.key())?);
     }
     Ok(out)
+}
+
+/// The facet a dictionary key (a facet column's or a facet field's term)
+/// encodes.
+pub fn facet_of_key(key: &[u8]) -> tantivy::Result<Facet> {
+    Facet::from_encoded(key.to_vec())
+        .map_err(|e| tantivy::TantivyError::InvalidArgument(format!("a facet is not UTF-8: {e}")))
 }
 
 impl DimensionColumn {

@@ -522,23 +522,14 @@ fn reextract(
     let mut n = 0u64;
     for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
         // The file stamps are columns, not stored.
-        let fast = segment.fast_fields();
-        let (fingerprints, sizes, mtimes) = (
-            fast.u64("fingerprint")?,
-            fast.u64("size")?,
-            fast.u64("mtime")?,
-        );
+        let stamps = StampColumns::open(segment)?;
         for doc_id in segment.doc_ids_alive() {
             let address = tantivy::DocAddress::new(ordinal as u32, doc_id);
             let doc: TantivyDocument = searcher.doc(address)?;
             let Some((article, path)) = stored_article(&doc, &old_fields) else {
                 continue;
             };
-            let stamp = FileStamp {
-                fingerprint: fingerprints.first(doc_id).unwrap_or(0),
-                size: sizes.first(doc_id).unwrap_or(0),
-                mtime: mtimes.first(doc_id).unwrap_or(0),
-            };
+            let stamp = stamps.of(doc_id);
             let facets = gazetteer.extract(&article.title, &article.body);
             writer.add_document(fields.document(&article, &facets, &path, stamp))?;
             n += 1;
@@ -550,6 +541,33 @@ fn reextract(
     stamp.write(&siblings.fresh)?;
     swap(dir, siblings)?;
     Ok(n)
+}
+
+/// The file stamp columns of a segment (fast fields, not stored).
+struct StampColumns {
+    fingerprint: tantivy::columnar::Column<u64>,
+    size: tantivy::columnar::Column<u64>,
+    mtime: tantivy::columnar::Column<u64>,
+}
+
+impl StampColumns {
+    fn open(segment: &tantivy::SegmentReader) -> tantivy::Result<StampColumns> {
+        let fast = segment.fast_fields();
+        Ok(StampColumns {
+            fingerprint: fast.u64("fingerprint")?,
+            size: fast.u64("size")?,
+            mtime: fast.u64("mtime")?,
+        })
+    }
+
+    /// The stamp of article `doc` (zeros where a column has no value).
+    fn of(&self, doc: tantivy::DocId) -> FileStamp {
+        FileStamp {
+            fingerprint: self.fingerprint.first(doc).unwrap_or(0),
+            size: self.size.first(doc).unwrap_or(0),
+            mtime: self.mtime.first(doc).unwrap_or(0),
+        }
+    }
 }
 
 /// An article back from its stored fields, with the file it came from.
@@ -599,9 +617,7 @@ fn indexed_files(index: &Index) -> Result<HashMap<String, Indexed>> {
         while stream.advance() {
             names.push(String::from_utf8_lossy(stream.key()).into_owned());
         }
-        let fingerprints = fast.u64("fingerprint")?;
-        let sizes = fast.u64("size")?;
-        let mtimes = fast.u64("mtime")?;
+        let stamps = StampColumns::open(segment)?;
         for doc in segment.doc_ids_alive() {
             let Some(path) = paths
                 .term_ords(doc)
@@ -611,11 +627,7 @@ fn indexed_files(index: &Index) -> Result<HashMap<String, Indexed>> {
                 continue;
             };
             let entry = out.entry(path.clone()).or_insert(Indexed {
-                stamp: FileStamp {
-                    fingerprint: fingerprints.first(doc).unwrap_or(0),
-                    size: sizes.first(doc).unwrap_or(0),
-                    mtime: mtimes.first(doc).unwrap_or(0),
-                },
+                stamp: stamps.of(doc),
                 articles: 0,
             });
             entry.articles += 1;

@@ -27,6 +27,11 @@ pub const NAME_TABLE_FILE: &str = "names.tsv";
 
 const HEADER: &str = "sitrep name table 1";
 
+/// The first line of a table made from the gazetteers of digest `digest`.
+fn header_line(digest: &str) -> String {
+    format!("{HEADER} {digest}")
+}
+
 /// Separates the values of one list in a line.
 const LIST_SEPARATOR: char = '\u{1f}';
 
@@ -35,7 +40,7 @@ pub fn table_text(gazetteer: &Gazetteer, digest: &str) -> String {
     let mut keys: Vec<&str> = gazetteer.alias_phrases().collect();
     keys.sort_unstable();
     keys.dedup();
-    let mut out = format!("{HEADER} {digest}\n");
+    let mut out = format!("{}\n", header_line(digest));
     for key in keys {
         if key.is_empty() || key.contains(['\t', '\n']) {
             continue;
@@ -80,7 +85,7 @@ impl NameTable {
     pub fn read(path: &Path, digest: &str) -> Option<NameTable> {
         let text = std::fs::read_to_string(path).ok()?;
         let first = text.lines().next()?;
-        if first != format!("{HEADER} {digest}") {
+        if first != header_line(digest) {
             return None;
         }
         Some(NameTable {
@@ -98,7 +103,7 @@ impl NameTable {
         };
         let mut first = String::new();
         std::io::BufReader::new(file).read_line(&mut first).is_ok()
-            && first.trim_end_matches('\n') == format!("{HEADER} {digest}")
+            && first.trim_end_matches('\n') == header_line(digest)
     }
 
     /// The line of folded alias `key`, by binary search over the sorted

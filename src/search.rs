@@ -25,7 +25,7 @@ use tantivy::{
 
 use crate::date::Period;
 use crate::error::{Error, Result};
-use crate::facets::facets_by_ord;
+use crate::facets::{facet_of_key, facets_by_ord};
 use crate::gazetteer::FilterKind;
 use crate::index::OpenIndex;
 use crate::text;
@@ -1162,29 +1162,15 @@ impl SegmentCollector for TallySegment {
 fn tally_by_columns(segment: &SegmentReader, docs: &[DocId]) -> tantivy::Result<Tallies> {
     let mut out = Tallies::default();
     let targets = [&mut out.province, &mut out.actor, &mut out.year];
-    let mut country_counts: BTreeMap<String, u64> = BTreeMap::new();
+    let mut countries: Vec<String> = Vec::new();
+    let mut per_country = OncePerArticle::default();
     for (field, target) in TALLIED.into_iter().zip(targets) {
         let reader = segment.facet_reader(field)?;
-        let mut counts = vec![0u64; reader.num_facets()];
-        // An article counts once for a value, even if it holds it twice.
-        let mut counted_doc = vec![DocId::MAX; reader.num_facets()];
-        for &doc in docs {
-            for ord in reader.facet_ords(doc) {
-                let ord = ord as usize;
-                if let (Some(c), Some(last)) = (counts.get_mut(ord), counted_doc.get_mut(ord)) {
-                    if *last != doc {
-                        *last = doc;
-                        *c += 1;
-                    }
-                }
-            }
-        }
         let facets = facets_by_ord(&reader)?;
-        // Countries: a country counts once per article, however many of
-        // its provinces the article names.
+        // Countries: a province ordinal → its country, counted once per
+        // article however many of its provinces the article names.
+        let mut country_of_ord: Vec<usize> = Vec::new();
         if field == "province" {
-            let mut country_of_ord: Vec<usize> = Vec::with_capacity(facets.len());
-            let mut countries: Vec<String> = Vec::new();
             for facet in &facets {
                 let country = facet.to_path().first().map(|s| (*s).to_owned());
                 let country = country.unwrap_or_default();
@@ -1193,37 +1179,56 @@ fn tally_by_columns(segment: &SegmentReader, docs: &[DocId]) -> tantivy::Result<
                 }
                 country_of_ord.push(countries.len() - 1);
             }
-            let mut per_country = vec![0u64; countries.len()];
-            let mut last_doc = vec![DocId::MAX; countries.len()];
-            for &doc in docs {
-                for ord in reader.facet_ords(doc) {
-                    let Some(&country) = country_of_ord.get(ord as usize) else {
-                        continue;
-                    };
-                    if let (Some(last), Some(n)) =
-                        (last_doc.get_mut(country), per_country.get_mut(country))
-                    {
-                        if *last != doc {
-                            *last = doc;
-                            *n += 1;
-                        }
-                    }
-                }
-            }
-            for (name, count) in countries.into_iter().zip(per_country) {
-                if count > 0 {
-                    *country_counts.entry(name).or_default() += count;
+            per_country = OncePerArticle::new(countries.len());
+        }
+        let mut per_value = OncePerArticle::new(facets.len());
+        for &doc in docs {
+            for ord in reader.facet_ords(doc) {
+                per_value.count(ord as usize, doc);
+                if let Some(&country) = country_of_ord.get(ord as usize) {
+                    per_country.count(country, doc);
                 }
             }
         }
-        for (facet, count) in facets.iter().zip(counts) {
+        for (facet, count) in facets.iter().zip(per_value.counts) {
             if count > 0 {
                 target.insert(facet.to_path().join("/"), count);
             }
         }
     }
-    out.country = country_counts;
+    for (name, count) in countries.into_iter().zip(per_country.counts) {
+        if count > 0 {
+            out.country.insert(name, count);
+        }
+    }
     Ok(out)
+}
+
+/// Article counts by value, where an article counts once for a value
+/// however often it holds it.
+#[derive(Default)]
+struct OncePerArticle {
+    counts: Vec<u64>,
+    /// The last article counted for each value.
+    last: Vec<DocId>,
+}
+
+impl OncePerArticle {
+    fn new(values: usize) -> Self {
+        OncePerArticle {
+            counts: vec![0; values],
+            last: vec![DocId::MAX; values],
+        }
+    }
+
+    fn count(&mut self, value: usize, doc: DocId) {
+        if let (Some(n), Some(last)) = (self.counts.get_mut(value), self.last.get_mut(value)) {
+            if *last != doc {
+                *last = doc;
+                *n += 1;
+            }
+        }
+    }
 }
 
 /// Counts by intersecting the postings of every facet value with the
@@ -1250,9 +1255,7 @@ fn tally_by_postings(segment: &SegmentReader, docs: &[DocId]) -> tantivy::Result
             if terms.key().is_empty() {
                 continue; // the root, which every article with a value has
             }
-            let facet = Facet::from_encoded(terms.key().to_vec()).map_err(|e| {
-                tantivy::TantivyError::InvalidArgument(format!("a facet is not UTF-8: {e}"))
-            })?;
+            let facet = facet_of_key(terms.key())?;
             let path = facet.to_path();
             // Block by block: a block's doc ids decode at once.
             let mut postings = inverted

@@ -52,11 +52,7 @@ fn a_missing_path_is_reported_and_the_others_indexed() {
     t.write("a.txt", "Title\nBody about Kirkuk.\n");
     let out = t.run(&["index", "corpus", "nope"]);
     assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("nope: no such file or folder"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "nope: no such file or folder");
     assert_eq!(code(&t.run(&["search", "Kirkuk"])), 0);
 }
 
@@ -69,10 +65,9 @@ fn duplicate_ids_are_reported_once_and_the_first_kept() {
     );
     let out = t.run(&["index", "corpus"]);
     assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("feed.jsonl:2: duplicate id \"x\" (first seen in feed.jsonl)"),
-        "{}",
-        stderr(&out)
+    assert_stderr_has(
+        &out,
+        "feed.jsonl:2: duplicate id \"x\" (first seen in feed.jsonl)",
     );
     assert_eq!(hit_ids(&t.run(&["search", "First", "--json"])), vec!["x"]);
 }
@@ -94,10 +89,9 @@ fn a_duplicate_id_names_the_file_that_had_it_first() {
     );
     let out = t.run(&["index", "corpus"]);
     assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("c.jsonl:1: duplicate id \"y\" (first seen in a.jsonl)"),
-        "{}",
-        stderr(&out)
+    assert_stderr_has(
+        &out,
+        "c.jsonl:1: duplicate id \"y\" (first seen in a.jsonl)",
     );
 }
 
@@ -115,10 +109,9 @@ fn an_id_already_indexed_from_another_file_is_reported_in_a_later_run() {
     );
     let out = t.run(&["index", "corpus"]);
     assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("two.jsonl:1: duplicate id \"x\" (already indexed from"),
-        "{}",
-        stderr(&out)
+    assert_stderr_has(
+        &out,
+        "two.jsonl:1: duplicate id \"x\" (already indexed from",
     );
     assert_eq!(hit_ids(&t.run(&["search", "", "--json"])), vec!["x"]);
     // Once the first file is gone, its id is free again.

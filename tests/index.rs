@@ -5,7 +5,7 @@ fn sample_corpus_indexes_every_article() {
     let t = TestDir::new();
     t.copy_sample_corpus();
     let out = t.index();
-    assert!(stderr(&out).contains("added"), "{}", stderr(&out));
+    assert_stderr_has(&out, "added");
     // Cross-check: the index holds as many articles as `extract` reads.
     let extracted = json_lines(&t.run(&["extract", "corpus", "--json"])).len();
     let stats = t.run(&["stats", "--json"]);
@@ -40,11 +40,7 @@ fn second_run_changes_nothing_then_picks_up_add_change_delete() {
     );
     std::fs::remove_file(t.corpus().join("undated.txt")).unwrap();
     let out = t.index();
-    assert!(
-        stderr(&out).contains("1 added, 1 updated, 1 removed, 5 unchanged"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "1 added, 1 updated, 1 removed, 5 unchanged");
     assert_eq!(
         hit_ids(&t.run(&["search", "Fallujah", "--json"])),
         vec!["iraq/new.txt"]
@@ -64,12 +60,8 @@ fn rebuild_replaces_the_index() {
     t.index();
     let out = t.run(&["index", "--rebuild", "corpus"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(stderr(&out).contains("built"), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("7 articles in the index"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "built");
+    assert_stderr_has(&out, "7 articles in the index");
     // No debris left beside the index.
     let names: Vec<String> = std::fs::read_dir(t.dir.path())
         .unwrap()
@@ -104,6 +96,25 @@ fn schema_copy(
     schema
 }
 
+/// `sitrep index DIR` with the schema folder `schema`.
+fn index_with_schema(t: &TestDir, schema: &std::path::Path, dir: &str) -> std::process::Output {
+    t.cmd(&["index", dir])
+        .env("SITREP_SCHEMA", schema)
+        .output()
+        .unwrap()
+}
+
+/// A copy of index-schema/ in which the Syrian Democratic Forces are
+/// named "SDF (Syria)": a gazetteer change, not a schema change.
+fn sdf_renamed_schema(t: &TestDir) -> std::path::PathBuf {
+    schema_copy(t, "my-schema", "gazetteers/actors.toml", |s| {
+        s.replace(
+            "name = \"Syrian Democratic Forces\"",
+            "name = \"SDF (Syria)\"",
+        )
+    })
+}
+
 #[test]
 fn schema_change_rebuilds_saying_so() {
     let t = TestDir::new();
@@ -112,19 +123,11 @@ fn schema_change_rebuilds_saying_so() {
     let schema = schema_copy(&t, "my-schema", "schema.toml", |s| {
         s.replace("version = 2", "version = 3")
     });
-    let out = t
-        .cmd(&["index", "corpus"])
-        .env("SITREP_SCHEMA", &schema)
-        .output()
-        .unwrap();
+    let out = index_with_schema(&t, &schema, "corpus");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(stderr(&out).contains("schema changed"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("built"), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("7 articles in the index"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "schema changed");
+    assert_stderr_has(&out, "built");
+    assert_stderr_has(&out, "7 articles in the index");
     let stats = stdout(&t.run(&["stats"]));
     assert!(stats.contains("version 3"), "{stats}");
 }
@@ -134,26 +137,13 @@ fn gazetteer_change_reextracts_stored_articles_without_their_files() {
     let t = TestDir::new();
     small_corpus(&t);
     t.index();
-    let schema = schema_copy(&t, "my-schema", "gazetteers/actors.toml", |s| {
-        s.replace(
-            "name = \"Syrian Democratic Forces\"",
-            "name = \"SDF (Syria)\"",
-        )
-    });
+    let schema = sdf_renamed_schema(&t);
     // The original files are gone: only the stored articles remain.
     std::fs::rename(t.corpus(), t.path("elsewhere")).unwrap();
     std::fs::create_dir_all(t.path("new-articles")).unwrap();
-    let out = t
-        .cmd(&["index", "new-articles"])
-        .env("SITREP_SCHEMA", &schema)
-        .output()
-        .unwrap();
+    let out = index_with_schema(&t, &schema, "new-articles");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("facets of 7 stored articles"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "facets of 7 stored articles");
     let ids = hit_ids(&t.run(&["search", "", "--actor", "SDF (Syria)", "--json"]));
     assert_eq!(ids, vec!["syria/raqqa.md"]);
     assert_eq!(
@@ -167,30 +157,13 @@ fn reextraction_keeps_the_file_stamps_so_the_next_run_changes_nothing() {
     let t = TestDir::new();
     small_corpus(&t);
     t.index();
-    let schema = schema_copy(&t, "my-schema", "gazetteers/actors.toml", |s| {
-        s.replace(
-            "name = \"Syrian Democratic Forces\"",
-            "name = \"SDF (Syria)\"",
-        )
-    });
+    let schema = sdf_renamed_schema(&t);
     // Re-extracts from the stored articles, then checks the files: the
     // stamps came back from the index's columns, so none looks changed.
-    let out = t
-        .cmd(&["index", "corpus"])
-        .env("SITREP_SCHEMA", &schema)
-        .output()
-        .unwrap();
+    let out = index_with_schema(&t, &schema, "corpus");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("facets of 7 stored articles"),
-        "{}",
-        stderr(&out)
-    );
-    assert!(
-        stderr(&out).contains("0 added, 0 updated, 0 removed, 7 unchanged"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "facets of 7 stored articles");
+    assert_stderr_has(&out, "0 added, 0 updated, 0 removed, 7 unchanged");
 }
 
 #[test]
@@ -224,11 +197,7 @@ fn a_second_index_run_exits_at_once_while_one_holds_the_lock() {
     assert!(lock.try_lock_exclusive().unwrap());
     let out = t.run(&["index", "corpus"]);
     assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("another sitrep process is updating"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "another sitrep process is updating");
     // Searching is not blocked.
     assert_eq!(code(&t.run(&["search", "Mosul"])), 0);
     drop(lock);
@@ -240,7 +209,7 @@ fn search_without_index_says_how_to_build_one() {
     let t = TestDir::new();
     let out = t.run(&["search", "ISIS"]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("sitrep index"), "{}", stderr(&out));
+    assert_stderr_has(&out, "sitrep index");
 }
 
 #[test]
@@ -269,11 +238,7 @@ fn an_existing_folder_that_is_not_an_index_is_never_replaced() {
     std::fs::write(t.path("precious/notes.txt"), "keep me").unwrap();
     let out = t.run(&["index", "corpus", "--index", "precious"]);
     assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("not a sitrep index"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "not a sitrep index");
     assert_eq!(
         std::fs::read_to_string(t.path("precious/notes.txt")).unwrap(),
         "keep me"

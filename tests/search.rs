@@ -275,7 +275,7 @@ fn unknown_filter_value_suggests_the_closest() {
     t.index();
     let out = t.run(&["search", "x", "--province", "Ninevva"]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("Iraq/Nineveh"), "{}", stderr(&out));
+    assert_stderr_has(&out, "Iraq/Nineveh");
     let out = t.run(&["search", "x", "--year", "last"]);
     assert_eq!(code(&out), 2);
 }
