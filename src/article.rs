@@ -13,6 +13,8 @@
 //! JSON array or JSON Lines file, the record's own `id`, else `path#N`
 //! (the line number, or the position in the array).
 
+use std::ops::Range;
+
 use serde_json::{Map, Value};
 
 use crate::corpus::{Format, SourceFile};
@@ -38,6 +40,10 @@ pub struct Article {
     pub url: Option<String>,
     /// The line the record starts on, for JSON Lines.
     pub line: Option<usize>,
+    /// Where the record lies in the text it was parsed from, when it can
+    /// be parsed again on its own by [`parse_record`] (not an item of a
+    /// JSON array).
+    pub span: Option<Range<usize>>,
 }
 
 /// The articles of one file, and what was wrong with it.
@@ -51,11 +57,32 @@ pub struct Parsed {
 
 /// Parses the text of `file` according to its format.
 pub fn parse(file: &SourceFile, text: &str) -> Parsed {
-    let mut parsed = match file.format {
+    let parsed = match file.format {
         Format::Text | Format::Markdown => parse_text(file, text),
         Format::Json => parse_json(file, text),
         Format::JsonLines => parse_json_lines(file, text),
     };
+    with_dates(file, parsed)
+}
+
+/// Parses one record cut from `file` at an article's [`Article::span`],
+/// giving that article again. `line` is the article's [`Article::line`]:
+/// a JSON Lines record's default id holds its line number.
+pub fn parse_record(file: &SourceFile, record: &str, line: Option<usize>) -> Parsed {
+    let parsed = match (file.format, line) {
+        (Format::JsonLines, Some(number)) => {
+            let mut parsed = Parsed::default();
+            json_line(file, record, number, 0..record.len(), &mut parsed);
+            parsed
+        }
+        _ => return parse(file, record),
+    };
+    with_dates(file, parsed)
+}
+
+/// Dates the undated articles of `parsed` by the file name, else by
+/// their dateline.
+fn with_dates(file: &SourceFile, mut parsed: Parsed) -> Parsed {
     let file_date = file
         .path
         .file_name()
@@ -174,6 +201,7 @@ fn parse_text(file: &SourceFile, text: &str) -> Parsed {
         source: field("source"),
         url: field("url"),
         line: None,
+        span: Some(0..text.len()),
     });
     parsed
 }
@@ -194,13 +222,16 @@ fn parse_json(file: &SourceFile, text: &str) -> Parsed {
     match value {
         Value::Object(map) => {
             let default_id = file.rel_path.clone();
-            push_record(file, &map, default_id, None, &mut parsed);
+            let whole = Some(0..text.len());
+            push_record(file, &map, default_id, None, whole, &mut parsed);
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 let default_id = format!("{}#{}", file.rel_path, i + 1);
                 match item {
-                    Value::Object(map) => push_record(file, map, default_id, None, &mut parsed),
+                    Value::Object(map) => {
+                        push_record(file, map, default_id, None, None, &mut parsed)
+                    }
                     other => parsed.problems.push(Problem::skipped(
                         &file.path,
                         None,
@@ -227,29 +258,45 @@ fn parse_json(file: &SourceFile, text: &str) -> Parsed {
 
 fn parse_json_lines(file: &SourceFile, text: &str) -> Parsed {
     let mut parsed = Parsed::default();
-    for (i, line) in text.lines().enumerate() {
-        let number = i + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<Value>(line) {
-            Ok(Value::Object(map)) => {
-                let default_id = format!("{}#{}", file.rel_path, number);
-                push_record(file, &map, default_id, Some(number), &mut parsed);
-            }
-            Ok(other) => parsed.problems.push(Problem::skipped(
-                &file.path,
-                Some(number),
-                format!("expected an article object, found {}", kind(&other)),
-            )),
-            Err(err) => parsed.problems.push(Problem::skipped(
-                &file.path,
-                Some(number),
-                format!("invalid JSON: {err}"),
-            )),
-        }
+    let mut start = 0;
+    // As `str::lines` cuts them, keeping where each line starts.
+    for (i, raw) in text.split_inclusive('\n').enumerate() {
+        let line = raw
+            .strip_suffix('\n')
+            .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l));
+        json_line(file, line, i + 1, start..start + line.len(), &mut parsed);
+        start += raw.len();
     }
     parsed
+}
+
+/// Reads line `number` of a JSON Lines file, found at `span` of its text.
+fn json_line(
+    file: &SourceFile,
+    line: &str,
+    number: usize,
+    span: Range<usize>,
+    parsed: &mut Parsed,
+) {
+    if line.trim().is_empty() {
+        return;
+    }
+    match serde_json::from_str::<Value>(line) {
+        Ok(Value::Object(map)) => {
+            let default_id = format!("{}#{}", file.rel_path, number);
+            push_record(file, &map, default_id, Some(number), Some(span), parsed);
+        }
+        Ok(other) => parsed.problems.push(Problem::skipped(
+            &file.path,
+            Some(number),
+            format!("expected an article object, found {}", kind(&other)),
+        )),
+        Err(err) => parsed.problems.push(Problem::skipped(
+            &file.path,
+            Some(number),
+            format!("invalid JSON: {err}"),
+        )),
+    }
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -269,6 +316,7 @@ fn push_record(
     map: &Map<String, Value>,
     default_id: String,
     line: Option<usize>,
+    span: Option<Range<usize>>,
     parsed: &mut Parsed,
 ) {
     let mut problems = Vec::new();
@@ -332,6 +380,7 @@ fn push_record(
         source,
         url,
         line,
+        span,
     });
 }
 

@@ -186,6 +186,10 @@ pub struct Text {
     pub warning: Option<String>,
     /// A fingerprint of the raw bytes, to notice changed files.
     pub fingerprint: u64,
+    /// Where `text` starts in the file when it is the file's bytes
+    /// unchanged (after a UTF-8 byte-order mark, if any): byte ranges of
+    /// the text are then byte ranges of the file.
+    pub verbatim_from: Option<usize>,
 }
 
 /// Reads `path` as text (see the module documentation for the rules).
@@ -200,7 +204,7 @@ pub fn read_text(path: &Path) -> Result<Text> {
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<Text> {
     let fingerprint = fingerprint(bytes);
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return Ok(from_utf8(rest, fingerprint));
+        return Ok(from_utf8(rest, fingerprint, 3));
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
         return Ok(from_utf16(rest, u16::from_le_bytes, fingerprint));
@@ -215,10 +219,11 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<Text> {
             "binary content, not text (skipped)",
         ));
     }
-    Ok(from_utf8(bytes, fingerprint))
+    Ok(from_utf8(bytes, fingerprint, 0))
 }
 
-fn from_utf8(bytes: &[u8], fingerprint: u64) -> Text {
+/// `bytes` as text; they start `offset` bytes into the file.
+fn from_utf8(bytes: &[u8], fingerprint: u64, offset: usize) -> Text {
     let (text, mut warning) = match std::str::from_utf8(bytes) {
         Ok(text) => (text.to_owned(), None),
         Err(err) => (
@@ -235,10 +240,12 @@ fn from_utf8(bytes: &[u8], fingerprint: u64) -> Text {
     } else {
         text
     };
+    let verbatim_from = warning.is_none().then_some(offset);
     Text {
         text,
         warning,
         fingerprint,
+        verbatim_from,
     }
 }
 
@@ -264,6 +271,7 @@ fn from_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16, fingerprint: u64) -> Text 
         text,
         warning,
         fingerprint,
+        verbatim_from: None,
     }
 }
 

@@ -28,7 +28,7 @@ use crate::corpus::{self, Entry, SkipReason};
 use crate::error::{Error, Problem, Result, Severity};
 use crate::gazetteer::Gazetteer;
 use crate::names::{self, NameTable, Names, NAME_TABLE_FILE};
-use crate::schema::{register_analyzer, Fields, FileStamp, SchemaConfig, SchemaFiles};
+use crate::schema::{register_analyzer, Fields, FileStamp, RecordPlace, SchemaConfig, SchemaFiles};
 
 /// The on-disk layout version of a sitrep index folder.
 pub const FORMAT_VERSION: u32 = 1;
@@ -530,8 +530,9 @@ fn reextract(
                 continue;
             };
             let stamp = stamps.of(doc_id);
+            let place = stamps.place(doc_id);
             let facets = gazetteer.extract(&article.title, &article.body);
-            writer.add_document(fields.document(&article, &facets, &path, stamp))?;
+            writer.add_document(fields.document(&article, &facets, &path, stamp, place))?;
             n += 1;
         }
     }
@@ -543,21 +544,45 @@ fn reextract(
     Ok(n)
 }
 
-/// The file stamp columns of a segment (fast fields, not stored).
+/// The file stamp and record place columns of a segment (fast fields,
+/// not stored).
 struct StampColumns {
     fingerprint: tantivy::columnar::Column<u64>,
     size: tantivy::columnar::Column<u64>,
     mtime: tantivy::columnar::Column<u64>,
+    /// `record`, `record_line`, `record_hash`, `id_from`; none when the
+    /// schema keeps any of them out of the columns.
+    place: Option<[tantivy::columnar::Column<u64>; 4]>,
 }
 
 impl StampColumns {
     fn open(segment: &tantivy::SegmentReader) -> tantivy::Result<StampColumns> {
         let fast = segment.fast_fields();
+        let place = ["record", "record_line", "record_hash", "id_from"].map(|name| fast.u64(name));
         Ok(StampColumns {
             fingerprint: fast.u64("fingerprint")?,
             size: fast.u64("size")?,
             mtime: fast.u64("mtime")?,
+            place: match place {
+                [Ok(record), Ok(line), Ok(hash), Ok(id_from)] => {
+                    Some([record, line, hash, id_from])
+                }
+                _ => None,
+            },
         })
+    }
+
+    /// Where article `doc` lies in its file (unknown without the columns).
+    fn place(&self, doc: tantivy::DocId) -> RecordPlace {
+        let Some([record, line, hash, id_from]) = &self.place else {
+            return RecordPlace::default();
+        };
+        RecordPlace {
+            record: record.first(doc).unwrap_or(0),
+            line: line.first(doc).unwrap_or(0),
+            hash: hash.first(doc).unwrap_or(0),
+            id_from: id_from.first(doc).unwrap_or(0),
+        }
     }
 
     /// The stamp of article `doc` (zeros where a column has no value).
@@ -589,6 +614,7 @@ fn stored_article(doc: &TantivyDocument, f: &Fields) -> Option<(article::Article
             source: text(f.source),
             url: text(f.url),
             line: None,
+            span: None,
         },
         text(f.path).unwrap_or_default(),
     ))
@@ -849,7 +875,8 @@ fn fill(
                 let extract_started = Instant::now();
                 let facets = gazetteer.extract(&article.title, &article.body);
                 report.extraction += extract_started.elapsed();
-                let doc = fields.document(&article, &facets, &key, stamp);
+                let place = record_place(&text, &article, &file.rel_path, &key);
+                let doc = fields.document(&article, &facets, &key, stamp, place);
                 writer.add_document(doc)?;
                 if before.is_some() {
                     report.updated += 1;
@@ -883,6 +910,32 @@ fn fill(
         .try_into()?;
     report.total = reader.searcher().num_docs();
     Ok(())
+}
+
+/// Where `article`, parsed from `text`, lies in its file, stored under
+/// `key` with ids relative to `rel_path`. Unknown when the text is not the
+/// file's bytes (it was decoded or repaired), when the record cannot be
+/// parsed on its own, or when `rel_path` is not the end of `key`.
+fn record_place(
+    text: &corpus::Text,
+    article: &article::Article,
+    rel_path: &str,
+    key: &str,
+) -> RecordPlace {
+    let (Some(from), Some(span)) = (text.verbatim_from, article.span.clone()) else {
+        return RecordPlace::default();
+    };
+    let Some(bytes) = text.text.as_bytes().get(span.clone()) else {
+        return RecordPlace::default();
+    };
+    let id_from = key
+        .len()
+        .checked_sub(rel_path.len())
+        .filter(|&at| key.get(at..) == Some(rel_path));
+    match id_from {
+        Some(id_from) => RecordPlace::new(from + span.start, bytes, article.line, id_from),
+        None => RecordPlace::default(),
+    }
 }
 
 /// Numbers about an index, for `sitrep stats`.

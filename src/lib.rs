@@ -10,7 +10,7 @@
 //! ```
 //!
 //! [`text`] (words and the tantivy analyzer) and [`date`] serve several
-//! stages; [`extract`] runs the first three without an index. The library
+//! stages; [`card`] reads a hit's article back for search; [`extract`] runs the first three without an index. The library
 //! never prints, never reads the environment and never exits: the `sitrep`
 //! binary does that.
 //!
@@ -43,6 +43,7 @@
 )]
 
 pub mod article;
+pub mod card;
 pub mod corpus;
 pub mod date;
 pub mod error;

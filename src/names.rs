@@ -72,10 +72,11 @@ fn kind_letter(kind: FilterKind) -> char {
     }
 }
 
-/// The precomputed answers, as the text of the table file.
+/// The precomputed answers, as the bytes of the table file: only the
+/// lines a search looks at are checked to be UTF-8, not the whole table.
 #[derive(Debug)]
 pub struct NameTable {
-    text: String,
+    text: Vec<u8>,
     body: usize,
 }
 
@@ -83,9 +84,9 @@ impl NameTable {
     /// Reads the table at `path`, if it exists and was made from the
     /// gazetteers of digest `digest`.
     pub fn read(path: &Path, digest: &str) -> Option<NameTable> {
-        let text = std::fs::read_to_string(path).ok()?;
-        let first = text.lines().next()?;
-        if first != header_line(digest) {
+        let text = std::fs::read(path).ok()?;
+        let first = text.split(|&b| b == b'\n').next()?;
+        if first != header_line(digest).as_bytes() {
             return None;
         }
         Some(NameTable {
@@ -109,8 +110,7 @@ impl NameTable {
     /// The line of folded alias `key`, by binary search over the sorted
     /// lines.
     fn line(&self, key: &str) -> Option<&str> {
-        let body = self.text.get(self.body..)?;
-        let bytes = body.as_bytes();
+        let bytes = self.text.get(self.body..)?;
         // `lo` is always at a line start; the answer, if any, lies in
         // lo..hi.
         let (mut lo, mut hi) = (0usize, bytes.len());
@@ -127,10 +127,10 @@ impl NameTable {
                 .iter()
                 .position(|&b| b == b'\n')
                 .map_or(bytes.len(), |p| start + p);
-            let line = body.get(start..end)?;
-            let line_key = line.split('\t').next().unwrap_or("");
-            match line_key.cmp(key) {
-                std::cmp::Ordering::Equal => return Some(line),
+            let line = bytes.get(start..end)?;
+            let line_key = line.split(|&b| b == b'\t').next().unwrap_or(b"");
+            match line_key.cmp(key.as_bytes()) {
+                std::cmp::Ordering::Equal => return std::str::from_utf8(line).ok(),
                 std::cmp::Ordering::Less => lo = end + 1,
                 std::cmp::Ordering::Greater => hi = start,
             }
@@ -244,7 +244,10 @@ mod tests {
     fn table(g: &Gazetteer) -> NameTable {
         let text = table_text(g, "d1");
         let body = text.lines().next().map_or(0, |l| l.len() + 1);
-        NameTable { text, body }
+        NameTable {
+            text: text.into_bytes(),
+            body,
+        }
     }
 
     #[test]

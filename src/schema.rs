@@ -211,12 +211,17 @@ pub struct SchemaConfig {
 }
 
 /// The fields sitrep fills, with the kind each must have.
-const REQUIRED: [(&str, FieldKind); 14] = [
+const REQUIRED: [(&str, FieldKind); 19] = [
     ("id", FieldKind::String),
     ("path", FieldKind::String),
     ("fingerprint", FieldKind::U64),
     ("size", FieldKind::U64),
     ("mtime", FieldKind::U64),
+    ("record", FieldKind::U64),
+    ("record_line", FieldKind::U64),
+    ("record_hash", FieldKind::U64),
+    ("id_from", FieldKind::U64),
+    ("facet_order", FieldKind::U64),
     ("title", FieldKind::Text),
     ("body", FieldKind::Text),
     ("date", FieldKind::String),
@@ -406,6 +411,11 @@ pub struct Fields {
     pub fingerprint: Field,
     pub size: Field,
     pub mtime: Field,
+    pub record: Field,
+    pub record_line: Field,
+    pub record_hash: Field,
+    pub id_from: Field,
+    pub facet_order: Field,
     pub title: Field,
     pub body: Field,
     pub date: Field,
@@ -428,6 +438,112 @@ pub struct FileStamp {
     pub mtime: u64,
 }
 
+/// Where an article's record lies in its file: what a search needs to
+/// read a hit back from the file instead of the doc store.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecordPlace {
+    /// Byte offset × 2^24 + length; 0 when the record cannot be read back.
+    pub record: u64,
+    /// The record's line in a JSON Lines file, else 0.
+    pub line: u64,
+    /// [`record_hash`] of the record's bytes.
+    pub hash: u64,
+    /// Where the path relative to the corpus root starts in the stored path.
+    pub id_from: u64,
+}
+
+/// Bits of [`RecordPlace::record`] that hold the length.
+const LENGTH_BITS: u32 = 24;
+
+impl RecordPlace {
+    /// The place of the `len` bytes `bytes` found `offset` bytes into a
+    /// file; unknown (all zeros) when the offset or the length is too large
+    /// to encode.
+    pub fn new(offset: usize, bytes: &[u8], line: Option<usize>, id_from: usize) -> RecordPlace {
+        let (Ok(offset), Ok(len)) = (u64::try_from(offset), u64::try_from(bytes.len())) else {
+            return RecordPlace::default();
+        };
+        if len == 0 || len >> LENGTH_BITS != 0 || offset >> (64 - LENGTH_BITS) != 0 {
+            return RecordPlace::default();
+        }
+        RecordPlace {
+            record: offset << LENGTH_BITS | len,
+            line: line.map_or(0, |l| l as u64),
+            hash: record_hash(bytes),
+            id_from: id_from as u64,
+        }
+    }
+
+    /// The byte offset and length of the record, when known.
+    pub fn range(&self) -> Option<(u64, u64)> {
+        let len = self.record & ((1 << LENGTH_BITS) - 1);
+        (len > 0).then_some((self.record >> LENGTH_BITS, len))
+    }
+}
+
+/// The fingerprint a record is checked against before a hit trusts it:
+/// FNV-1a folded to 32 bits, which keeps the column narrow.
+pub fn record_hash(bytes: &[u8]) -> u64 {
+    let hash = crate::corpus::fingerprint(bytes);
+    (hash >> 32) ^ (hash & 0xffff_ffff)
+}
+
+/// At most this many province and actor values have their order kept.
+const ORDER_SLOTS: usize = 16;
+
+/// The order of first mention of `provinces` then `actors`, which facet
+/// columns lose (they sort a document's values): digit `i` (4 bits) is
+/// the place of value `i` among its field's values sorted as the column
+/// sorts them. `None` for more than 16 values or a repeated one.
+pub fn facet_order(provinces: &[Facet], actors: &[Facet]) -> Option<u64> {
+    if provinces.len() + actors.len() > ORDER_SLOTS {
+        return None;
+    }
+    let mut order = 0u64;
+    let mut digit = 0;
+    for values in [provinces, actors] {
+        let mut sorted: Vec<&str> = values.iter().map(Facet::encoded_str).collect();
+        sorted.sort_unstable();
+        if sorted.windows(2).any(|pair| pair.first() == pair.last()) {
+            return None;
+        }
+        for value in values {
+            let place = sorted.binary_search(&value.encoded_str()).ok()?;
+            order |= (place as u64) << (4 * digit);
+            digit += 1;
+        }
+    }
+    Some(order)
+}
+
+/// `provinces` and `actors`, each as its facet column sorts them, put back
+/// in the order of first mention recorded by [`facet_order`]. `None` when
+/// `order` does not fit the values.
+pub fn in_mention_order<T: Clone>(
+    provinces: &[T],
+    actors: &[T],
+    order: u64,
+) -> Option<(Vec<T>, Vec<T>)> {
+    if provinces.len() + actors.len() > ORDER_SLOTS {
+        return None;
+    }
+    let mut digits = (0..ORDER_SLOTS).map(|i| (order >> (4 * i) & 0xf) as usize);
+    let mut reorder = |sorted: &[T]| -> Option<Vec<T>> {
+        let mut out = Vec::with_capacity(sorted.len());
+        let mut used = [false; ORDER_SLOTS];
+        for _ in 0..sorted.len() {
+            let place = digits.next()?;
+            let seen = used.get_mut(place)?;
+            if std::mem::replace(seen, true) {
+                return None;
+            }
+            out.push(sorted.get(place)?.clone());
+        }
+        Some(out)
+    };
+    Some((reorder(provinces)?, reorder(actors)?))
+}
+
 impl Fields {
     /// Looks the fields up in `schema`.
     pub fn new(schema: &Schema) -> Result<Fields> {
@@ -443,6 +559,11 @@ impl Fields {
             fingerprint: get("fingerprint")?,
             size: get("size")?,
             mtime: get("mtime")?,
+            record: get("record")?,
+            record_line: get("record_line")?,
+            record_hash: get("record_hash")?,
+            id_from: get("id_from")?,
+            facet_order: get("facet_order")?,
             title: get("title")?,
             body: get("body")?,
             date: get("date")?,
@@ -455,20 +576,46 @@ impl Fields {
         })
     }
 
-    /// The tantivy document of `article` read from `path`.
+    /// The tantivy document of `article` read from `path`, where it lies
+    /// at `place`.
     pub fn document(
         &self,
         article: &Article,
         facets: &Facets,
         path: &str,
         stamp: FileStamp,
+        place: RecordPlace,
     ) -> TantivyDocument {
+        let provinces: Vec<Facet> = facets
+            .places
+            .iter()
+            .map(|(country, province)| match province {
+                Some(p) => Facet::from_path([country.as_str(), p.as_str()]),
+                None => Facet::from_path([country.as_str()]),
+            })
+            .collect();
+        let actors: Vec<Facet> = facets
+            .actors
+            .iter()
+            .map(|actor| Facet::from_path([actor.as_str()]))
+            .collect();
+        // A hit read back from the file takes its facets from the columns,
+        // so without their order it must come from the doc store.
+        let (place, order) = match facet_order(&provinces, &actors) {
+            Some(order) => (place, order),
+            None => (RecordPlace::default(), 0),
+        };
         let mut doc = TantivyDocument::default();
         doc.add_text(self.id, &article.id);
         doc.add_text(self.path, path);
         doc.add_u64(self.fingerprint, stamp.fingerprint);
         doc.add_u64(self.size, stamp.size);
         doc.add_u64(self.mtime, stamp.mtime);
+        doc.add_u64(self.record, place.record);
+        doc.add_u64(self.record_line, place.line);
+        doc.add_u64(self.record_hash, place.hash);
+        doc.add_u64(self.id_from, place.id_from);
+        doc.add_u64(self.facet_order, order);
         doc.add_text(self.title, &article.title);
         doc.add_text(self.body, &article.body);
         if let Some(date) = article.date {
@@ -485,15 +632,11 @@ impl Fields {
         if let Some(url) = &article.url {
             doc.add_text(self.url, url);
         }
-        for (country, province) in &facets.places {
-            let facet = match province {
-                Some(p) => Facet::from_path([country.as_str(), p.as_str()]),
-                None => Facet::from_path([country.as_str()]),
-            };
+        for facet in provinces {
             doc.add_facet(self.province, facet);
         }
-        for actor in &facets.actors {
-            doc.add_facet(self.actor, Facet::from_path([actor.as_str()]));
+        for facet in actors {
+            doc.add_facet(self.actor, facet);
         }
         doc
     }
@@ -524,6 +667,44 @@ mod tests {
         let schema = config.build();
         Fields::new(&schema).unwrap();
         assert!(config.boost("title") > config.boost("body"));
+    }
+
+    #[test]
+    fn facet_order_puts_sorted_values_back_in_mention_order() {
+        let facets = |paths: &[&[&str]]| -> Vec<Facet> {
+            paths.iter().map(|p| Facet::from_path(p.iter())).collect()
+        };
+        let provinces = facets(&[&["Syria", "Idlib"], &["Iraq", "Nineveh"], &["Iraq"]]);
+        let actors = facets(&[&["Taliban"], &["Islamic State"]]);
+        let order = facet_order(&provinces, &actors).unwrap();
+        let sorted = |values: &[Facet]| {
+            let mut v: Vec<String> = values.iter().map(|f| f.to_path().join("/")).collect();
+            v.sort_unstable_by_key(|path| path.replace('/', "\0"));
+            v
+        };
+        let (p, a) = in_mention_order(&sorted(&provinces), &sorted(&actors), order).unwrap();
+        assert_eq!(p, ["Syria/Idlib", "Iraq/Nineveh", "Iraq"]);
+        assert_eq!(a, ["Taliban", "Islamic State"]);
+        // An order that does not fit the values is refused, not guessed.
+        assert!(in_mention_order(&["a", "b"], &[], 0).is_none());
+        assert!(in_mention_order(&["a"], &[], 0x1).is_none());
+        // Too many values, or one twice, keep no order.
+        let many: Vec<Facet> = (0..17).map(|i| Facet::from_path([i.to_string()])).collect();
+        assert!(facet_order(&many, &[]).is_none());
+        assert!(facet_order(&actors, &[]).is_some());
+        let twice = facets(&[&["Taliban"], &["Taliban"]]);
+        assert!(facet_order(&[], &twice).is_none());
+    }
+
+    #[test]
+    fn record_place_keeps_offset_and_length() {
+        let place = RecordPlace::new(123_456_789, b"{\"title\": \"x\"}", Some(7), 12);
+        assert_eq!(place.range(), Some((123_456_789, 14)));
+        assert_eq!(place.line, 7);
+        assert_eq!(place.hash, record_hash(b"{\"title\": \"x\"}"));
+        assert_eq!(RecordPlace::new(0, b"", None, 0).range(), None);
+        let huge = vec![b'x'; 1 << 24];
+        assert_eq!(RecordPlace::new(0, &huge, None, 0), RecordPlace::default());
     }
 
     #[test]

@@ -17,12 +17,11 @@ use tantivy::query::{
     RangeQuery, TermQuery,
 };
 use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf};
-use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{
-    DateTime, DocAddress, DocId, Order, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
-};
+use tantivy::{DateTime, DocAddress, DocId, Order, Score, SegmentOrdinal, SegmentReader, Term};
 
+use crate::card::Cards;
 use crate::date::Period;
 use crate::error::{Error, Result};
 use crate::facets::{facet_of_key, facets_by_ord};
@@ -929,12 +928,6 @@ fn search_by_date(open: &OpenIndex, request: &SearchRequest) -> Result<Results> 
     })
 }
 
-fn first_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
-    doc.get_first(field)
-        .and_then(|v| v.as_str())
-        .map(str::to_owned)
-}
-
 fn hits(
     open: &OpenIndex,
     searcher: &tantivy::Searcher,
@@ -949,12 +942,13 @@ fn hits(
     body_snippets.set_max_num_chars(220);
     let mut title_snippets = SnippetGenerator::create(searcher, &*highlight, f.title)?;
     title_snippets.set_max_num_chars(1_000);
+    let addresses: Vec<DocAddress> = found.iter().map(|&(_, address, _)| address).collect();
+    let cards = Cards::new(searcher, open.fields).cards(&addresses)?;
 
     let mut hits = Vec::with_capacity(found.len());
-    for (score, address, k) in found {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let title = first_text(&doc, f.title).unwrap_or_default();
-        let body = first_text(&doc, f.body).unwrap_or_default();
+    for ((score, _, k), (card, _)) in found.into_iter().zip(cards) {
+        let title = card.title;
+        let body = card.body;
         let title_snippet = title_snippets.snippet(&title);
         let title_hl = Highlighted {
             highlights: title_snippet
@@ -985,17 +979,17 @@ fn hits(
         };
         hits.push(Hit {
             rank: 0,
-            id: first_text(&doc, f.id).unwrap_or_default(),
+            id: card.id,
             score,
             full_match: k >= words,
             words_matched: k,
             title: title_hl,
-            date: first_text(&doc, f.date),
-            provinces: crate::schema::facet_values(&doc, f.province),
-            actors: crate::schema::facet_values(&doc, f.actor),
-            path: first_text(&doc, f.path).unwrap_or_default(),
-            source: first_text(&doc, f.source),
-            url: first_text(&doc, f.url),
+            date: card.date,
+            provinces: card.provinces,
+            actors: card.actors,
+            path: card.path,
+            source: card.source,
+            url: card.url,
             snippet,
         });
     }

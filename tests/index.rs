@@ -121,7 +121,7 @@ fn schema_change_rebuilds_saying_so() {
     small_corpus(&t);
     t.index();
     let schema = schema_copy(&t, "my-schema", "schema.toml", |s| {
-        s.replace("version = 2", "version = 3")
+        s.replace("version = 3", "version = 4")
     });
     let out = index_with_schema(&t, &schema, "corpus");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -129,7 +129,7 @@ fn schema_change_rebuilds_saying_so() {
     assert_stderr_has(&out, "built");
     assert_stderr_has(&out, "7 articles in the index");
     let stats = stdout(&t.run(&["stats"]));
-    assert!(stats.contains("version 3"), "{stats}");
+    assert!(stats.contains("version 4"), "{stats}");
 }
 
 #[test]

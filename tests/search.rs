@@ -50,6 +50,40 @@ fn text_output_shows_title_date_places_actors_and_snippet() {
     assert!(coloured.contains("\u{1b}[1;31m"), "{coloured}");
 }
 
+/// The hits of a few queries as JSON, without the timing.
+fn hits_json(t: &TestDir) -> Vec<serde_json::Value> {
+    let mut hits = Vec::new();
+    for query in ["ISIS", "Mosul", "killed", "drone strike", "Houthis", ""] {
+        let out = t.run(&["search", query, "--json", "--limit", "100"]);
+        assert_eq!(code(&out), 0, "{query}: {}", stderr(&out));
+        hits.extend(json_lines(&out).into_iter().filter(|m| m["type"] == "hit"));
+    }
+    hits
+}
+
+#[test]
+fn hits_are_the_same_read_from_the_files_or_from_the_index() {
+    let t = sample();
+    let from_files = hits_json(&t);
+    assert!(from_files.len() > 50, "{}", from_files.len());
+    // Edited since indexing (a newer modification time): the index's copy.
+    for entry in walkdir::WalkDir::new(t.corpus()) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            std::fs::File::options()
+                .append(true)
+                .open(entry.path())
+                .unwrap()
+                .set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(60))
+                .unwrap();
+        }
+    }
+    assert_eq!(hits_json(&t), from_files);
+    // Gone: the index's copy still shows every hit whole.
+    std::fs::remove_dir_all(t.corpus()).unwrap();
+    assert_eq!(hits_json(&t), from_files);
+}
+
 /// An article's id, places, actors and year.
 type Fact = (String, Vec<String>, Vec<String>, Option<u64>);
 
