@@ -24,7 +24,7 @@ use tantivy::{DateTime, DocAddress, DocId, Order, Score, SegmentOrdinal, Segment
 use crate::card::Cards;
 use crate::date::Period;
 use crate::error::{Error, Result};
-use crate::facets::{facet_of_key, facets_by_ord};
+use crate::facets::facet_of_key;
 use crate::gazetteer::FilterKind;
 use crate::index::OpenIndex;
 use crate::text;
@@ -1160,10 +1160,35 @@ fn tally_by_columns(segment: &SegmentReader, docs: &[DocId]) -> tantivy::Result<
     let mut per_country = OncePerArticle::default();
     for (field, target) in TALLIED.into_iter().zip(targets) {
         let reader = segment.facet_reader(field)?;
-        let facets = facets_by_ord(&reader)?;
-        // Countries: a province ordinal → its country, counted once per
-        // article however many of its provinces the article names.
-        let mut country_of_ord: Vec<usize> = Vec::new();
+        let pairs: Vec<(DocId, u64)> = docs
+            .iter()
+            .flat_map(|&doc| reader.facet_ords(doc).map(move |ord| (doc, ord)))
+            .collect();
+        let mut ords: Vec<u64> = pairs.iter().map(|&(_, ord)| ord).collect();
+        ords.sort_unstable();
+        ords.dedup();
+        // Only the values these articles hold are looked up: each block of
+        // the dictionary read costs a zstd decompression.
+        let mut facets = Vec::with_capacity(ords.len());
+        let mut bad_key = None;
+        let complete =
+            reader
+                .facet_dict()
+                .sorted_ords_to_term_cb(&ords, |key| match facet_of_key(key) {
+                    Ok(facet) => facets.push(facet),
+                    Err(err) => bad_key = Some(err),
+                })?;
+        if let Some(err) = bad_key {
+            return Err(err);
+        }
+        if !complete || facets.len() != ords.len() {
+            return Err(tantivy::TantivyError::InternalError(format!(
+                "the {field} column names a value its dictionary lacks"
+            )));
+        }
+        // Countries: a province → its country, counted once per article
+        // however many of its provinces the article names.
+        let mut country_of: Vec<usize> = Vec::new();
         if field == "province" {
             for facet in &facets {
                 let country = facet.to_path().first().map(|s| (*s).to_owned());
@@ -1171,17 +1196,18 @@ fn tally_by_columns(segment: &SegmentReader, docs: &[DocId]) -> tantivy::Result<
                 if countries.last() != Some(&country) {
                     countries.push(country);
                 }
-                country_of_ord.push(countries.len() - 1);
+                country_of.push(countries.len() - 1);
             }
             per_country = OncePerArticle::new(countries.len());
         }
-        let mut per_value = OncePerArticle::new(facets.len());
-        for &doc in docs {
-            for ord in reader.facet_ords(doc) {
-                per_value.count(ord as usize, doc);
-                if let Some(&country) = country_of_ord.get(ord as usize) {
-                    per_country.count(country, doc);
-                }
+        let mut per_value = OncePerArticle::new(ords.len());
+        for &(doc, ord) in &pairs {
+            let Ok(value) = ords.binary_search(&ord) else {
+                continue;
+            };
+            per_value.count(value, doc);
+            if let Some(&country) = country_of.get(value) {
+                per_country.count(country, doc);
             }
         }
         for (facet, count) in facets.iter().zip(per_value.counts) {
