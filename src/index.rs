@@ -932,8 +932,14 @@ fn record_place(
         .len()
         .checked_sub(rel_path.len())
         .filter(|&at| key.get(at..) == Some(rel_path));
+    // A one-article file's record is the whole file: its fingerprint is
+    // known already.
+    let whole_file = from == 0 && span == (0..text.text.len());
+    let fingerprint = whole_file.then_some(text.fingerprint);
     match id_from {
-        Some(id_from) => RecordPlace::new(from + span.start, bytes, article.line, id_from),
+        Some(id_from) => {
+            RecordPlace::new(from + span.start, bytes, fingerprint, article.line, id_from)
+        }
         None => RecordPlace::default(),
     }
 }

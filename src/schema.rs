@@ -456,10 +456,17 @@ pub struct RecordPlace {
 const LENGTH_BITS: u32 = 24;
 
 impl RecordPlace {
-    /// The place of the `len` bytes `bytes` found `offset` bytes into a
-    /// file; unknown (all zeros) when the offset or the length is too large
-    /// to encode.
-    pub fn new(offset: usize, bytes: &[u8], line: Option<usize>, id_from: usize) -> RecordPlace {
+    /// The place of `bytes`, found `offset` bytes into a file; unknown
+    /// (all zeros) when the offset or the length is too large to encode.
+    /// `fingerprint` is that of `bytes` when already known (a record that
+    /// is the whole file), to spare hashing them twice.
+    pub fn new(
+        offset: usize,
+        bytes: &[u8],
+        fingerprint: Option<u64>,
+        line: Option<usize>,
+        id_from: usize,
+    ) -> RecordPlace {
         let (Ok(offset), Ok(len)) = (u64::try_from(offset), u64::try_from(bytes.len())) else {
             return RecordPlace::default();
         };
@@ -469,7 +476,7 @@ impl RecordPlace {
         RecordPlace {
             record: offset << LENGTH_BITS | len,
             line: line.map_or(0, |l| l as u64),
-            hash: record_hash(bytes),
+            hash: fold_fingerprint(fingerprint.unwrap_or_else(|| crate::corpus::fingerprint(bytes))),
             id_from: id_from as u64,
         }
     }
@@ -484,7 +491,10 @@ impl RecordPlace {
 /// The fingerprint a record is checked against before a hit trusts it:
 /// FNV-1a folded to 32 bits, which keeps the column narrow.
 pub fn record_hash(bytes: &[u8]) -> u64 {
-    let hash = crate::corpus::fingerprint(bytes);
+    fold_fingerprint(crate::corpus::fingerprint(bytes))
+}
+
+fn fold_fingerprint(hash: u64) -> u64 {
     (hash >> 32) ^ (hash & 0xffff_ffff)
 }
 
@@ -698,13 +708,16 @@ mod tests {
 
     #[test]
     fn record_place_keeps_offset_and_length() {
-        let place = RecordPlace::new(123_456_789, b"{\"title\": \"x\"}", Some(7), 12);
+        let record = b"{\"title\": \"x\"}";
+        let place = RecordPlace::new(123_456_789, record, None, Some(7), 12);
+        let known = crate::corpus::fingerprint(record);
+        assert_eq!(RecordPlace::new(123_456_789, record, Some(known), Some(7), 12), place);
         assert_eq!(place.range(), Some((123_456_789, 14)));
         assert_eq!(place.line, 7);
         assert_eq!(place.hash, record_hash(b"{\"title\": \"x\"}"));
-        assert_eq!(RecordPlace::new(0, b"", None, 0).range(), None);
+        assert_eq!(RecordPlace::new(0, b"", None, None, 0).range(), None);
         let huge = vec![b'x'; 1 << 24];
-        assert_eq!(RecordPlace::new(0, &huge, None, 0), RecordPlace::default());
+        assert_eq!(RecordPlace::new(0, &huge, None, None, 0), RecordPlace::default());
     }
 
     #[test]
