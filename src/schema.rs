@@ -476,7 +476,9 @@ impl RecordPlace {
         RecordPlace {
             record: offset << LENGTH_BITS | len,
             line: line.map_or(0, |l| l as u64),
-            hash: fold_fingerprint(fingerprint.unwrap_or_else(|| crate::corpus::fingerprint(bytes))),
+            hash: fold_fingerprint(
+                fingerprint.unwrap_or_else(|| crate::corpus::fingerprint(bytes)),
+            ),
             id_from: id_from as u64,
         }
     }
@@ -711,13 +713,19 @@ mod tests {
         let record = b"{\"title\": \"x\"}";
         let place = RecordPlace::new(123_456_789, record, None, Some(7), 12);
         let known = crate::corpus::fingerprint(record);
-        assert_eq!(RecordPlace::new(123_456_789, record, Some(known), Some(7), 12), place);
+        assert_eq!(
+            RecordPlace::new(123_456_789, record, Some(known), Some(7), 12),
+            place
+        );
         assert_eq!(place.range(), Some((123_456_789, 14)));
         assert_eq!(place.line, 7);
         assert_eq!(place.hash, record_hash(b"{\"title\": \"x\"}"));
         assert_eq!(RecordPlace::new(0, b"", None, None, 0).range(), None);
         let huge = vec![b'x'; 1 << 24];
-        assert_eq!(RecordPlace::new(0, &huge, None, None, 0), RecordPlace::default());
+        assert_eq!(
+            RecordPlace::new(0, &huge, None, None, 0),
+            RecordPlace::default()
+        );
     }
 
     #[test]

@@ -780,7 +780,7 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
     let limit = request.offset.saturating_add(request.limit);
     let words = plan.content_words();
     let tally = FacetTally::new();
-    let page = TopDocs::with_limit(limit.max(1)).order_by_score();
+    let page = limit.max(1);
 
     let mut found: Vec<(Score, DocAddress, usize)> = Vec::new();
     let mut seen: HashSet<DocAddress> = HashSet::new();
@@ -788,7 +788,7 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
 
     if request.matching == Matching::Any && !plan.words.is_empty() {
         let q = plan.any(&filter_queries);
-        let (top, count, facets) = ranked_and_tallied(&searcher, &*q, &page, &tally)?;
+        let (top, count, facets) = ranked_and_tallied(&searcher, &*q, page, &tally)?;
         found.extend(top.into_iter().map(|(s, a)| (s, a, 0)));
         let full = searcher.search(&*plan.tier(words, &filter_queries), &Count)?;
         total = count as u64;
@@ -804,7 +804,7 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
         } else {
             plan.tier(words, &filter_queries)
         };
-        let (top, count, facets) = ranked_and_tallied(&searcher, &*q, &page, &tally)?;
+        let (top, count, facets) = ranked_and_tallied(&searcher, &*q, page, &tally)?;
         for (s, a) in top {
             seen.insert(a);
             found.push((s, a, words));
@@ -814,12 +814,8 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
         if request.matching == Matching::Last && found.len() < limit && words > 1 {
             for k in (1..words).rev() {
                 let q = plan.tier(k, &filter_queries);
-                let (top, count, facets) = ranked_and_tallied(
-                    &searcher,
-                    &*q,
-                    &TopDocs::with_limit(limit.max(1) + seen.len()).order_by_score(),
-                    &tally,
-                )?;
+                let (top, count, facets) =
+                    ranked_and_tallied(&searcher, &*q, limit.max(1) + seen.len(), &tally)?;
                 if full_matches == 0 {
                     counted_tier = (count as u64, k, facets);
                 }
@@ -864,21 +860,20 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
 type Page = Vec<(Score, DocAddress)>;
 
 /// The best page of `query` by relevance, the number of its matches and
-/// their facet counts.
+/// their facet counts, in one pass over the matches.
 ///
-/// Two passes, not one: alone, the top-k collector skips whole blocks of
-/// postings that cannot enter the page (block-WAND), and the counting
-/// pass needs no scores at all. One combined pass had to score every
-/// match.
+/// Counting visits every match anyway, so the block-WAND skipping a top-k
+/// collector can do alone saves nothing there: a separate ranking pass
+/// (tried) cost as much as it saved on single words and, for phrases,
+/// decoded every position twice.
 fn ranked_and_tallied(
     searcher: &tantivy::Searcher,
     query: &dyn Query,
-    page: &impl Collector<Fruit = Page>,
+    page: usize,
     tally: &FacetTally,
 ) -> Result<(Page, usize, Tallies)> {
-    let top = searcher.search(query, page)?;
-    let (count, facets) = searcher.search(query, &(Count, tally.clone()))?;
-    Ok((top, count, facets))
+    let page = TopDocs::with_limit(page).order_by_score();
+    Ok(searcher.search(query, &(page, Count, tally.clone()))?)
 }
 
 /// `--sort date`: the counted articles (see [`counted_set`]), newest
