@@ -1,7 +1,7 @@
 //! ⑥ Search, continued: the article behind a hit.
 //!
-//! The doc store keeps every article, compressed by blocks of a quarter
-//! megabyte: reading one hit from it means decompressing a whole block,
+//! The doc store keeps every article, compressed by blocks of a megabyte:
+//! reading one hit from it means decompressing a whole block, which was
 //! most of a search's time when the page has ten hits. So a hit is read
 //! back from its own file when the file is as the index saw it: same size,
 //! same modification time, and the record's bytes (a few kilobytes, found

@@ -438,7 +438,7 @@ fn prepare_fresh(
 }
 
 /// The bytes of articles compressed together in the doc store.
-const DOCSTORE_BLOCK: usize = 256 * 1024;
+const DOCSTORE_BLOCK: usize = 1024 * 1024;
 
 /// The zstd level of the doc store.
 const DOCSTORE_ZSTD_LEVEL: i32 = 3;
@@ -447,10 +447,13 @@ const DOCSTORE_ZSTD_LEVEL: i32 = 3;
 ///
 /// The stored title and body are most of an index: with tantivy's default
 /// (lz4 on 16 KiB blocks) the doc store alone is 0.77 of the input. zstd
-/// level 3 on 256 KiB blocks keeps it in 0.43, on tantivy's own store
-/// thread, for about 4 times the instructions of lz4 (higher levels cost
-/// 2.5 times more again for a few percent); a document read for a snippet
-/// or `sitrep show` decompresses one block (about half a millisecond).
+/// level 3 keeps it in 0.43 on 256 KiB blocks and 0.41 on 1 MiB blocks, on
+/// tantivy's own store thread, for about 4 times the instructions of lz4
+/// (higher levels cost 2.5 times more again for a few percent). Searches
+/// read their hits from the articles' files (see `card`), so the store is
+/// read only by `sitrep show`, for a hit whose file changed, and to extract
+/// facets again: each of those decompresses one block (about a
+/// millisecond), which is why the blocks can be large.
 fn index_settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
         docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {

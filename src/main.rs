@@ -10,8 +10,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 /// mimalloc instead of the system allocator: glibc maps and unmaps every
-/// block of a quarter megabyte (each hit's doc-store block, each zstd
-/// context), and the kernel zeroes those pages again each time.
+/// large block (each doc-store block read, each zstd context), and the
+/// kernel zeroes those pages again each time.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
