@@ -69,15 +69,14 @@ pub fn parse(file: &SourceFile, text: &str) -> Parsed {
 /// giving that article again. `line` is the article's [`Article::line`]:
 /// a JSON Lines record's default id holds its line number.
 pub fn parse_record(file: &SourceFile, record: &str, line: Option<usize>) -> Parsed {
-    let parsed = match (file.format, line) {
+    match (file.format, line) {
         (Format::JsonLines, Some(number)) => {
             let mut parsed = Parsed::default();
             json_line(file, record, number, 0..record.len(), &mut parsed);
-            parsed
+            with_dates(file, parsed)
         }
-        _ => return parse(file, record),
-    };
-    with_dates(file, parsed)
+        _ => parse(file, record),
+    }
 }
 
 /// Dates the undated articles of `parsed` by the file name, else by

@@ -26,7 +26,8 @@ use crate::article;
 use crate::corpus::{self, Format, SourceFile};
 use crate::error::Result;
 use crate::facets::facet_of_key;
-use crate::schema::{self, Fields, RecordPlace};
+use crate::index::StampColumns;
+use crate::schema::{self, Fields, FileStamp};
 
 /// What a hit shows of its article.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,12 +134,7 @@ fn stored_card(doc: &TantivyDocument, f: &Fields) -> Card {
 /// The columns of one segment that locate and check a record.
 struct RecordColumns {
     path: StrColumn,
-    size: Column<u64>,
-    mtime: Column<u64>,
-    record: Column<u64>,
-    record_line: Column<u64>,
-    record_hash: Column<u64>,
-    id_from: Column<u64>,
+    stamps: StampColumns,
     facet_order: Column<u64>,
     provinces: FacetReader,
     actors: FacetReader,
@@ -149,16 +145,10 @@ impl RecordColumns {
     /// the columns (every hit then comes from the doc store).
     fn open(segment: &SegmentReader) -> Option<RecordColumns> {
         let fast = segment.fast_fields();
-        let u64s = |name: &str| fast.u64(name).ok();
         Some(RecordColumns {
             path: fast.str("path").ok()??,
-            size: u64s("size")?,
-            mtime: u64s("mtime")?,
-            record: u64s("record")?,
-            record_line: u64s("record_line")?,
-            record_hash: u64s("record_hash")?,
-            id_from: u64s("id_from")?,
-            facet_order: u64s("facet_order")?,
+            stamps: StampColumns::open(segment).ok()?,
+            facet_order: fast.u64("facet_order").ok()?,
             provinces: segment.facet_reader("province").ok()?,
             actors: segment.facet_reader("actor").ok()?,
         })
@@ -183,18 +173,12 @@ impl RecordColumns {
 
     /// The card of `doc` read back from its file, if the file is as it was.
     fn card(&self, doc: DocId, names: &Names) -> Option<Card> {
-        let place = RecordPlace {
-            record: self.record.first(doc)?,
-            line: self.record_line.first(doc)?,
-            hash: self.record_hash.first(doc)?,
-            id_from: self.id_from.first(doc)?,
-        };
+        let place = self.stamps.place(doc);
         let (offset, len) = place.range()?;
         let path = std::str::from_utf8(names.paths.get(&self.path.ords().first(doc)?)?)
             .ok()?
             .to_owned();
-        let size = self.size.first(doc)?;
-        let mtime = self.mtime.first(doc)?;
+        let FileStamp { size, mtime, .. } = self.stamps.of(doc);
         let bytes = read_unchanged(&path, size, mtime, offset, len)?;
         if schema::record_hash(&bytes) != place.hash {
             return None;
@@ -350,6 +334,11 @@ mod tests {
         write(root, "broken.txt", &broken);
     }
 
+    fn set_mtime(path: &Path, time: std::time::SystemTime) {
+        let file = File::options().write(true).open(path).unwrap();
+        file.set_modified(time).unwrap();
+    }
+
     fn build(root: &Path, index_dir: &Path) {
         let files =
             SchemaFiles::read_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("index-schema"))
@@ -447,20 +436,10 @@ mod tests {
         let mtime = std::fs::metadata(&wire).unwrap().modified().unwrap();
         let text = std::fs::read_to_string(&wire).unwrap();
         std::fs::write(&wire, text.replacen("Wire one", "Wire ONE", 1)).unwrap();
-        File::options()
-            .write(true)
-            .open(&wire)
-            .unwrap()
-            .set_modified(mtime)
-            .unwrap();
+        set_mtime(&wire, mtime);
         // A file touched, a file gone.
-        let notes = root.join("notes.md");
-        File::options()
-            .write(true)
-            .open(&notes)
-            .unwrap()
-            .set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
-            .unwrap();
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+        set_mtime(&root.join("notes.md"), later);
         std::fs::remove_file(root.join("one.json")).unwrap();
 
         let cards = cards(&dir.path().join("index"));

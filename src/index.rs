@@ -549,7 +549,7 @@ fn reextract(
 
 /// The file stamp and record place columns of a segment (fast fields,
 /// not stored).
-struct StampColumns {
+pub(crate) struct StampColumns {
     fingerprint: tantivy::columnar::Column<u64>,
     size: tantivy::columnar::Column<u64>,
     mtime: tantivy::columnar::Column<u64>,
@@ -559,7 +559,7 @@ struct StampColumns {
 }
 
 impl StampColumns {
-    fn open(segment: &tantivy::SegmentReader) -> tantivy::Result<StampColumns> {
+    pub(crate) fn open(segment: &tantivy::SegmentReader) -> tantivy::Result<StampColumns> {
         let fast = segment.fast_fields();
         let place = ["record", "record_line", "record_hash", "id_from"].map(|name| fast.u64(name));
         Ok(StampColumns {
@@ -576,7 +576,7 @@ impl StampColumns {
     }
 
     /// Where article `doc` lies in its file (unknown without the columns).
-    fn place(&self, doc: tantivy::DocId) -> RecordPlace {
+    pub(crate) fn place(&self, doc: tantivy::DocId) -> RecordPlace {
         let Some([record, line, hash, id_from]) = &self.place else {
             return RecordPlace::default();
         };
@@ -589,7 +589,7 @@ impl StampColumns {
     }
 
     /// The stamp of article `doc` (zeros where a column has no value).
-    fn of(&self, doc: tantivy::DocId) -> FileStamp {
+    pub(crate) fn of(&self, doc: tantivy::DocId) -> FileStamp {
         FileStamp {
             fingerprint: self.fingerprint.first(doc).unwrap_or(0),
             size: self.size.first(doc).unwrap_or(0),
