@@ -8,22 +8,19 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use sitrep::article;
-use sitrep::corpus::{self, Entry};
-use sitrep::gazetteer::Gazetteer;
-use sitrep::schema::SchemaFiles;
+use sitrep::{Entry, Gazetteer, SchemaFiles};
 
 fn articles() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
     for dir in ["sample-corpus", "tests/labelled/articles"] {
         let dir: PathBuf = root.join(dir);
-        for entry in corpus::walk(&dir) {
+        for entry in sitrep::walk(&dir) {
             let Entry::File(file) = entry else { continue };
-            let Ok(text) = corpus::read_text(&file.path) else {
+            let Ok(text) = sitrep::read_text(&file.path) else {
                 continue;
             };
-            for a in article::parse(&file, &text.text).articles {
+            for a in sitrep::parse_articles(&file, &text.text).articles {
                 out.push((a.title, a.body));
             }
         }
@@ -57,7 +54,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let mut n = 0usize;
             for (title, body) in &articles {
-                n += sitrep::text::words(title).count() + sitrep::text::words(body).count();
+                n += sitrep::words(title).count() + sitrep::words(body).count();
             }
             black_box(n)
         })
@@ -68,8 +65,8 @@ fn bench(c: &mut Criterion) {
             for (title, body) in &articles {
                 for text in [title, body] {
                     buf.clear();
-                    for (_, w) in sitrep::text::words(text) {
-                        sitrep::text::fold_into(w, &mut buf);
+                    for (_, w) in sitrep::words(text) {
+                        sitrep::fold_into(w, &mut buf);
                     }
                 }
             }

@@ -1164,8 +1164,8 @@ impl Generator {
         let weights = &self.world.home_weights;
         let r = rng.next_u64() % weights[weights.len() - 1];
         let home = weights.partition_point(|&w| w <= r);
-        let first = sitrep::date::days_from_civil(i64::from(FIRST_YEAR), 1, 1);
-        let last = sitrep::date::days_from_civil(i64::from(LAST_YEAR), 12, 31);
+        let first = sitrep::days_from_civil(i64::from(FIRST_YEAR), 1, 1);
+        let last = sitrep::days_from_civil(i64::from(LAST_YEAR), 12, 31);
         let day = Day::from_days(first + rng.below((last - first + 1) as usize) as i64);
         let txt = match layout {
             Layout::Txt => true,

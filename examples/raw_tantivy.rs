@@ -112,7 +112,7 @@ fn schema(sitrep_tokenizer: bool) -> Schema {
     if sitrep_tokenizer {
         let text = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer(sitrep::text::ANALYZER_NAME)
+                .set_tokenizer(sitrep::ANALYZER_NAME)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
         builder.add_text_field("title", text.clone());
@@ -130,7 +130,7 @@ fn index(corpus: &Path, dir: &Path, sitrep_tokenizer: bool) -> Result<()> {
     let schema = schema(sitrep_tokenizer);
     let index = Index::create_in_dir(dir, schema.clone())
         .with_context(|| format!("cannot create an index in {}", dir.display()))?;
-    sitrep::schema::register_analyzer(&index);
+    sitrep::register_analyzer(&index);
     let id = schema.get_field("id")?;
     let title = schema.get_field("title")?;
     let body = schema.get_field("body")?;
@@ -239,7 +239,7 @@ fn search(dir: &Path, query: &str, count: bool) -> Result<bool> {
     let index =
         Index::open_in_dir(dir).with_context(|| format!("cannot open {}", dir.display()))?;
     // For an index built with --sitrep-tokenizer.
-    sitrep::schema::register_analyzer(&index);
+    sitrep::register_analyzer(&index);
     let schema = index.schema();
     let id = schema.get_field("id")?;
     let title = schema.get_field("title")?;

@@ -1,23 +1,26 @@
 //! sitrep: full-text search over conflict news, with facets for the
 //! provinces, actors and years the articles are about.
 //!
-//! The data flows through one module per stage:
+//! The data flows through one module per stage, and each stage imports
+//! only the stages before it:
 //!
 //! ```text
-//!  corpus ──▶ article ──▶ gazetteer ──▶ schema ──▶ index ──▶ search ──▶ render
-//!  walk,      parse        provinces,    tantivy     write,     query,     text,
-//!  read       formats      actors, year  documents   commit     facets     JSON
+//!  corpus ──▶ article ──▶ gazetteer ──▶ index ──────▶ search ──▶ render
+//!  walk,      parse        provinces,    schema,        plan,      text,
+//!  read       formats      actors        write, commit  rank,      JSON,
+//!                          (extraction)  open, watch    count      CSV
 //! ```
 //!
-//! [`text`] (words and the tantivy analyzer) and [`date`] serve several
-//! stages; [`card`] reads a hit's article back for search; [`extract`] runs the first three without an index. The library
-//! never prints, never reads the environment and never exits: the `sitrep`
+//! Beside them: [`SchemaFiles`] (the `index-schema/` folder as data),
+//! the analyzer (words, folding, the tantivy tokenizer), dates, the facet
+//! kinds and the errors. `ARCHITECTURE.md` draws the same map with each
+//! folder's invariants. The library never prints, never reads the
+//! environment or the current folder, and never exits: the `sitrep`
 //! binary does that.
 //!
 //! ```no_run
-//! use sitrep::{index, search};
-//! let open = index::open(std::path::Path::new("sitrep-index"))?;
-//! let results = search::search(&open, &search::SearchRequest {
+//! let open = sitrep::open(std::path::Path::new("sitrep-index"))?;
+//! let results = sitrep::search(&open, &sitrep::SearchRequest {
 //!     query: "ISIS".into(),
 //!     provinces: vec!["Ninawa".into()],
 //!     limit: 10,
@@ -42,20 +45,33 @@
     )
 )]
 
-pub mod article;
-pub mod card;
-pub mod corpus;
-pub mod date;
-pub mod error;
-pub mod extract;
-pub mod facets;
-pub mod gazetteer;
-pub mod index;
-pub mod names;
-pub mod render;
-pub mod schema;
-pub mod search;
-pub mod text;
-pub mod watch;
+mod analyzer;
+mod article;
+mod corpus;
+mod date;
+mod error;
+mod gazetteer;
+mod index;
+mod index_schema;
+mod render;
+mod search;
 
-pub use error::{Error, Problem, Result};
+pub use analyzer::{fold_into, register_analyzer, words, ANALYZER_NAME};
+pub use article::{parse as parse_articles, Article, Parsed};
+pub use corpus::{read_text, walk, Entry, Format, SkipReason, SourceFile, Text};
+pub use date::{days_from_civil, Date, Period};
+pub use error::{Error, Problem, Result, Severity};
+pub use gazetteer::extract::{extract, Extraction};
+pub use gazetteer::{Explained, Facets, FilterKind, Gazetteer};
+pub use index::watch::watch;
+pub use index::{open, stats, update, Event, IndexOptions, IndexReport, OpenIndex, Stamp, Stats};
+pub use index_schema::SchemaFiles;
+pub use render::*;
+pub use search::card::{show, Card};
+pub use search::tables::{
+    CrossCollector, CrossTable, Dimension, Granularity, Timeline, TimelineCollector,
+};
+pub use search::{
+    search, tally, Counted, Expansion, FacetCount, FacetCounts, Highlighted, Hit, Matching,
+    Results, SearchRequest, SortOrder, Tallied,
+};

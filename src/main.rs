@@ -3,7 +3,6 @@
 //! found, 2 error).
 
 mod cli;
-mod commands;
 
 use std::process::ExitCode;
 
@@ -17,7 +16,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    match commands::run(cli) {
+    match cli::run::run(cli) {
         Ok(outcome) => outcome.into(),
         Err(err) => {
             // `sitrep … | head` closes the pipe early: that is not an error.

@@ -6,16 +6,14 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
-use sitrep::index::{self, IndexOptions, OpenIndex};
-use sitrep::schema::SchemaFiles;
-use sitrep::search::{self, Matching, SearchRequest};
+use sitrep::{IndexOptions, Matching, OpenIndex, SchemaFiles, SearchRequest};
 
 use crate::util::*;
 
 /// The shared index, opened once: opening loads the gazetteers.
 fn open() -> &'static OpenIndex {
     static OPEN: OnceLock<OpenIndex> = OnceLock::new();
-    OPEN.get_or_init(|| index::open(&shared_index().1).expect("index opens"))
+    OPEN.get_or_init(|| sitrep::open(&shared_index().1).expect("index opens"))
 }
 
 /// One index of a small corpus, shared by the property tests.
@@ -32,7 +30,7 @@ fn shared_index() -> &'static (TestDir, PathBuf) {
             memory_bytes: 32_000_000,
             count_files: false,
         };
-        index::update(&[t.corpus()], &options, &files, &mut |_| {}).expect("index builds");
+        sitrep::update(&[t.corpus()], &options, &files, &mut |_| {}).expect("index builds");
         (t, dir)
     })
 }
@@ -81,7 +79,7 @@ fn query() -> impl Strategy<Value = String> {
 }
 
 fn check(open: &OpenIndex, request: &SearchRequest) {
-    match search::search(open, request) {
+    match sitrep::search(open, request) {
         Ok(results) => assert!(results.hits.len() <= request.limit.max(1)),
         Err(err) => {
             let message = err.to_string();

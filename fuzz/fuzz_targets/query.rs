@@ -5,9 +5,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use sitrep::index::{self, IndexOptions, OpenIndex};
-use sitrep::schema::SchemaFiles;
-use sitrep::search::{self, Matching, SearchRequest};
+use sitrep::{IndexOptions, Matching, OpenIndex, SchemaFiles, SearchRequest};
 
 fn open() -> &'static OpenIndex {
     static OPEN: OnceLock<OpenIndex> = OnceLock::new();
@@ -20,9 +18,9 @@ fn open() -> &'static OpenIndex {
             rebuild: true,
             memory_bytes: 32_000_000,
         };
-        index::update(&[root.join("sample-corpus")], &options, &files, &mut |_| {})
+        sitrep::update(&[root.join("sample-corpus")], &options, &files, &mut |_| {})
             .unwrap_or_else(|e| panic!("{e}"));
-        index::open(&dir).unwrap_or_else(|e| panic!("{e}"))
+        sitrep::open(&dir).unwrap_or_else(|e| panic!("{e}"))
     })
 }
 
@@ -47,5 +45,5 @@ fuzz_target!(|data: &[u8]| {
         request.provinces.push(filter.clone());
         request.years.push(filter);
     }
-    let _ = search::search(open(), &request);
+    let _ = sitrep::search(open(), &request);
 });

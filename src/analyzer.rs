@@ -13,7 +13,8 @@
 //!   applies the English stemmer to words that folded to ASCII. Words in other
 //!   scripts (Arabic, Cyrillic…) stay whole tokens.
 
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy::Index;
 use unicode_normalization::char::decompose_canonical;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -310,18 +311,14 @@ impl Default for SitrepTokenizer {
     }
 }
 
+#[cfg(test)]
 impl SitrepTokenizer {
-    /// Writes the index term for one word into `out` (cleared first).
-    pub fn term_into(&mut self, word: &str, out: &mut String) {
-        self.stems.term_into(word, out);
-    }
-
     /// The index terms of `text`, in order: what a query word turns into.
-    pub fn terms(&mut self, text: &str) -> Vec<String> {
+    fn terms(&mut self, text: &str) -> Vec<String> {
         words(text)
             .map(|(_, word)| {
                 let mut term = String::new();
-                self.term_into(word, &mut term);
+                self.stems.term_into(word, &mut term);
                 term
             })
             .collect()
@@ -426,6 +423,15 @@ impl TokenStream for SitrepTokenStream<'_> {
     fn token_mut(&mut self) -> &mut Token {
         self.token
     }
+}
+
+/// Registers sitrep's analyzer on `index`: needed on create and on every
+/// open, since an index stores only the analyzer's name.
+pub fn register_analyzer(index: &Index) {
+    index.tokenizers().register(
+        ANALYZER_NAME,
+        TextAnalyzer::builder(SitrepTokenizer::default()).build(),
+    );
 }
 
 #[cfg(test)]

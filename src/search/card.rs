@@ -24,32 +24,38 @@ use tantivy::{DocAddress, DocId, Searcher, SegmentOrdinal, SegmentReader, Tantiv
 
 use crate::article;
 use crate::corpus::{self, Format, SourceFile};
-use crate::error::Result;
-use crate::facets::facet_of_key;
+use crate::error::{Error, Result};
+use crate::index::schema::{self, Fields, FileStamp};
+use crate::index::OpenIndex;
 use crate::index::StampColumns;
-use crate::schema::{self, Fields, FileStamp};
+use crate::search::tables::facet_of_key;
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::Term;
 
-/// What a hit shows of its article.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An article as sitrep shows it: a hit's article, `sitrep show`, and
+/// `sitrep extract`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Card {
     /// The article's id.
     pub id: String,
     /// The headline.
     pub title: String,
-    /// The text.
-    pub body: String,
     /// Publication date (ISO 8601), if known.
     pub date: Option<String>,
-    /// `Country/Province` or `Country` values, in order of first mention.
-    pub provinces: Vec<String>,
-    /// Canonical actor names, in order of first mention.
-    pub actors: Vec<String>,
-    /// The file it was read from.
-    pub path: String,
     /// Publisher, if known.
     pub source: Option<String>,
     /// Address, if known.
     pub url: Option<String>,
+    /// The file it was read from.
+    pub path: String,
+    /// `Country/Province` or `Country` values, in order of first mention.
+    pub provinces: Vec<String>,
+    /// Canonical actor names, in order of first mention.
+    pub actors: Vec<String>,
+    /// The text.
+    pub body: String,
 }
 
 /// Where each card came from, for tests and benchmarks.
@@ -109,6 +115,22 @@ impl<'a> Cards<'a> {
             })
             .collect()
     }
+}
+
+/// The article with id `id` as it was indexed (from the doc store, never
+/// from its file, which may have changed since).
+pub fn show(open: &OpenIndex, id: &str) -> Result<Card> {
+    let searcher = open.reader.searcher();
+    let query = TermQuery::new(
+        Term::from_field_text(open.fields.id, id),
+        IndexRecordOption::Basic,
+    );
+    let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+    let Some(&(_, address)) = top.first() else {
+        return Err(Error::NoSuchArticle(id.to_owned()));
+    };
+    let doc: TantivyDocument = searcher.doc(address)?;
+    Ok(stored_card(&doc, &open.fields))
 }
 
 /// The card of a document from the doc store.
@@ -273,7 +295,7 @@ fn facet_paths(reader: &FacetReader, terms: &Terms, doc: DocId) -> Option<Vec<St
 mod tests {
     use super::*;
     use crate::index::{self, IndexOptions};
-    use crate::schema::SchemaFiles;
+    use crate::index_schema::SchemaFiles;
     use std::collections::BTreeMap;
     use std::path::Path;
 

@@ -17,7 +17,7 @@ use notify::{RecursiveMode, Watcher};
 
 use crate::error::{Error, Result};
 use crate::index::{self, Event, IndexOptions, IndexReport};
-use crate::schema::SchemaFiles;
+use crate::index_schema::SchemaFiles;
 
 /// How long the folders must be quiet before a batch is indexed.
 pub const QUIET: Duration = Duration::from_millis(400);

@@ -2,15 +2,15 @@
 //! resolves to. Only this file and `main.rs` know about clap, the
 //! environment and the terminal.
 
+pub mod run;
+
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Deserialize;
 
-use sitrep::render::Style;
-use sitrep::schema::SchemaFiles;
-use sitrep::search::Matching;
+use sitrep::{Matching, SchemaFiles, Style};
 
 const EXAMPLES: &str = "\
 Examples:

@@ -7,17 +7,13 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::CommandFactory;
 use serde::Serialize;
-use tantivy::schema::Value;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use sitrep::date::Period;
-use sitrep::error::{Problem, Severity};
-use sitrep::facets::{CrossCollector, Dimension, Granularity, TimelineCollector};
-use sitrep::gazetteer::Gazetteer;
-use sitrep::index::{self, Event, IndexOptions, IndexReport};
-use sitrep::render::{self, display_path, sanitize, Caption};
-use sitrep::search::{self, SearchRequest, SortOrder};
-use sitrep::Error;
+use sitrep::{
+    display_path, sanitize, Caption, CrossCollector, Dimension, Event, Gazetteer, Granularity,
+    IndexOptions, IndexReport, Period, Problem, SearchRequest, Severity, SortOrder,
+    TimelineCollector,
+};
 
 use crate::cli::{self, ByField, Command, Config, FacetField, Format, GazetteerCommand};
 
@@ -132,7 +128,7 @@ fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcom
         ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst))
             .context("cannot catch Ctrl-C")?;
         let quiet = args.quiet;
-        sitrep::watch::watch(
+        sitrep::watch(
             &args.paths,
             &options,
             &files,
@@ -147,7 +143,7 @@ fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcom
         eprintln!("sitrep: stopped watching");
         return Ok(Outcome::Found);
     }
-    let result = index::update(&args.paths, &options, &files, &mut on_event);
+    let result = sitrep::update(&args.paths, &options, &files, &mut on_event);
     if let Some(bar) = &progress {
         bar.finish_and_clear();
     }
@@ -217,8 +213,8 @@ fn index_summary(r: &IndexReport, options: &IndexOptions) -> String {
 fn open_index(
     location: &cli::IndexLocation,
     config: &Config,
-) -> anyhow::Result<&'static index::OpenIndex> {
-    let open = index::open(&location.dir(config))?;
+) -> anyhow::Result<&'static sitrep::OpenIndex> {
+    let open = sitrep::open(&location.dir(config))?;
     Ok(Box::leak(Box::new(open)))
 }
 
@@ -252,17 +248,17 @@ fn search_command(args: cli::SearchArgs, config: &Config) -> anyhow::Result<Outc
         cli::SortBy::Relevance => SortOrder::Relevance,
         cli::SortBy::Date => SortOrder::Date,
     };
-    let results = search::search(open, &req)?;
+    let results = sitrep::search(open, &req)?;
     let mut out = BufWriter::new(io::stdout().lock());
     match format {
-        Format::Json => render::results_json(
+        Format::Json => sitrep::results_json(
             &mut out,
             &results,
             &args.query,
             started.elapsed().as_millis(),
         )?,
-        Format::Csv => render::results_csv(&mut out, &results)?,
-        Format::Text => render::results_text(&mut out, &results, style)?,
+        Format::Csv => sitrep::results_csv(&mut out, &results)?,
+        Format::Text => sitrep::results_text(&mut out, &results, style)?,
     }
     out.flush()?;
     Ok(if results.hits.is_empty() {
@@ -294,7 +290,7 @@ fn facets_command(args: cli::FacetsArgs, config: &Config) -> anyhow::Result<Outc
                 Some(ByField::Month) => (Granularity::Month, "month"),
                 _ => (Granularity::Year, "year"),
             };
-            let t = search::tally(open, &req, TimelineCollector::new(granularity))?;
+            let t = sitrep::tally(open, &req, TimelineCollector::new(granularity))?;
             // --since / --until were checked by the search; here they set
             // the span drawn.
             let from = req.since.as_deref().and_then(Period::parse);
@@ -308,9 +304,9 @@ fn facets_command(args: cli::FacetsArgs, config: &Config) -> anyhow::Result<Outc
                 filters: &t.filters,
             };
             match format {
-                Format::Text => render::timeline_text(&mut out, &timeline, &caption, style)?,
-                Format::Csv => render::timeline_csv(&mut out, &timeline, unit)?,
-                Format::Json => render::timeline_json(&mut out, &timeline, unit, t.total)?,
+                Format::Text => sitrep::timeline_text(&mut out, &timeline, &caption, style)?,
+                Format::Csv => sitrep::timeline_csv(&mut out, &timeline, unit)?,
+                Format::Json => sitrep::timeline_json(&mut out, &timeline, unit, t.total)?,
             }
             t.total
         }
@@ -328,7 +324,7 @@ fn facets_command(args: cli::FacetsArgs, config: &Config) -> anyhow::Result<Outc
             if rows == columns {
                 anyhow::bail!("--field and --by name the same facet; choose two different ones");
             }
-            let t = search::tally(open, &req, CrossCollector::new(rows, columns))?;
+            let t = sitrep::tally(open, &req, CrossCollector::new(rows, columns))?;
             let table = t
                 .fruit
                 .table(args.top.unwrap_or(10), args.columns.unwrap_or(8));
@@ -339,20 +335,20 @@ fn facets_command(args: cli::FacetsArgs, config: &Config) -> anyhow::Result<Outc
                 filters: &t.filters,
             };
             match format {
-                Format::Text => render::table_text(&mut out, &table, names, &caption, style)?,
-                Format::Csv => render::table_csv(&mut out, &table, names)?,
-                Format::Json => render::table_json(&mut out, &table, names)?,
+                Format::Text => sitrep::table_text(&mut out, &table, names, &caption, style)?,
+                Format::Csv => sitrep::table_csv(&mut out, &table, names)?,
+                Format::Json => sitrep::table_json(&mut out, &table, names)?,
             }
             t.total
         }
         (_, None) => {
             req.facet_limit = args.top.unwrap_or(0);
-            let results = search::search(open, &req)?;
+            let results = sitrep::search(open, &req)?;
             let name = field.name();
             match format {
-                Format::Json => render::facet_json(&mut out, &results, name)?,
-                Format::Csv => render::facet_csv(&mut out, &results, name)?,
-                Format::Text => render::facet_text(&mut out, &results, name, style)?,
+                Format::Json => sitrep::facet_json(&mut out, &results, name)?,
+                Format::Csv => sitrep::facet_csv(&mut out, &results, name)?,
+                Format::Text => sitrep::facet_text(&mut out, &results, name, style)?,
             }
             results.total
         }
@@ -393,7 +389,7 @@ fn extract_command(args: cli::ExtractArgs, config: &Config) -> anyhow::Result<Ou
     let mut result: io::Result<()> = Ok(());
     let mut count = 0usize;
     let mut problems = 0usize;
-    sitrep::extract::extract(
+    sitrep::extract(
         &args.paths,
         &gazetteer,
         args.explain,
@@ -474,52 +470,15 @@ fn extract_command(args: cli::ExtractArgs, config: &Config) -> anyhow::Result<Ou
     })
 }
 
-#[derive(Serialize)]
-struct ShowJson {
-    id: String,
-    title: String,
-    date: Option<String>,
-    source: Option<String>,
-    url: Option<String>,
-    path: String,
-    provinces: Vec<String>,
-    actors: Vec<String>,
-    body: String,
-}
-
 fn show_command(args: cli::ShowArgs, config: &Config) -> anyhow::Result<Outcome> {
     let open = open_index(&args.location, config)?;
-    let f = open.fields;
-    let searcher = open.reader.searcher();
-    let term = tantivy::Term::from_field_text(f.id, &args.id);
-    let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
-    let top = searcher
-        .search(
-            &query,
-            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
-        )
-        .context("reading the index")?;
-    let Some((_, address)) = top.first() else {
-        eprintln!("sitrep: {}", Error::NoSuchArticle(args.id.clone()));
-        return Ok(Outcome::NothingFound);
-    };
-    let doc: tantivy::TantivyDocument = searcher.doc(*address).context("reading the article")?;
-    let text = |field| {
-        doc.get_first(field)
-            .and_then(|v| v.as_str())
-            .map(str::to_owned)
-    };
-    let facets = |field| sitrep::schema::facet_values(&doc, field);
-    let article = ShowJson {
-        id: text(f.id).unwrap_or_default(),
-        title: text(f.title).unwrap_or_default(),
-        date: text(f.date),
-        source: text(f.source),
-        url: text(f.url),
-        path: text(f.path).unwrap_or_default(),
-        provinces: facets(f.province),
-        actors: facets(f.actor),
-        body: text(f.body).unwrap_or_default(),
+    let article = match sitrep::show(open, &args.id) {
+        Ok(card) => card,
+        Err(err @ sitrep::Error::NoSuchArticle(_)) => {
+            eprintln!("sitrep: {err}");
+            return Ok(Outcome::NothingFound);
+        }
+        Err(err) => return Err(err.into()),
     };
     let mut out = BufWriter::new(io::stdout().lock());
     if args.json {
@@ -561,7 +520,7 @@ fn show_command(args: cli::ShowArgs, config: &Config) -> anyhow::Result<Outcome>
 
 fn stats_command(args: cli::StatsArgs, config: &Config) -> anyhow::Result<Outcome> {
     let open = open_index(&args.location, config)?;
-    let stats = index::stats(open)?;
+    let stats = sitrep::stats(open)?;
     let mut out = BufWriter::new(io::stdout().lock());
     if args.json {
         serde_json::to_writer(&mut out, &stats)?;

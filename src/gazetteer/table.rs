@@ -17,10 +17,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use crate::analyzer;
 use crate::error::{Error, Result};
 use crate::gazetteer::{FilterKind, Gazetteer};
-use crate::schema::SchemaFiles;
-use crate::text;
+use crate::index_schema::SchemaFiles;
 
 /// The file in the index folder.
 pub const NAME_TABLE_FILE: &str = "names.tsv";
@@ -140,7 +140,7 @@ impl NameTable {
 
     /// See [`Gazetteer::expansion`].
     pub fn expansion(&self, phrase: &str) -> Option<(FilterKind, String)> {
-        let line = self.line(&text::fold_phrase(phrase))?;
+        let line = self.line(&analyzer::fold_phrase(phrase))?;
         let field = line.split('\t').nth(1)?;
         let (letter, label) = field.split_once(':')?;
         let kind = match letter {
@@ -154,7 +154,7 @@ impl NameTable {
     /// The paths `value` names as a `kind` filter, when the table knows
     /// the value.
     pub fn resolve(&self, kind: FilterKind, value: &str) -> Option<Vec<String>> {
-        let line = self.line(&text::fold_phrase(value))?;
+        let line = self.line(&analyzer::fold_phrase(value))?;
         let column = match kind {
             FilterKind::Country => 2,
             FilterKind::Province => 3,
@@ -259,7 +259,7 @@ mod tests {
         assert!(!keys.is_empty());
         for key in keys {
             // Keys are already folded: folding them again changes nothing.
-            assert_eq!(text::fold_phrase(key), key);
+            assert_eq!(analyzer::fold_phrase(key), key);
             assert_eq!(t.expansion(key), g.expansion(key), "{key}");
             for kind in [FilterKind::Country, FilterKind::Province, FilterKind::Actor] {
                 let known = g.resolve_known(kind, key);

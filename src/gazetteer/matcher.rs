@@ -1,0 +1,314 @@
+//! Finding mentions in a text (longest alias first, over folded words) and
+//! resolving them to an article's facet values.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::analyzer;
+
+use super::{Claim, Explained, Facets, Gazetteer, Mention, Target};
+
+impl Gazetteer {
+    pub(super) fn country_of(&self, target: Target) -> Option<usize> {
+        match target {
+            Target::Country(c) | Target::Demonym(c) => Some(c),
+            Target::Province(p) | Target::City(p) => self.provinces.get(p).map(|p| p.country),
+            Target::Actor(a) => self.actors.get(a).and_then(|a| a.country),
+        }
+    }
+
+    /// Every place in `text` where an alias matches, longest match first,
+    /// left to right, without overlaps.
+    pub fn mentions(&self, text: &str) -> Vec<Mention> {
+        let mut folded = String::with_capacity(text.len());
+        let mut words: Vec<(usize, usize, usize, usize)> = Vec::new(); // text range, folded range
+        for (offset, word) in analyzer::words(text) {
+            let from = folded.len();
+            analyzer::fold_into(word, &mut folded);
+            words.push((offset, offset + word.len(), from, folded.len()));
+        }
+        let folded_word = |i: usize| -> &str {
+            words
+                .get(i)
+                .and_then(|&(_, _, f, t)| folded.get(f..t))
+                .unwrap_or("")
+        };
+        let original_word = |i: usize| -> &str {
+            words
+                .get(i)
+                .and_then(|&(s, e, _, _)| text.get(s..e))
+                .unwrap_or("")
+        };
+
+        let mut mentions = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            // Walk the trie as deep as the words go; keep the longest
+            // alias whose claims accept the text's case.
+            let mut matched = None;
+            let mut node = 0usize;
+            for k in 0.. {
+                let Some(&child) = self
+                    .trie
+                    .get(node)
+                    .and_then(|n| n.children.get(folded_word(i + k)))
+                else {
+                    break;
+                };
+                node = child as usize;
+                let Some(here) = self.trie.get(node) else {
+                    break;
+                };
+                if here.claims.is_empty() {
+                    continue;
+                }
+                let claims: Vec<&Claim> = here
+                    .claims
+                    .iter()
+                    .filter(|c| match &c.exact {
+                        None => true,
+                        Some(exact) => {
+                            exact
+                                .iter()
+                                .enumerate()
+                                .all(|(j, w)| original_word(i + j) == w)
+                                && !in_shouting_line(text, words.get(i).map_or(0, |w| w.0))
+                        }
+                    })
+                    .collect();
+                if !claims.is_empty() {
+                    matched = Some((k + 1, claims));
+                }
+            }
+            match matched {
+                Some((len, claims)) => {
+                    let mut targets: Vec<Target> = claims.iter().map(|c| c.target).collect();
+                    targets.sort();
+                    targets.dedup();
+                    let speaker = targets
+                        .iter()
+                        .all(|t| matches!(t, Target::Province(_) | Target::City(_)))
+                        && is_reporting_verb(folded_word(i + len))
+                        && !(i > 0 && is_place_preposition(folded_word(i - 1)));
+                    mentions.push(Mention {
+                        start: words.get(i).map_or(0, |w| w.0),
+                        end: words.get(i + len - 1).map_or(0, |w| w.1),
+                        ambiguous: claims.iter().any(|c| c.ambiguous),
+                        targets,
+                        speaker,
+                    });
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        mentions
+    }
+
+    /// The facet values of an article with this title and body.
+    pub fn extract(&self, title: &str, body: &str) -> Facets {
+        let (facets, _) = self.extract_explained(title, body, false);
+        facets
+    }
+
+    /// [`Gazetteer::extract`], plus what each mention resolved to when
+    /// `explain` is set.
+    pub fn extract_explained(
+        &self,
+        title: &str,
+        body: &str,
+        explain: bool,
+    ) -> (Facets, Vec<Explained>) {
+        let mut all = self.mentions(title);
+        let title_len = all.len();
+        let body_mentions = self.mentions(body);
+        all.extend(body_mentions);
+        let text_of = |k: usize, m: &Mention| -> String {
+            let src = if k < title_len { title } else { body };
+            src.get(m.start..m.end).unwrap_or("").to_owned()
+        };
+
+        // Countries the article is about, from unambiguous mentions, with
+        // how often each is named.
+        let mut context: HashMap<usize, usize> = HashMap::new();
+        for m in &all {
+            if m.ambiguous || m.targets.iter().any(|t| matches!(t, Target::Actor(_))) {
+                continue;
+            }
+            let mut countries = m.targets.iter().filter_map(|&t| self.country_of(t));
+            if let Some(first) = countries.next() {
+                if countries.all(|c| c == first) {
+                    *context.entry(first).or_default() += 1;
+                }
+            }
+        }
+
+        let mut facets = Facets::default();
+        let mut seen_places: HashSet<(usize, Option<usize>)> = HashSet::new();
+        let mut countries_named: Vec<usize> = Vec::new();
+        let mut provinces_found: Vec<usize> = Vec::new();
+        let mut actors_found: Vec<usize> = Vec::new();
+        let mut explained = Vec::new();
+        for (k, m) in all.iter().enumerate() {
+            let chosen: Vec<Target> = if m.ambiguous {
+                // Keep the readings whose country the article names most
+                // (Donetsk in an article about Ukraine that once mentions
+                // Russia is the Ukrainian oblast).
+                let weight = |t: Target| {
+                    self.country_of(t)
+                        .and_then(|c| context.get(&c).copied())
+                        .unwrap_or(0)
+                };
+                let best = m.targets.iter().map(|&t| weight(t)).max().unwrap_or(0);
+                m.targets
+                    .iter()
+                    .copied()
+                    .filter(|&t| best > 0 && weight(t) == best)
+                    .collect()
+            } else {
+                m.targets.clone()
+            };
+            // Several readings that land on one facet are one reading.
+            let mut facet_keys: Vec<Target> = chosen
+                .iter()
+                .map(|&t| match t {
+                    Target::City(p) => Target::Province(p),
+                    other => other,
+                })
+                .collect();
+            facet_keys.sort();
+            facet_keys.dedup();
+            let resolved = match facet_keys.as_slice() {
+                [one] if !m.speaker => Some(*one),
+                _ => None,
+            };
+            if explain {
+                let note = match (resolved, chosen.first()) {
+                    (None, Some(&first)) if m.speaker => format!(
+                        "left out: speaks for its government ({})",
+                        self.describe_all(&[first])
+                    ),
+                    (Some(_), Some(&first)) => self.describe(first),
+                    (Some(t), None) => self.describe(t),
+                    (None, None) => format!(
+                        "left out: needs its country in the article ({})",
+                        self.describe_all(&m.targets)
+                    ),
+                    (None, Some(_)) => format!("left out: could be {}", self.describe_all(&chosen)),
+                };
+                explained.push(Explained {
+                    text: text_of(k, m),
+                    resolved: resolved.and_then(|t| self.facet_label(t)),
+                    note,
+                });
+            }
+            match resolved {
+                Some(Target::Country(c)) if !countries_named.contains(&c) => {
+                    countries_named.push(c);
+                }
+                Some(Target::Province(p)) if !provinces_found.contains(&p) => {
+                    provinces_found.push(p);
+                }
+                Some(Target::Actor(a)) if !actors_found.contains(&a) => {
+                    actors_found.push(a);
+                }
+                _ => {}
+            }
+        }
+        let countries_with_province: HashSet<usize> = provinces_found
+            .iter()
+            .filter_map(|&p| self.provinces.get(p))
+            .map(|p| p.country)
+            .collect();
+        // Places in order of first mention: provinces, then countries named
+        // without any of their provinces.
+        for &p in &provinces_found {
+            if let Some(province) = self.provinces.get(p) {
+                if seen_places.insert((province.country, Some(p))) {
+                    if let Some(country) = self.countries.get(province.country) {
+                        facets
+                            .places
+                            .push((country.name.clone(), Some(province.name.clone())));
+                    }
+                }
+            }
+        }
+        for &c in &countries_named {
+            if !countries_with_province.contains(&c) && seen_places.insert((c, None)) {
+                if let Some(country) = self.countries.get(c) {
+                    facets.places.push((country.name.clone(), None));
+                }
+            }
+        }
+        facets.actors = actors_found
+            .iter()
+            .filter_map(|&a| self.actors.get(a))
+            .map(|a| a.name.clone())
+            .collect();
+        (facets, explained)
+    }
+}
+
+/// Words that make the place after them a location ("forces in Ninawa
+/// said"), whatever verb follows.
+fn is_place_preposition(folded: &str) -> bool {
+    const WORDS: [&str; 14] = [
+        "across",
+        "around",
+        "at",
+        "from",
+        "in",
+        "inside",
+        "into",
+        "near",
+        "of",
+        "outside",
+        "throughout",
+        "to",
+        "toward",
+        "towards",
+    ];
+    WORDS.contains(&folded)
+}
+
+/// Verbs that make a place before them the voice of its government.
+fn is_reporting_verb(folded: &str) -> bool {
+    const VERBS: [&str; 24] = [
+        "accused",
+        "accuses",
+        "announced",
+        "announces",
+        "blamed",
+        "blames",
+        "claimed",
+        "condemned",
+        "condemns",
+        "denied",
+        "denies",
+        "insisted",
+        "rejected",
+        "rejects",
+        "responded",
+        "said",
+        "says",
+        "urged",
+        "urges",
+        "vowed",
+        "vows",
+        "warned",
+        "warns",
+        "welcomed",
+    ];
+    VERBS.contains(&folded)
+}
+
+/// Whether the line holding byte `at` is written in capitals only (a
+/// shouted headline), where `IS` is the verb, not the group.
+fn in_shouting_line(text: &str, at: usize) -> bool {
+    let start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at.min(text.len())..]
+        .find('\n')
+        .map_or(text.len(), |i| at + i);
+    let line = &text[start..end];
+    let letters = line.chars().filter(|c| c.is_alphabetic()).count();
+    letters > 6 && !line.chars().any(char::is_lowercase)
+}

@@ -1,0 +1,454 @@
+//! ③ Gazetteers: who and where an article is about.
+//!
+//! The gazetteers are TOML files in `index-schema/gazetteers/` (format in
+//! `index-schema/gazetteers/FORMAT.md`): every country, the first-level
+//! divisions of the countries sitrep knows in depth with their cities, and
+//! the armed actors, each with aliases and transliterations. [`Gazetteer`]
+//! loads and validates them, finds their mentions in a text
+//! ([`Gazetteer::mentions`]) and resolves the mentions to facet values
+//! ([`Gazetteer::extract`]); it also resolves a filter value typed by a user
+//! ([`Gazetteer::resolve`]).
+//!
+//! Matching works on the words of [`crate::analyzer`], folded but not stemmed,
+//! longest alias first, so `Islamic State of Iraq and the Levant` is one
+//! actor and `Hamas` is never `Hama`.
+
+pub mod extract;
+mod format;
+mod load;
+mod matcher;
+mod resolve;
+pub mod table;
+
+pub use resolve::FilterKind;
+
+use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
+
+/// What an alias names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    /// A country, by index into [`Gazetteer::countries`].
+    Country(usize),
+    /// A demonym of a country ("Iraqi"): context for resolving other
+    /// names, never a facet value by itself.
+    Demonym(usize),
+    /// A first-level division, by index into [`Gazetteer::provinces`].
+    Province(usize),
+    /// A city or town inside a province (the province's index).
+    City(usize),
+    /// An actor, by index into [`Gazetteer::actors`].
+    Actor(usize),
+}
+
+/// A country.
+#[derive(Debug, Clone)]
+pub struct Country {
+    /// Canonical name: the facet value `/Name`.
+    pub name: String,
+}
+
+/// A first-level division of a country.
+#[derive(Debug, Clone)]
+pub struct Province {
+    /// Canonical name: the facet value `/Country/Name`.
+    pub name: String,
+    /// The country it belongs to.
+    pub country: usize,
+    /// governorate, province, state, oblast…
+    pub kind: String,
+}
+
+/// An armed group, state force or agency.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// Canonical name: the facet value `/Name`.
+    pub name: String,
+    /// jihadist group, state force, militia…
+    pub kind: String,
+    /// The home country, if the actor belongs to one.
+    pub country: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct Claim {
+    target: Target,
+    /// Counts only when the target's country is otherwise in the article.
+    ambiguous: bool,
+    /// The alias as written, when it must match in exactly this case.
+    exact: Option<Vec<String>>,
+}
+
+/// A node of the alias trie: one folded word deeper than its parent.
+#[derive(Debug, Clone, Default)]
+struct Node {
+    /// The next folded word → child node.
+    children: FxHashMap<Box<str>, u32>,
+    /// The claims on the alias that ends here.
+    claims: Vec<Claim>,
+}
+
+/// One place in a text where an alias matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// Byte range in the text.
+    pub start: usize,
+    /// End of the byte range.
+    pub end: usize,
+    /// What the alias may name (more than one when it is ambiguous).
+    pub targets: Vec<Target>,
+    /// Whether the targets need their country in context.
+    pub ambiguous: bool,
+    /// A place used as the subject of a statement ("Baghdad announced",
+    /// "Kyiv said"): it means that government, not where events happen,
+    /// so it gives context but no facet.
+    pub speaker: bool,
+}
+
+/// The facet values of one article.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facets {
+    /// `(country, Some(province))` or `(country, None)` for a country
+    /// mentioned with none of its provinces; in order of first mention.
+    pub places: Vec<(String, Option<String>)>,
+    /// Canonical actor names, in order of first mention.
+    pub actors: Vec<String>,
+}
+
+impl Facets {
+    /// The places as `Country/Province` or `Country` strings.
+    pub fn place_paths(&self) -> Vec<String> {
+        self.places
+            .iter()
+            .map(|(c, p)| match p {
+                Some(p) => format!("{c}/{p}"),
+                None => c.clone(),
+            })
+            .collect()
+    }
+}
+
+/// A mention and what it resolved to, for `sitrep extract --explain`.
+#[derive(Debug, Clone)]
+pub struct Explained {
+    /// The words as written in the text.
+    pub text: String,
+    /// What it counted as, or `None` when it was left out.
+    pub resolved: Option<String>,
+    /// Why it was left out, or what kind of entry it matched.
+    pub note: String,
+}
+
+/// The loaded, validated gazetteers.
+#[derive(Debug, Clone)]
+pub struct Gazetteer {
+    /// Every country.
+    pub countries: Vec<Country>,
+    /// Every province known in depth.
+    pub provinces: Vec<Province>,
+    /// Every actor.
+    pub actors: Vec<Actor>,
+    /// The aliases as a trie of folded words; node 0 is the root. (Fx
+    /// hashing: the root lookup runs for every word of every article.)
+    trie: Vec<Node>,
+    /// Folded alias phrase → claims: for resolving filter values.
+    phrases: HashMap<String, Vec<Claim>>,
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::error::Error;
+    use crate::index_schema::SchemaFiles;
+
+    /// A small gazetteer in the real format.
+    pub(crate) fn small() -> Gazetteer {
+        let files = SchemaFiles::from_pairs(&[
+            (
+                "gazetteers/countries.toml",
+                r#"
+[[country]]
+name = "Iraq"
+aliases = ["Republic of Iraq", "العراق"]
+demonyms = ["Iraqi"]
+
+[[country]]
+name = "Syria"
+demonyms = ["Syrian"]
+
+[[country]]
+name = "Lebanon"
+
+[[country]]
+name = "Libya"
+
+[[country]]
+name = "United States"
+aliases = ["U.S."]
+"#,
+            ),
+            (
+                "gazetteers/places/iraq.toml",
+                r#"
+country = "Iraq"
+[[province]]
+name = "Nineveh"
+kind = "governorate"
+aliases = ["Ninawa", "Ninewa", "نينوى"]
+cities = ["Mosul", "Tal Afar", "الموصل"]
+[[province]]
+name = "Anbar"
+aliases = ["al-Anbar"]
+cities = ["Fallujah", "Ramadi"]
+[[province]]
+name = "Kirkuk"
+"#,
+            ),
+            (
+                "gazetteers/places/syria.toml",
+                r#"
+country = "Syria"
+[[province]]
+name = "Hama"
+[[province]]
+name = "Deir ez-Zor"
+aliases = ["Deir al-Zour", "Deir Ezzor"]
+"#,
+            ),
+            (
+                "gazetteers/places/lebanon.toml",
+                r#"
+country = "Lebanon"
+[[province]]
+name = "North Governorate"
+cities = ["Tripoli"]
+ambiguous = ["Tripoli"]
+"#,
+            ),
+            (
+                "gazetteers/places/libya.toml",
+                r#"
+country = "Libya"
+[[province]]
+name = "Tripoli District"
+aliases = ["Tripoli"]
+ambiguous = ["Tripoli"]
+"#,
+            ),
+            (
+                "gazetteers/actors.toml",
+                r#"
+[[actor]]
+name = "Islamic State"
+kind = "jihadist group"
+aliases = ["ISIS", "ISIL", "Islamic State of Iraq and the Levant", "Daesh", "داعش"]
+exact_case = ["IS"]
+
+[[actor]]
+name = "Hamas"
+
+[[actor]]
+name = "National Security Service (Iraq)"
+country = "Iraq"
+aliases = ["National Security Agency"]
+ambiguous = ["National Security Agency"]
+
+[[actor]]
+name = "National Security Agency (United States)"
+country = "United States"
+aliases = ["National Security Agency", "NSA"]
+ambiguous = ["National Security Agency"]
+"#,
+            ),
+        ]);
+        Gazetteer::load(&files).expect("test gazetteer loads")
+    }
+
+    fn facets(g: &Gazetteer, text: &str) -> (Vec<String>, Vec<String>) {
+        let f = g.extract(text, "");
+        (f.place_paths(), f.actors)
+    }
+
+    #[test]
+    fn aliases_resolve_to_one_actor() {
+        let g = small();
+        for text in [
+            "ISIS",
+            "ISIL fighters",
+            "Islamic State",
+            "Daesh cells",
+            "خلايا داعش",
+            "ISIS’s leader",
+        ] {
+            assert_eq!(facets(&g, text).1, vec!["Islamic State"], "{text}");
+        }
+    }
+
+    #[test]
+    fn longest_match_wins() {
+        let g = small();
+        let (places, actors) = facets(&g, "the Islamic State of Iraq and the Levant said");
+        assert_eq!(actors, vec!["Islamic State"]);
+        assert!(places.is_empty(), "{places:?}");
+    }
+
+    #[test]
+    fn city_gives_its_province_and_spellings_agree() {
+        let g = small();
+        assert_eq!(facets(&g, "A bomb in Mosul").0, vec!["Iraq/Nineveh"]);
+        assert_eq!(
+            facets(&g, "Ninawa and Ninewa and نينوى").0,
+            vec!["Iraq/Nineveh"]
+        );
+        assert_eq!(facets(&g, "in Deir al-Zour").0, vec!["Syria/Deir ez-Zor"]);
+        assert_eq!(facets(&g, "in al-Anbar and Iraq").0, vec!["Iraq/Anbar"]);
+        assert_eq!(facets(&g, "Iraq’s security").0, vec!["Iraq"]);
+    }
+
+    #[test]
+    fn hamas_is_not_hama() {
+        let g = small();
+        let (places, actors) = facets(&g, "Hamas leaders met");
+        assert!(places.is_empty());
+        assert_eq!(actors, vec!["Hamas"]);
+        assert_eq!(facets(&g, "shelling in Hama").0, vec!["Syria/Hama"]);
+    }
+
+    #[test]
+    fn exact_case_alias_needs_its_case_and_no_shouting() {
+        let g = small();
+        assert_eq!(facets(&g, "IS claimed the attack").1, vec!["Islamic State"]);
+        assert!(facets(&g, "this is it").1.is_empty());
+        assert!(facets(&g, "WHY THE WAR IS NOT OVER").1.is_empty());
+    }
+
+    #[test]
+    fn ambiguous_names_need_their_country() {
+        let g = small();
+        assert!(facets(&g, "Clashes in Tripoli").0.is_empty());
+        assert_eq!(
+            facets(&g, "Clashes in Tripoli, Libya").0,
+            vec!["Libya/Tripoli District"]
+        );
+        assert_eq!(
+            facets(&g, "The National Security Agency in Iraq").1,
+            vec!["National Security Service (Iraq)"]
+        );
+        assert_eq!(
+            facets(&g, "The National Security Agency and the U.S.").1,
+            vec!["National Security Agency (United States)"]
+        );
+    }
+
+    #[test]
+    fn ambiguous_name_goes_to_the_country_named_most() {
+        let g = small();
+        let text =
+            "Shelling in Tripoli. Libya's government and forces in Libya; a Lebanon envoy visited.";
+        assert_eq!(
+            facets(&g, text).0,
+            vec!["Libya/Tripoli District", "Lebanon"]
+        );
+    }
+
+    #[test]
+    fn expansion_names_actors_and_provinces_only() {
+        let g = small();
+        assert_eq!(
+            g.expansion("daesh"),
+            Some((FilterKind::Actor, "Islamic State".into()))
+        );
+        assert_eq!(
+            g.expansion("Ninawa"),
+            Some((FilterKind::Province, "Iraq/Nineveh".into()))
+        );
+        assert_eq!(g.expansion("Mosul"), None);
+        assert_eq!(g.expansion("Iraq"), None);
+        assert_eq!(g.expansion("Tripoli"), None);
+        assert_eq!(g.expansion("is"), None);
+    }
+
+    #[test]
+    fn a_capital_speaking_is_its_government_not_the_place() {
+        let g = small();
+        let (places, _) = facets(&g, "Mosul announced an inquiry into the attack in Ramadi");
+        assert_eq!(places, vec!["Iraq/Anbar"]);
+        let (places, _) = facets(&g, "Clashes in Mosul; officials said three died");
+        assert_eq!(places, vec!["Iraq/Nineveh"]);
+        // A place after a preposition is where things happen.
+        let (places, _) = facets(
+            &g,
+            "Security forces in Mosul said they had arrested two men",
+        );
+        assert_eq!(places, vec!["Iraq/Nineveh"]);
+    }
+
+    #[test]
+    fn resolve_filter_values() {
+        let g = small();
+        assert_eq!(
+            g.resolve(FilterKind::Province, "ninawa").unwrap(),
+            vec!["Iraq/Nineveh"]
+        );
+        assert_eq!(
+            g.resolve(FilterKind::Province, "Iraq/Nineveh").unwrap(),
+            vec!["Iraq/Nineveh"]
+        );
+        assert_eq!(
+            g.resolve(FilterKind::Actor, "daesh").unwrap(),
+            vec!["Islamic State"]
+        );
+        assert_eq!(
+            g.resolve(FilterKind::Country, "iraqi").unwrap(),
+            vec!["Iraq"]
+        );
+        match g.resolve(FilterKind::Province, "Ninevah") {
+            Err(Error::UnknownValue { suggestions, .. }) => {
+                assert_eq!(
+                    suggestions.first().map(String::as_str),
+                    Some("Iraq/Nineveh")
+                )
+            }
+            other => panic!("expected an unknown value, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_ordinary_word_as_alias_needs_a_rule() {
+        let files = SchemaFiles::from_pairs(&[
+            ("gazetteers/countries.toml", "[[country]]\nname = \"Iraq\"\n"),
+            ("gazetteers/common-words.txt", "# words\nhit\nunity\n"),
+            (
+                "gazetteers/places/iraq.toml",
+                "country = \"Iraq\"\n[[province]]\nname = \"Anbar\"\ncities = [\"Hit\", \"Ramadi\"]\n",
+            ),
+            (
+                "gazetteers/actors.toml",
+                "[[actor]]\nname = \"Unity Front\"\naliases = [\"Unity\"]\nambiguous = [\"Unity\"]\n",
+            ),
+        ]);
+        let (_, problems) = Gazetteer::load_with_problems(&files).unwrap();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].message.contains("\"Hit\" of \"Anbar\""),
+            "{problems:?}"
+        );
+        assert_eq!(problems[0].line, Some(4));
+    }
+
+    #[test]
+    fn duplicate_alias_is_reported_with_file_and_line() {
+        let files = SchemaFiles::from_pairs(&[
+            ("gazetteers/countries.toml", "[[country]]\nname = \"Iraq\"\n"),
+            (
+                "gazetteers/actors.toml",
+                "[[actor]]\nname = \"A\"\naliases = [\"Shared\"]\n\n[[actor]]\nname = \"B\"\naliases = [\"Shared\"]\n",
+            ),
+        ]);
+        let (_, problems) = Gazetteer::load_with_problems(&files).unwrap();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].line, Some(3));
+        assert!(problems[0].message.contains("\"B\""));
+    }
+}

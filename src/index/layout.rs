@@ -1,0 +1,268 @@
+//! The index folder on disk: the stamp saying what built it, the sibling
+//! folders of a rebuild and their swap, the run lock, and the tantivy
+//! settings of a fresh index.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::Index;
+
+use crate::analyzer::register_analyzer;
+use crate::error::{Error, Result};
+use crate::index::schema::SchemaConfig;
+use crate::index_schema::SchemaFiles;
+
+/// The on-disk layout version of a sitrep index folder.
+pub const FORMAT_VERSION: u32 = 1;
+
+pub(crate) const STAMP_FILE: &str = "sitrep.json";
+pub(crate) const SCHEMA_COPY: &str = "index-schema";
+pub(crate) const TANTIVY_DIR: &str = "tantivy";
+
+/// What built an index (`sitrep.json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    /// [`FORMAT_VERSION`] of the sitrep that wrote it.
+    pub format: u32,
+    /// The sitrep release that wrote it last.
+    pub sitrep_version: String,
+    /// `version` of `schema.toml`.
+    pub schema_version: u32,
+    /// Fingerprint of the parsed schema.
+    pub schema_digest: String,
+    /// Fingerprint of the gazetteer files.
+    pub gazetteer_digest: String,
+}
+
+impl Stamp {
+    pub(crate) fn of(config: &SchemaConfig, files: &SchemaFiles) -> Stamp {
+        Stamp {
+            format: FORMAT_VERSION,
+            sitrep_version: env!("CARGO_PKG_VERSION").to_owned(),
+            schema_version: config.version,
+            schema_digest: config.digest(),
+            gazetteer_digest: files.digest("gazetteers/"),
+        }
+    }
+
+    pub(crate) fn read(dir: &Path) -> Result<Stamp> {
+        let path = dir.join(STAMP_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        serde_json::from_str(&text).map_err(|e| Error::RebuildNeeded {
+            path: dir.to_path_buf(),
+            reason: format!("has an unreadable {STAMP_FILE} ({e})"),
+        })
+    }
+
+    pub(crate) fn write(&self, dir: &Path) -> Result<()> {
+        let path = dir.join(STAMP_FILE);
+        let text = serde_json::to_string_pretty(self).unwrap_or_default();
+        write_atomically(&path, text.as_bytes())
+    }
+}
+
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+/// The folders beside an index: where a fresh build is made, where the
+/// old index waits during the swap, and the lock file of update runs.
+pub(crate) struct Siblings {
+    pub(crate) fresh: PathBuf,
+    pub(crate) old: PathBuf,
+    pub(crate) lock: PathBuf,
+}
+
+impl Siblings {
+    pub(crate) fn of(dir: &Path) -> Result<Siblings> {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "sitrep-index".into());
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        Ok(Siblings {
+            fresh: parent.join(format!(".{name}.new")),
+            old: parent.join(format!(".{name}.old")),
+            lock: parent.join(format!(".{name}.lock")),
+        })
+    }
+}
+
+/// Holds the lock that lets one `sitrep index` at a time update an index;
+/// the operating system releases it when the process ends, however it ends.
+pub(crate) struct RunLock {
+    _file: std::fs::File,
+}
+
+impl RunLock {
+    pub(crate) fn acquire(dir: &Path, lock: &Path) -> Result<RunLock> {
+        use fs4::fs_std::FileExt;
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(lock)
+            .map_err(|e| Error::io(lock, e))?;
+        match file.try_lock_exclusive() {
+            Ok(true) => Ok(RunLock { _file: file }),
+            Ok(false) => Err(Error::Locked(dir.to_path_buf())),
+            Err(e) => Err(Error::io(lock, e)),
+        }
+    }
+}
+
+/// Puts back an index whose swap was interrupted between its two renames.
+pub(crate) fn recover_swap(dir: &Path, siblings: &Siblings) -> Result<()> {
+    if !dir.exists() && siblings.old.join(STAMP_FILE).is_file() {
+        std::fs::rename(&siblings.old, dir).map_err(|e| Error::io(dir, e))?;
+    }
+    Ok(())
+}
+
+/// Creates an empty index in the sibling `.new` folder, with a copy of
+/// `files`, after clearing any debris of an interrupted run there.
+pub(crate) fn prepare_fresh(
+    dir: &Path,
+    siblings: &Siblings,
+    files: &SchemaFiles,
+    config: &SchemaConfig,
+) -> Result<Index> {
+    // Never replace a folder that is not a sitrep index: it may be
+    // anything of the user's (`--index ~/Documents`).
+    if dir.exists() && !dir.join(STAMP_FILE).is_file() {
+        let empty = std::fs::read_dir(dir)
+            .map(|mut entries| entries.next().is_none())
+            .unwrap_or(false);
+        if !empty {
+            return Err(Error::data(
+                dir,
+                None,
+                "exists and is not a sitrep index; choose another --index folder",
+            ));
+        }
+    }
+    let fresh = &siblings.fresh;
+    if fresh.exists() {
+        // Debris of an interrupted run: never half an index.
+        std::fs::remove_dir_all(fresh).map_err(|e| Error::io(fresh, e))?;
+    }
+    let tantivy_dir = fresh.join(TANTIVY_DIR);
+    std::fs::create_dir_all(&tantivy_dir).map_err(|e| Error::io(&tantivy_dir, e))?;
+    files.write_to(&fresh.join(SCHEMA_COPY))?;
+    let directory = MmapDirectory::open(&tantivy_dir)
+        .map_err(|e| Error::io(&tantivy_dir, std::io::Error::other(e.to_string())))?;
+    let index = Index::create(directory, config.build(), index_settings())?;
+    register_analyzer(&index);
+    Ok(index)
+}
+
+/// The bytes of articles compressed together in the doc store.
+pub(crate) const DOCSTORE_BLOCK: usize = 1024 * 1024;
+
+/// The zstd level of the doc store.
+pub(crate) const DOCSTORE_ZSTD_LEVEL: i32 = 3;
+
+/// How a fresh index keeps its stored fields.
+///
+/// The stored title and body are most of an index: with tantivy's default
+/// (lz4 on 16 KiB blocks) the doc store alone is 0.77 of the input. zstd
+/// level 3 keeps it in 0.43 on 256 KiB blocks and 0.41 on 1 MiB blocks, on
+/// tantivy's own store thread, for about 4 times the instructions of lz4
+/// (higher levels cost 2.5 times more again for a few percent). Searches
+/// read their hits from the articles' files (see `card`), so the store is
+/// read only by `sitrep show`, for a hit whose file changed, and to extract
+/// facets again: each of those decompresses one block (about a
+/// millisecond), which is why the blocks can be large.
+pub(crate) fn index_settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
+            compression_level: Some(DOCSTORE_ZSTD_LEVEL),
+        }),
+        docstore_blocksize: DOCSTORE_BLOCK,
+        ..Default::default()
+    }
+}
+
+/// Segments with more documents than this are never merged.
+pub(crate) const MERGE_MAX_DOCS: usize = 10_000;
+
+/// Which segments the writers merge: only small ones.
+///
+/// A merge reads its segments through memory maps, so every page of them
+/// counts in the resident memory of the process until the merge ends:
+/// tantivy's default policy, merging segments of up to 10 million
+/// documents eight at a time, took a 500,000-article build to 740 MB (370
+/// MB heap, 410 MB mapped files). The segments a build flushes at the
+/// default `--memory` hold some 25,000 articles and stay as they are; the
+/// small segments of incremental runs are merged, eight at a time, into
+/// one of at most 80,000 articles.
+pub(crate) fn merge_policy() -> Box<dyn tantivy::indexer::MergePolicy> {
+    let mut policy = tantivy::indexer::LogMergePolicy::default();
+    policy.set_max_docs_before_merge(MERGE_MAX_DOCS);
+    Box::new(policy)
+}
+
+/// Swaps the complete `.new` folder in: old → `.old`, new → the index
+/// folder, then drops `.old`. An interruption between the two renames is
+/// undone by [`recover_swap`] on the next run.
+pub(crate) fn swap(dir: &Path, siblings: &Siblings) -> Result<()> {
+    let old = &siblings.old;
+    if old.exists() {
+        std::fs::remove_dir_all(old).map_err(|e| Error::io(old, e))?;
+    }
+    if dir.exists() {
+        std::fs::rename(dir, old).map_err(|e| Error::io(dir, e))?;
+    }
+    std::fs::rename(&siblings.fresh, dir).map_err(|e| Error::io(dir, e))?;
+    if old.exists() {
+        std::fs::remove_dir_all(old).map_err(|e| Error::io(old, e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Candidate merges among segments of the given sizes, as sizes.
+    pub(crate) fn merges(sizes: &[u32]) -> Vec<Vec<u32>> {
+        let index = Index::create_in_ram(tantivy::schema::Schema::builder().build());
+        let metas: Vec<_> = sizes
+            .iter()
+            .map(|&n| index.new_segment_meta(tantivy::index::SegmentId::generate_random(), n))
+            .collect();
+        merge_policy()
+            .compute_merge_candidates(&metas)
+            .into_iter()
+            .map(|candidate| {
+                candidate
+                    .0
+                    .iter()
+                    .filter_map(|id| metas.iter().find(|m| m.id() == *id))
+                    .map(|m| m.max_doc())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    pub(crate) fn segments_a_build_flushes_are_never_merged() {
+        assert!(merges(&[25_000; 20]).is_empty());
+        assert!(merges(&[MERGE_MAX_DOCS as u32 + 1; 9]).is_empty());
+    }
+
+    #[test]
+    pub(crate) fn small_segments_are_merged_eight_at_a_time() {
+        let mut sizes = vec![25_000; 4];
+        sizes.extend([5_000; 8]);
+        let merges = merges(&sizes);
+        assert_eq!(merges, vec![vec![5_000; 8]]);
+    }
+}

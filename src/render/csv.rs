@@ -1,0 +1,102 @@
+//! Comma-separated values for spreadsheets (RFC 4180).
+
+use std::io::{self, Write};
+
+use crate::search::tables::{CrossTable, Timeline};
+use crate::search::Results;
+
+use super::facet_fields;
+
+/// One CSV field (RFC 4180): quoted when it holds a comma, quote or line
+/// break. A field that a spreadsheet would run as a formula (it starts
+/// with `=`, `+`, `-`, `@`, tab or carriage return) is prefixed with `'`,
+/// as OWASP advises: article titles come from anywhere.
+pub(crate) fn csv_field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// Writes one CSV record, ended by CRLF as RFC 4180 says.
+pub(crate) fn csv_row<W: Write, S: AsRef<str>>(w: &mut W, fields: &[S]) -> io::Result<()> {
+    let line: Vec<String> = fields.iter().map(|f| csv_field(f.as_ref())).collect();
+    write!(w, "{}\r\n", line.join(","))
+}
+
+/// Writes search results as CSV: a header, then one row per hit with id,
+/// date, title, provinces, actors, path and score (several values in a
+/// cell are separated by `; `).
+pub fn results_csv<W: Write>(w: &mut W, results: &Results) -> io::Result<()> {
+    csv_row(
+        w,
+        &[
+            "id",
+            "date",
+            "title",
+            "provinces",
+            "actors",
+            "path",
+            "score",
+        ],
+    )?;
+    for hit in &results.hits {
+        csv_row(
+            w,
+            &[
+                hit.id.as_str(),
+                hit.date.as_deref().unwrap_or(""),
+                hit.title.text.as_str(),
+                &hit.provinces.join("; "),
+                &hit.actors.join("; "),
+                hit.path.as_str(),
+                &format!("{:.4}", hit.score),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes the values of one facet as CSV: `value,count`.
+pub fn facet_csv<W: Write>(w: &mut W, results: &Results, field: &str) -> io::Result<()> {
+    csv_row(w, &[field, "count"])?;
+    if let Some((_, values)) = facet_fields(results).into_iter().find(|(f, _)| *f == field) {
+        for v in values {
+            csv_row(w, &[v.value.as_str(), &v.count.to_string()])?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes a timeline as CSV: `period,count`, then `undated`.
+pub fn timeline_csv<W: Write>(w: &mut W, timeline: &Timeline, unit: &str) -> io::Result<()> {
+    csv_row(w, &[unit, "count"])?;
+    for (period, count) in &timeline.periods {
+        csv_row(w, &[period.as_str(), &count.to_string()])?;
+    }
+    csv_row(w, &["undated", &timeline.undated.to_string()])
+}
+
+/// Writes a cross table as CSV: a header of column values, then one row
+/// per row value (full `Country/Province` names).
+pub fn table_csv<W: Write>(
+    w: &mut W,
+    table: &CrossTable,
+    dimensions: (&str, &str),
+) -> io::Result<()> {
+    let mut header = vec![format!("{} \\ {}", dimensions.0, dimensions.1)];
+    header.extend(table.columns.iter().map(|(c, _)| c.clone()));
+    csv_row(w, &header)?;
+    for ((r, _), cells) in table.rows.iter().zip(&table.cells) {
+        let mut row = vec![r.clone()];
+        row.extend(cells.iter().map(u64::to_string));
+        csv_row(w, &row)?;
+    }
+    Ok(())
+}

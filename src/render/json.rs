@@ -1,0 +1,268 @@
+//! JSON Lines for programs: every line one typed message.
+//!
+//! # Format
+//!
+//! With `--json`, every line is one message `{"type": …, "data": …}`:
+//!
+//! * `hit`: `rank`, `id`, `score`, `match` (`"all"` or `"partial"`),
+//!   `words_matched`, `words`, `title`, `title_highlights`, `date`, `year`,
+//!   `provinces`, `actors`, `path`, `source`, `url`, `snippet` (`text`,
+//!   `highlights`); highlights are `[start, end)` byte ranges;
+//! * `facet`: `field` (`province`, `country`, `actor`, `year`), `counted`
+//!   (`"all"` or `"partial"`), `values` (`value`, `count`), over all
+//!   matching articles;
+//! * `summary`: `query`, `filters`, `total`, `full_matches`, `counted`,
+//!   `words_required`, `words`, `shown`, `expansions` (`words`, `field`,
+//!   `value`), `elapsed_ms`.
+//!
+//! Text in JSON is exactly as stored: nothing is escaped but what JSON
+//! requires.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::search::tables::{CrossTable, Timeline};
+use crate::search::Results;
+
+use super::facet_fields;
+
+#[derive(Serialize)]
+#[serde(tag = "type", content = "data", rename_all = "lowercase")]
+pub(crate) enum Message<'a> {
+    Hit(HitData<'a>),
+    Facet(FacetData<'a>),
+    Summary(SummaryData<'a>),
+}
+
+#[derive(Serialize)]
+pub(crate) struct HitData<'a> {
+    rank: usize,
+    id: &'a str,
+    score: f32,
+    #[serde(rename = "match")]
+    match_kind: &'static str,
+    words_matched: usize,
+    words: usize,
+    title: &'a str,
+    title_highlights: &'a [(usize, usize)],
+    date: Option<&'a str>,
+    year: Option<u16>,
+    provinces: &'a [String],
+    actors: &'a [String],
+    path: &'a str,
+    source: Option<&'a str>,
+    url: Option<&'a str>,
+    snippet: SnippetData<'a>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct SnippetData<'a> {
+    text: &'a str,
+    highlights: &'a [(usize, usize)],
+}
+
+#[derive(Serialize)]
+pub(crate) struct FacetData<'a> {
+    field: &'a str,
+    counted: &'static str,
+    values: Vec<FacetValue<'a>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct FacetValue<'a> {
+    value: &'a str,
+    count: u64,
+}
+
+#[derive(Serialize)]
+pub(crate) struct SummaryData<'a> {
+    query: &'a str,
+    filters: Vec<FilterData<'a>>,
+    total: u64,
+    full_matches: u64,
+    counted: &'static str,
+    words_required: usize,
+    words: usize,
+    shown: usize,
+    expansions: Vec<ExpansionData<'a>>,
+    elapsed_ms: u128,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ExpansionData<'a> {
+    words: &'a str,
+    field: &'a str,
+    value: &'a str,
+}
+
+#[derive(Serialize)]
+pub(crate) struct FilterData<'a> {
+    kind: &'a str,
+    value: &'a str,
+}
+
+pub(crate) fn write_json<W: Write>(w: &mut W, message: &Message<'_>) -> io::Result<()> {
+    serde_json::to_writer(&mut *w, message)?;
+    w.write_all(b"\n")
+}
+
+pub(crate) fn year_of(date: Option<&str>) -> Option<u16> {
+    date.and_then(|d| d.get(..4)).and_then(|y| y.parse().ok())
+}
+
+/// Writes search results as JSON Lines (see the module documentation).
+pub fn results_json<W: Write>(
+    w: &mut W,
+    results: &Results,
+    query: &str,
+    elapsed_ms: u128,
+) -> io::Result<()> {
+    for hit in &results.hits {
+        write_json(
+            w,
+            &Message::Hit(HitData {
+                rank: hit.rank,
+                id: &hit.id,
+                score: hit.score,
+                match_kind: if hit.full_match { "all" } else { "partial" },
+                words_matched: hit.words_matched,
+                words: results.counted.words,
+                title: &hit.title.text,
+                title_highlights: &hit.title.highlights,
+                date: hit.date.as_deref(),
+                year: year_of(hit.date.as_deref()),
+                provinces: &hit.provinces,
+                actors: &hit.actors,
+                path: &hit.path,
+                source: hit.source.as_deref(),
+                url: hit.url.as_deref(),
+                snippet: SnippetData {
+                    text: &hit.snippet.text,
+                    highlights: &hit.snippet.highlights,
+                },
+            }),
+        )?;
+    }
+    let counted = if results.counted.all_words() {
+        "all"
+    } else {
+        "partial"
+    };
+    facets_json(w, results, None, counted)?;
+    write_json(
+        w,
+        &Message::Summary(SummaryData {
+            query,
+            filters: results
+                .filters
+                .iter()
+                .map(|(k, v)| FilterData { kind: k, value: v })
+                .collect(),
+            total: results.total,
+            full_matches: results.full_matches,
+            counted,
+            words_required: results.counted.words_required,
+            words: results.counted.words,
+            shown: results.hits.len(),
+            expansions: results
+                .expansions
+                .iter()
+                .map(|e| ExpansionData {
+                    words: &e.words,
+                    field: e.field,
+                    value: &e.value,
+                })
+                .collect(),
+            elapsed_ms,
+        }),
+    )
+}
+
+pub(crate) fn facets_json<W: Write>(
+    w: &mut W,
+    results: &Results,
+    only: Option<&str>,
+    counted: &'static str,
+) -> io::Result<()> {
+    for (field, values) in facet_fields(results) {
+        if only.is_some_and(|o| o != field) {
+            continue;
+        }
+        write_json(
+            w,
+            &Message::Facet(FacetData {
+                field,
+                counted,
+                values: values
+                    .iter()
+                    .map(|v| FacetValue {
+                        value: &v.value,
+                        count: v.count,
+                    })
+                    .collect(),
+            }),
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes the distribution of one facet as JSON Lines.
+pub fn facet_json<W: Write>(w: &mut W, results: &Results, field: &str) -> io::Result<()> {
+    let counted = if results.counted.all_words() {
+        "all"
+    } else {
+        "partial"
+    };
+    facets_json(w, results, Some(field), counted)
+}
+
+/// Writes a timeline as one JSON Lines message of type `timeline`:
+/// `unit`, `periods` (`period`, `count`), `undated`, `total`.
+pub fn timeline_json<W: Write>(
+    w: &mut W,
+    timeline: &Timeline,
+    unit: &str,
+    total: u64,
+) -> io::Result<()> {
+    let periods: Vec<serde_json::Value> = timeline
+        .periods
+        .iter()
+        .map(|(p, n)| serde_json::json!({"period": p, "count": n}))
+        .collect();
+    let message = serde_json::json!({
+        "type": "timeline",
+        "data": {"unit": unit, "periods": periods, "undated": timeline.undated, "total": total}
+    });
+    serde_json::to_writer(&mut *w, &message)?;
+    w.write_all(b"\n")
+}
+
+/// Writes a cross table as one JSON Lines message of type `table`:
+/// `rows` and `columns` (`value`, `count`: articles with the value),
+/// `cells` (a row of counts per row value), `all_rows`, `all_columns`.
+pub fn table_json<W: Write>(
+    w: &mut W,
+    table: &CrossTable,
+    dimensions: (&str, &str),
+) -> io::Result<()> {
+    let values = |v: &[(String, u64)]| -> Vec<serde_json::Value> {
+        v.iter()
+            .map(|(value, count)| serde_json::json!({"value": value, "count": count}))
+            .collect()
+    };
+    let message = serde_json::json!({
+        "type": "table",
+        "data": {
+            "row_field": dimensions.0,
+            "column_field": dimensions.1,
+            "rows": values(&table.rows),
+            "columns": values(&table.columns),
+            "cells": table.cells,
+            "all_rows": table.all_rows,
+            "all_columns": table.all_columns,
+        }
+    });
+    serde_json::to_writer(&mut *w, &message)?;
+    w.write_all(b"\n")
+}

@@ -1,0 +1,392 @@
+//! Output for people: hits, summaries, facet lists, timelines and tables,
+//! fitted to the terminal and coloured when asked.
+
+use std::io::{self, Write};
+
+use crate::search::tables::{CrossTable, Timeline};
+use crate::search::{Counted, Hit, Results};
+
+use super::layout::{
+    bar, display_path, display_width, fit_middle, fit_str, short_names, wrap, HEADER_MAX, MIN_ROOM,
+};
+use super::{facet_fields, Caption, Style, BOLD, CYAN, DIM, GREEN};
+
+/// Writes search results for people.
+pub fn results_text<W: Write>(w: &mut W, results: &Results, style: Style) -> io::Result<()> {
+    for hit in &results.hits {
+        hit_text(w, hit, results.counted.words, style)?;
+    }
+    summary_text(w, results, style)
+}
+
+pub(crate) fn hit_text<W: Write>(
+    w: &mut W,
+    hit: &Hit,
+    words: usize,
+    style: Style,
+) -> io::Result<()> {
+    let partial = if hit.full_match {
+        String::new()
+    } else {
+        format!("  (partial: {} of {} words)", hit.words_matched, words)
+    };
+    let rank = format!("{:>2}.", hit.rank);
+    let title_room = style
+        .room(rank.len() + 1)
+        .map(|r| r.saturating_sub(partial.len()).max(MIN_ROOM));
+    writeln!(
+        w,
+        "{} {}{}",
+        style.paint(BOLD, &rank),
+        style.paint(BOLD, &style.highlighted_fit(&hit.title, title_room)),
+        style.paint(DIM, &partial)
+    )?;
+    let mut meta = vec![hit.date.clone().unwrap_or_else(|| "undated".into())];
+    if !hit.provinces.is_empty() {
+        meta.push(hit.provinces.join(", "));
+    }
+    if !hit.actors.is_empty() {
+        meta.push(hit.actors.join(", "));
+    }
+    let room = style.room(INDENT.len());
+    writeln!(
+        w,
+        "{INDENT}{}",
+        style.paint(CYAN, &style.plain_fit(&meta.join(" · "), room))
+    )?;
+    writeln!(
+        w,
+        "{INDENT}{}",
+        style.paint(
+            GREEN,
+            &match room {
+                Some(columns) => fit_middle(&style.clean(&display_path(&hit.path)), columns),
+                None => style.clean(&display_path(&hit.path)),
+            }
+        )
+    )?;
+    if !hit.snippet.text.is_empty() {
+        let snippet = style.cleaned(&hit.snippet);
+        match room {
+            Some(columns) => {
+                for line in wrap(&snippet, columns, SNIPPET_LINES) {
+                    writeln!(w, "{INDENT}{}", style.painted(&line))?;
+                }
+            }
+            None => writeln!(w, "{INDENT}{}", style.painted(&snippet))?,
+        }
+    }
+    writeln!(w)
+}
+
+/// The indent of the lines under a hit's title.
+pub(crate) const INDENT: &str = "    ";
+
+/// At most this many lines of snippet per hit on a terminal.
+pub(crate) const SNIPPET_LINES: usize = 3;
+
+pub(crate) fn counted_phrase(results: &Results) -> String {
+    counted_words(results.counted, results.total)
+}
+
+/// `articles with all 2 words`, for `total` articles counted as `c` says.
+pub(crate) fn counted_words(c: Counted, total: u64) -> String {
+    let articles = if total == 1 { "article" } else { "articles" };
+    if c.words == 0 {
+        articles.into()
+    } else if c.all_words() {
+        if c.words == 1 {
+            format!("{articles} with the word")
+        } else {
+            format!("{articles} with all {} words", c.words)
+        }
+    } else {
+        format!(
+            "{articles} with at least {} of the {} words (partial matches)",
+            c.words_required, c.words
+        )
+    }
+}
+
+pub(crate) fn summary_text<W: Write>(w: &mut W, results: &Results, style: Style) -> io::Result<()> {
+    let filters = if results.filters.is_empty() {
+        String::new()
+    } else {
+        let f: Vec<String> = results
+            .filters
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        format!(" (filtered by {})", f.join(", "))
+    };
+    writeln!(
+        w,
+        "{}",
+        style.paint(
+            BOLD,
+            &format!(
+                "{} {}{}; {} shown.",
+                results.total,
+                counted_phrase(results),
+                filters,
+                results.hits.len()
+            )
+        )
+    )?;
+    for e in &results.expansions {
+        writeln!(
+            w,
+            "{:?} also matched articles tagged {} {} (--no-expand turns this off).",
+            e.words,
+            e.field,
+            style.clean(&e.value)
+        )?;
+    }
+    if results.full_matches == 0 && results.counted.words > 1 && !results.hits.is_empty() {
+        writeln!(w, "No article has all the words; showing the closest.")?;
+    }
+    for (label, values) in [
+        ("Provinces", &results.facets.province),
+        ("Countries", &results.facets.country),
+        ("Actors", &results.facets.actor),
+        ("Years", &results.facets.year),
+    ] {
+        if values.is_empty() {
+            continue;
+        }
+        // As many values as fit on the line (8 when piped).
+        let room = style.width.unwrap_or(usize::MAX);
+        let mut used = label.len() + 2;
+        let mut shown: Vec<String> = Vec::new();
+        for v in values.iter().take(if style.width.is_some() {
+            values.len()
+        } else {
+            8
+        }) {
+            let item = format!("{} {}", style.clean(&v.value), v.count);
+            let more_room = if shown.len() + 1 < values.len() {
+                13
+            } else {
+                0
+            };
+            if !shown.is_empty() && used + display_width(&item) + 2 + more_room > room {
+                break;
+            }
+            used += display_width(&item) + 2;
+            shown.push(item);
+        }
+        let more = if values.len() > shown.len() {
+            format!(", … ({} more)", values.len() - shown.len())
+        } else {
+            String::new()
+        };
+        let mut items = format!("{}{more}", shown.join(", "));
+        if let Some(width) = style.width {
+            // One value alone may be wider than the terminal.
+            let room = width.saturating_sub(label.len() + 2).max(MIN_ROOM);
+            if display_width(&items) > room {
+                items = fit_str(&items, room);
+            }
+        }
+        writeln!(w, "{} {items}", style.paint(BOLD, &format!("{label}:")))?;
+    }
+    Ok(())
+}
+
+/// Writes the distribution of one facet (`sitrep facets`) for people.
+pub fn facet_text<W: Write>(
+    w: &mut W,
+    results: &Results,
+    field: &str,
+    style: Style,
+) -> io::Result<()> {
+    let Some((_, values)) = facet_fields(results).into_iter().find(|(f, _)| *f == field) else {
+        return Ok(());
+    };
+    let width = values
+        .iter()
+        .map(|v| v.value.chars().count())
+        .max()
+        .unwrap_or(0);
+    let count_width = values
+        .iter()
+        .map(|v| v.count.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for v in values {
+        writeln!(
+            w,
+            "{:<width$}  {:>count_width$}",
+            style.clean(&v.value),
+            v.count,
+        )?;
+    }
+    writeln!(
+        w,
+        "{}",
+        style.paint(
+            BOLD,
+            &format!(
+                "{} values of {field} over {} {}.",
+                values.len(),
+                results.total,
+                counted_phrase(results)
+            )
+        )
+    )
+}
+
+/// Writes a timeline as a bar chart: one line per year or month.
+pub fn timeline_text<W: Write>(
+    w: &mut W,
+    timeline: &Timeline,
+    caption: &Caption<'_>,
+    style: Style,
+) -> io::Result<()> {
+    let label_width = timeline
+        .periods
+        .iter()
+        .map(|(p, _)| p.len())
+        .max()
+        .unwrap_or(4);
+    let max = timeline.periods.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    let count_width = max.to_string().len();
+    let bar_width = style
+        .width
+        .unwrap_or(80)
+        .saturating_sub(label_width + count_width + 4)
+        .clamp(10, 60);
+    for (period, count) in &timeline.periods {
+        let bar = bar(*count, max, bar_width);
+        let pad = bar_width.saturating_sub(bar.chars().count());
+        writeln!(
+            w,
+            "{period:<label_width$}  {}{}  {count:>count_width$}",
+            style.paint(CYAN, &bar),
+            " ".repeat(pad)
+        )?;
+    }
+    let span = match (timeline.periods.first(), timeline.periods.last()) {
+        (Some((a, _)), Some((b, _))) if a != b => format!(", {a} to {b}"),
+        (Some((a, _)), _) => format!(", {a}"),
+        _ => String::new(),
+    };
+    writeln!(
+        w,
+        "{}",
+        style.paint(
+            BOLD,
+            &format!("{}{span}; {} undated.", caption.phrase(), timeline.undated)
+        )
+    )
+}
+
+/// Writes a cross table: rows × columns, fitted to the terminal (fewer
+/// columns when they do not fit); empty cells show `·`.
+pub fn table_text<W: Write>(
+    w: &mut W,
+    table: &CrossTable,
+    dimensions: (&str, &str),
+    caption: &Caption<'_>,
+    style: Style,
+) -> io::Result<()> {
+    if table.rows.is_empty() || table.columns.is_empty() {
+        return writeln!(
+            w,
+            "{}",
+            style.paint(
+                BOLD,
+                &format!(
+                    "No {} with a {} among {}.",
+                    dimensions.0,
+                    dimensions.1,
+                    caption.phrase()
+                )
+            )
+        );
+    }
+    let row_names: Vec<String> = table
+        .rows
+        .iter()
+        .map(|(r, _)| fit_str(&style.clean(r), 32))
+        .collect();
+    let row_width = row_names
+        .iter()
+        .map(|r| display_width(r))
+        .max()
+        .unwrap_or(0);
+    let headers: Vec<String> = short_names(&table.columns)
+        .iter()
+        .map(|h| fit_str(&style.clean(h), HEADER_MAX))
+        .collect();
+    let cell_width = |c: usize| -> usize {
+        let digits = table
+            .cells
+            .iter()
+            .filter_map(|row| row.get(c))
+            .map(|n| n.to_string().len())
+            .max()
+            .unwrap_or(1);
+        headers
+            .get(c)
+            .map(|h| display_width(h))
+            .unwrap_or(0)
+            .max(digits)
+    };
+    // As many columns as fit.
+    let mut shown = 0;
+    let mut used = row_width;
+    for c in 0..headers.len() {
+        let need = cell_width(c) + 2;
+        if style.width.is_some_and(|width| used + need > width) && shown > 0 {
+            break;
+        }
+        used += need;
+        shown += 1;
+    }
+    let mut line = " ".repeat(row_width);
+    for (c, h) in headers.iter().enumerate().take(shown) {
+        let width = cell_width(c);
+        line.push_str(&format!("  {}{h}", " ".repeat(width - display_width(h))));
+    }
+    writeln!(w, "{}", style.paint(BOLD, &line))?;
+    for (r, name) in row_names.iter().enumerate() {
+        let mut line = format!("{name}{}", " ".repeat(row_width - display_width(name)));
+        for c in 0..shown {
+            let n = table
+                .cells
+                .get(r)
+                .and_then(|row| row.get(c))
+                .copied()
+                .unwrap_or(0);
+            let cell = if n == 0 {
+                "·".to_owned()
+            } else {
+                n.to_string()
+            };
+            let width = cell_width(c);
+            line.push_str(&format!(
+                "  {}{cell}",
+                " ".repeat(width.saturating_sub(cell.chars().count()))
+            ));
+        }
+        writeln!(w, "{line}")?;
+    }
+    writeln!(
+        w,
+        "{}",
+        style.paint(
+            BOLD,
+            &format!(
+                "Top {} of {} {} values × top {} of {} {} values, over {}.",
+                table.rows.len(),
+                table.all_rows,
+                dimensions.0,
+                shown,
+                table.all_columns,
+                dimensions.1,
+                caption.phrase()
+            )
+        )
+    )
+}

@@ -1,0 +1,95 @@
+//! A page of hits: each article's card with its title highlighted and a
+//! snippet of its body around the matched words.
+
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Score};
+
+use super::plan::Plan;
+use super::{Highlighted, Hit};
+use crate::error::Result;
+use crate::index::OpenIndex;
+use crate::search::card::Cards;
+
+pub(crate) fn page(
+    open: &OpenIndex,
+    searcher: &tantivy::Searcher,
+    plan: &Plan,
+    found: Vec<(Score, DocAddress, usize)>,
+    words: usize,
+    offset: usize,
+) -> Result<Vec<Hit>> {
+    let f = &open.fields;
+    let highlight = plan.highlight_query();
+    let mut body_snippets = SnippetGenerator::create(searcher, &*highlight, f.body)?;
+    body_snippets.set_max_num_chars(220);
+    let mut title_snippets = SnippetGenerator::create(searcher, &*highlight, f.title)?;
+    title_snippets.set_max_num_chars(1_000);
+    let addresses: Vec<DocAddress> = found.iter().map(|&(_, address, _)| address).collect();
+    let cards = Cards::new(searcher, open.fields).cards(&addresses)?;
+
+    let mut hits = Vec::with_capacity(found.len());
+    for ((score, _, k), (card, _)) in found.into_iter().zip(cards) {
+        let title = card.title;
+        let body = card.body;
+        let title_snippet = title_snippets.snippet(&title);
+        let title_hl = Highlighted {
+            highlights: title_snippet
+                .highlighted()
+                .iter()
+                .map(|r| {
+                    let off = title_snippet.fragment_range().start;
+                    (r.start + off, r.end + off)
+                })
+                .collect(),
+            text: title,
+        };
+        let snippet = body_snippets.snippet(&body);
+        let snippet = if snippet.fragment().is_empty() {
+            Highlighted {
+                text: lead(&body, 220),
+                highlights: Vec::new(),
+            }
+        } else {
+            Highlighted {
+                text: snippet.fragment().to_owned(),
+                highlights: snippet
+                    .highlighted()
+                    .iter()
+                    .map(|r| (r.start, r.end))
+                    .collect(),
+            }
+        };
+        hits.push(Hit {
+            rank: 0,
+            id: card.id,
+            score,
+            full_match: k >= words,
+            words_matched: k,
+            title: title_hl,
+            date: card.date,
+            provinces: card.provinces,
+            actors: card.actors,
+            path: card.path,
+            source: card.source,
+            url: card.url,
+            snippet,
+        });
+    }
+    for (i, hit) in hits.iter_mut().enumerate() {
+        hit.rank = offset + i + 1;
+    }
+    Ok(hits)
+}
+
+/// The first `max` characters of `text`, cut at a word boundary.
+pub(crate) fn lead(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max).collect();
+    match cut.rfind(' ') {
+        Some(at) if at > max / 2 => format!("{}…", &cut[..at]),
+        _ => format!("{cut}…"),
+    }
+}

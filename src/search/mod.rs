@@ -1,0 +1,460 @@
+//! ⑥ Search: from a request to ranked hits and facet counts.
+//!
+//! A [`SearchRequest`] is a query in tantivy's syntax plus facet filters.
+//! The words of the query are matched with a strategy modelled on
+//! Meilisearch's "last": articles with all the words come first, ranked by
+//! BM25 over the title (boosted) and the body; when fewer than a page have
+//! them all, the page is filled with the best articles that have most of
+//! them, marked as partial. English stop words never make a query fail.
+//! `+word`, `-word`, phrases, `field:term` and explicit `AND` / `OR` keep
+//! their meaning. The [`Results`] carry no tantivy types.
+
+pub mod card;
+mod collect;
+mod filters;
+mod hits;
+mod plan;
+
+use collect::{FacetTally, Tallies};
+use plan::Plan;
+pub mod tables;
+
+use std::collections::HashSet;
+
+use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::query::Query;
+use tantivy::{DateTime, DocAddress, Order, Score};
+
+use crate::error::Result;
+use crate::index::OpenIndex;
+
+/// How the words of a query must match.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Matching {
+    /// All the words first, then articles with most of them (default).
+    #[default]
+    Last,
+    /// Only articles with every word.
+    All,
+    /// Articles with any of the words, by relevance.
+    Any,
+}
+
+/// A search: query text and filters.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    /// The query in tantivy's syntax; empty means every article.
+    pub query: String,
+    /// Province filters (any alias, or a city inside the province).
+    pub provinces: Vec<String>,
+    /// Country filters.
+    pub countries: Vec<String>,
+    /// Actor filters.
+    pub actors: Vec<String>,
+    /// Year filters.
+    pub years: Vec<String>,
+    /// How many hits to return.
+    pub limit: usize,
+    /// The matching strategy.
+    pub matching: Matching,
+    /// How many values of each facet to return (0: all).
+    pub facet_limit: usize,
+    /// Do not widen query words that name an actor or province to the
+    /// articles tagged with it.
+    pub no_expand: bool,
+    /// The order of the hits.
+    pub sort: SortOrder,
+    /// Only articles published in or after this period (`2021`,
+    /// `2021-03`, `2021-03-15`); undated articles are left out.
+    pub since: Option<String>,
+    /// Only articles published in or before this period.
+    pub until: Option<String>,
+    /// How many hits to pass over before the page (for paging).
+    pub offset: usize,
+}
+
+/// The order of the hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortOrder {
+    /// Best match first (full matches before partial ones).
+    #[default]
+    Relevance,
+    /// Newest first; undated articles last.
+    Date,
+}
+
+/// A query word or phrase that also matched articles tagged with the
+/// actor or province it names (`Daesh` → actor `Islamic State`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expansion {
+    /// The words as typed.
+    pub words: String,
+    /// `actor` or `province`.
+    pub field: &'static str,
+    /// The facet value.
+    pub value: String,
+}
+
+/// A highlighted piece of text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Highlighted {
+    /// The text.
+    pub text: String,
+    /// Byte ranges of `text` holding matched words.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// One article in the results.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// 1-based rank.
+    pub rank: usize,
+    /// The article's id.
+    pub id: String,
+    /// BM25 score.
+    pub score: f32,
+    /// Whether the article has every word of the query.
+    pub full_match: bool,
+    /// How many of the query's words it has.
+    pub words_matched: usize,
+    /// The headline, with the matched words.
+    pub title: Highlighted,
+    /// Publication date (ISO 8601), if known.
+    pub date: Option<String>,
+    /// `Country/Province` or `Country` values.
+    pub provinces: Vec<String>,
+    /// Canonical actor names.
+    pub actors: Vec<String>,
+    /// The file it was read from.
+    pub path: String,
+    /// Publisher, if known.
+    pub source: Option<String>,
+    /// Address, if known.
+    pub url: Option<String>,
+    /// A piece of the body around the matched words.
+    pub snippet: Highlighted,
+}
+
+/// A facet value and how many matching articles carry it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetCount {
+    /// `Iraq/Nineveh`, `Iraq`, `Islamic State`, `2021`.
+    pub value: String,
+    /// Number of articles.
+    pub count: u64,
+}
+
+/// Facet counts over every matching article (not only the page shown).
+#[derive(Debug, Clone, Default)]
+pub struct FacetCounts {
+    /// First-level divisions, `Country/Province`.
+    pub province: Vec<FacetCount>,
+    /// Countries (an article counts once per country).
+    pub country: Vec<FacetCount>,
+    /// Actors.
+    pub actor: Vec<FacetCount>,
+    /// Publication years.
+    pub year: Vec<FacetCount>,
+}
+
+/// Which articles the total and the facet counts are about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counted {
+    /// The articles counted have at least this many of the query's words.
+    pub words_required: usize,
+    /// The number of words in the query subject to the strategy.
+    pub words: usize,
+}
+
+impl Counted {
+    /// Whether the counts are of articles with every word.
+    pub fn all_words(&self) -> bool {
+        self.words_required >= self.words
+    }
+}
+
+/// The answer to a [`SearchRequest`].
+#[derive(Debug, Clone)]
+pub struct Results {
+    /// The page of hits, best first.
+    pub hits: Vec<Hit>,
+    /// Number of articles matching (see `counted`).
+    pub total: u64,
+    /// Number of articles with every word (0 in `Any` mode with no such).
+    pub full_matches: u64,
+    /// What `total` and `facets` count.
+    pub counted: Counted,
+    /// Facet counts over all counted articles.
+    pub facets: FacetCounts,
+    /// The filters as resolved: `province: Iraq/Nineveh`…
+    pub filters: Vec<(String, String)>,
+    /// Query words widened to a facet.
+    pub expansions: Vec<Expansion>,
+}
+
+/// The set of articles a request counts and sorts by date, as a query.
+struct CountedSet {
+    query: Box<dyn Query>,
+    /// The articles have at least this many of the query's words.
+    words_required: usize,
+}
+
+/// Which articles a request is about: those with every word when there
+/// are any (or with the `--all` / `--any` rule); otherwise, under the
+/// "last" strategy, those with the most words that still fill a page of
+/// `page` hits, as in [`search`].
+fn counted_set(
+    searcher: &tantivy::Searcher,
+    plan: &Plan,
+    filters: &[Box<dyn Query>],
+    matching: Matching,
+    page: usize,
+) -> Result<CountedSet> {
+    let words = plan.content_words();
+    match matching {
+        Matching::All => Ok(CountedSet {
+            query: plan.every(filters),
+            words_required: words,
+        }),
+        Matching::Any if !plan.words.is_empty() => Ok(CountedSet {
+            query: plan.any(filters),
+            words_required: 1.min(words),
+        }),
+        _ => {
+            let full = plan.tier(words, filters);
+            if words <= 1 || searcher.search(&*full, &Count)? > 0 {
+                return Ok(CountedSet {
+                    query: full,
+                    words_required: words,
+                });
+            }
+            let mut k = words - 1;
+            loop {
+                let q = plan.tier(k, filters);
+                if k <= 1 || searcher.search(&*q, &Count)? >= page.max(1) {
+                    return Ok(CountedSet {
+                        query: q,
+                        words_required: k,
+                    });
+                }
+                k -= 1;
+            }
+        }
+    }
+}
+
+/// What a collector gathered over the articles a request counts (see
+/// [`tally`]).
+#[derive(Debug)]
+pub struct Tallied<T> {
+    /// The collector's result.
+    pub fruit: T,
+    /// Number of articles counted.
+    pub total: u64,
+    /// Which articles were counted.
+    pub counted: Counted,
+    /// The filters as resolved.
+    pub filters: Vec<(String, String)>,
+    /// Query words widened to a facet.
+    pub expansions: Vec<Expansion>,
+}
+
+/// Runs `collector` over the articles `request` counts: the same articles
+/// whose facets [`search`] counts. Used for timelines and cross tables.
+pub fn tally<C: Collector>(
+    open: &OpenIndex,
+    request: &SearchRequest,
+    collector: C,
+) -> Result<Tallied<C::Fruit>> {
+    let searcher = open.reader.searcher();
+    let plan = plan::parse(open, &request.query, !request.no_expand)?;
+    let (filter_queries, shown_filters) = filters::resolve(open, request)?;
+    let set = counted_set(
+        &searcher,
+        &plan,
+        &filter_queries,
+        request.matching,
+        request.limit,
+    )?;
+    let (total, fruit) = searcher.search(&*set.query, &(Count, collector))?;
+    Ok(Tallied {
+        fruit,
+        total: total as u64,
+        counted: Counted {
+            words_required: set.words_required,
+            words: plan.content_words(),
+        },
+        filters: shown_filters,
+        expansions: plan.expansions,
+    })
+}
+
+/// Runs `request` against `open`.
+pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
+    // tantivy's top-k collectors allocate their page up front: a page or
+    // an offset beyond the index's size asks for no more than the index.
+    let docs = usize::try_from(open.reader.searcher().num_docs()).unwrap_or(usize::MAX);
+    let clamped;
+    let request = if request.limit > docs || request.offset > docs {
+        clamped = SearchRequest {
+            limit: request.limit.min(docs),
+            offset: request.offset.min(docs),
+            ..request.clone()
+        };
+        &clamped
+    } else {
+        request
+    };
+    if request.sort == SortOrder::Date {
+        return search_by_date(open, request);
+    }
+    let searcher = open.reader.searcher();
+    let plan = plan::parse(open, &request.query, !request.no_expand)?;
+    let (filter_queries, shown_filters) = filters::resolve(open, request)?;
+    // Paging: the best `offset + limit`, of which the first `offset` are
+    // passed over.
+    let limit = request.offset.saturating_add(request.limit);
+    let words = plan.content_words();
+    let tally = FacetTally::new();
+    let page = limit.max(1);
+
+    let mut found: Vec<(Score, DocAddress, usize)> = Vec::new();
+    let mut seen: HashSet<DocAddress> = HashSet::new();
+    let (total, full_matches, counted, raw_facets);
+
+    if request.matching == Matching::Any && !plan.words.is_empty() {
+        let q = plan.any(&filter_queries);
+        let (top, count, facets) = ranked_and_tallied(&searcher, &*q, page, &tally)?;
+        found.extend(top.into_iter().map(|(s, a)| (s, a, 0)));
+        let full = searcher.search(&*plan.tier(words, &filter_queries), &Count)?;
+        total = count as u64;
+        full_matches = full as u64;
+        counted = Counted {
+            words_required: 1.min(words),
+            words,
+        };
+        raw_facets = facets;
+    } else {
+        let q = if request.matching == Matching::All {
+            plan.every(&filter_queries)
+        } else {
+            plan.tier(words, &filter_queries)
+        };
+        let (top, count, facets) = ranked_and_tallied(&searcher, &*q, page, &tally)?;
+        for (s, a) in top {
+            seen.insert(a);
+            found.push((s, a, words));
+        }
+        full_matches = count as u64;
+        let mut counted_tier = (count as u64, words, facets);
+        if request.matching == Matching::Last && found.len() < limit && words > 1 {
+            for k in (1..words).rev() {
+                let q = plan.tier(k, &filter_queries);
+                let (top, count, facets) =
+                    ranked_and_tallied(&searcher, &*q, limit.max(1) + seen.len(), &tally)?;
+                if full_matches == 0 {
+                    counted_tier = (count as u64, k, facets);
+                }
+                for (s, a) in top {
+                    if found.len() >= limit {
+                        break;
+                    }
+                    if seen.insert(a) {
+                        found.push((s, a, k));
+                    }
+                }
+                if found.len() >= limit {
+                    break;
+                }
+            }
+        }
+        total = counted_tier.0;
+        counted = Counted {
+            words_required: counted_tier.1,
+            words,
+        };
+        raw_facets = counted_tier.2;
+    }
+
+    // Full matches first, then by words matched and score; the address
+    // keeps equal scores in a stable order from page to page.
+    found.sort_by(|a, b| b.2.cmp(&a.2).then(b.0.total_cmp(&a.0)).then(a.1.cmp(&b.1)));
+    let page: Vec<_> = found.into_iter().skip(request.offset).collect();
+    let hits = hits::page(open, &searcher, &plan, page, words, request.offset)?;
+    Ok(Results {
+        hits,
+        total,
+        full_matches,
+        counted,
+        facets: raw_facets.into_counts(request.facet_limit),
+        filters: shown_filters,
+        expansions: plan.expansions,
+    })
+}
+
+/// A page of hits: score and address, best first.
+type Page = Vec<(Score, DocAddress)>;
+
+/// The best page of `query` by relevance, the number of its matches and
+/// their facet counts, in one pass over the matches.
+///
+/// Counting visits every match anyway, so the block-WAND skipping a top-k
+/// collector can do alone saves nothing there: a separate ranking pass
+/// (tried) cost as much as it saved on single words and, for phrases,
+/// decoded every position twice.
+fn ranked_and_tallied(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    page: usize,
+    tally: &FacetTally,
+) -> Result<(Page, usize, Tallies)> {
+    let page = TopDocs::with_limit(page).order_by_score();
+    Ok(searcher.search(query, &(page, Count, tally.clone()))?)
+}
+
+/// `--sort date`: the counted articles (see [`counted_set`]), newest
+/// first, undated last; each hit keeps its relevance score.
+fn search_by_date(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
+    let searcher = open.reader.searcher();
+    let plan = plan::parse(open, &request.query, !request.no_expand)?;
+    let (filter_queries, shown_filters) = filters::resolve(open, request)?;
+    let words = plan.content_words();
+    let set = counted_set(
+        &searcher,
+        &plan,
+        &filter_queries,
+        request.matching,
+        request.offset.saturating_add(request.limit),
+    )?;
+    let newest = TopDocs::with_limit(request.limit.max(1))
+        .and_offset(request.offset)
+        .order_by_fast_field::<DateTime>("published", Order::Desc);
+    let (top, count, facets) = searcher.search(&*set.query, &(newest, Count, FacetTally::new()))?;
+    let full_matches = if set.words_required >= words {
+        count as u64
+    } else {
+        searcher.search(&*plan.tier(words, &filter_queries), &Count)? as u64
+    };
+    let mut page = Vec::with_capacity(top.len());
+    for (_, address) in top.into_iter().take(request.limit) {
+        let score = set
+            .query
+            .explain(&searcher, address)
+            .map(|e| e.value())
+            .unwrap_or(0.0);
+        page.push((score, address, set.words_required));
+    }
+    let hits = hits::page(open, &searcher, &plan, page, words, request.offset)?;
+    Ok(Results {
+        hits,
+        total: count as u64,
+        full_matches,
+        counted: Counted {
+            words_required: set.words_required,
+            words,
+        },
+        facets: facets.into_counts(request.facet_limit),
+        filters: shown_filters,
+        expansions: plan.expansions,
+    })
+}

@@ -1,0 +1,365 @@
+//! A query's plan: the parsed query split into units for the matching
+//! strategy, with query words that name an actor or province widened to
+//! the articles tagged with it.
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, QueryParserError, TermQuery,
+};
+use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf};
+use tantivy::schema::{Facet, IndexRecordOption};
+use tantivy::{Score, Term};
+
+use super::Expansion;
+use crate::analyzer;
+use crate::error::{Error, Result};
+use crate::index::OpenIndex;
+
+/// One unit of the query: a word, a phrase, a `field:term`.
+pub(crate) struct Unit {
+    pub(crate) query: Box<dyn Query>,
+    pub(crate) stop_word: bool,
+}
+
+/// The parsed query, split for the matching strategy.
+pub(crate) struct Plan {
+    /// Always required (`+x`, or the whole query in boolean mode).
+    pub(crate) required: Vec<Box<dyn Query>>,
+    /// Never allowed (`-x`).
+    pub(crate) excluded: Vec<Box<dyn Query>>,
+    /// Subject to the strategy.
+    pub(crate) words: Vec<Unit>,
+    /// Every positive unit, for snippets.
+    pub(crate) highlight: Vec<Box<dyn Query>>,
+    /// Units widened to a facet.
+    pub(crate) expansions: Vec<Expansion>,
+}
+
+pub(crate) fn query_error(query: &str, err: QueryParserError) -> Error {
+    let reason = match err {
+        QueryParserError::FieldDoesNotExist(field) => format!(
+            "there is no field {field:?}; searchable fields are title, body, id, province, actor, year (put text with a colon in quotes)"
+        ),
+        QueryParserError::AllButQueryForbidden => "a query cannot only exclude words".into(),
+        other => other.to_string(),
+    };
+    Error::Query {
+        query: shorten(query),
+        reason,
+    }
+}
+
+/// The deepest nesting of brackets tantivy's grammar will be given.
+pub(crate) const MAX_NESTING: usize = 64;
+
+/// How deep brackets nest in `query`, outside quotes.
+pub(crate) fn nesting_depth(query: &str) -> usize {
+    let (mut depth, mut max, mut quoted) = (0usize, 0usize, false);
+    for c in query.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '(' | '[' | '{' if !quoted => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ')' | ']' | '}' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// A query cut to a length that reads well in a message.
+pub(crate) fn shorten(query: &str) -> String {
+    if query.chars().count() <= 80 {
+        query.to_owned()
+    } else {
+        format!("{}…", query.chars().take(80).collect::<String>())
+    }
+}
+
+/// Why tantivy's grammar refused `query`, as far as can be told.
+pub(crate) fn syntax_hint(query: &str) -> String {
+    if query.matches('"').count() % 2 == 1 {
+        return "a double quote is not closed".into();
+    }
+    let mut depth: i64 = 0;
+    for c in query.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return "a ')' has no '('".into();
+        }
+    }
+    if depth > 0 {
+        return "a '(' is not closed".into();
+    }
+    if query.contains('[') || query.contains('{') {
+        return "a range must look like field:[a TO b]".into();
+    }
+    "the query syntax is not valid (quote words that hold : ( ) [ ] { } ^ \" - + to search for them)".into()
+}
+
+pub(crate) fn is_stop_word_unit(ast: &UserInputAst) -> bool {
+    match ast {
+        UserInputAst::Leaf(leaf) => match leaf.as_ref() {
+            UserInputLeaf::Literal(lit) => {
+                lit.field_name.is_none()
+                    && lit.delimiter == Delimiter::None
+                    && !lit.prefix
+                    && analyzer::words(&lit.phrase).count() == 1
+                    && analyzer::is_stop_word(&analyzer::fold(&lit.phrase))
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+pub(crate) fn parser(open: &OpenIndex) -> QueryParser {
+    let f = &open.fields;
+    let mut parser = QueryParser::for_index(&open.index, vec![f.title, f.body]);
+    parser.set_conjunction_by_default();
+    parser.set_field_boost(f.title, open.config.boost("title"));
+    parser.set_field_boost(f.body, open.config.boost("body"));
+    parser
+}
+
+pub(crate) fn parse(open: &OpenIndex, query: &str, expand: bool) -> Result<Plan> {
+    let parser = parser(open);
+    let mut plan = Plan {
+        required: Vec::new(),
+        excluded: Vec::new(),
+        words: Vec::new(),
+        highlight: Vec::new(),
+        expansions: Vec::new(),
+    };
+    if query.trim().is_empty() {
+        return Ok(plan);
+    }
+    // tantivy's grammar recurses once per bracket: a deep nest would
+    // overflow the stack, so refuse it first.
+    if nesting_depth(query) > MAX_NESTING {
+        return Err(Error::Query {
+            query: shorten(query),
+            reason: format!("brackets nested more than {MAX_NESTING} deep"),
+        });
+    }
+    let ast = query_grammar::parse_query(query).map_err(|_| Error::Query {
+        query: shorten(query),
+        reason: syntax_hint(query),
+    })?;
+    let build = |ast: UserInputAst| {
+        parser
+            .build_query_from_user_input_ast(ast)
+            .map_err(|e| query_error(query, e))
+    };
+    let items = match ast {
+        UserInputAst::Clause(items) => items,
+        other => vec![(None, other)],
+    };
+    let boolean_mode = items
+        .iter()
+        .any(|(occur, _)| matches!(occur, Some(query_grammar::Occur::Should)));
+    if boolean_mode {
+        let whole = UserInputAst::Clause(items);
+        plan.required.push(build(whole.clone())?);
+        plan.highlight.push(build(whole)?);
+        return Ok(plan);
+    }
+    let mut i = 0;
+    while i < items.len() {
+        let Some((occur, item)) = items.get(i) else {
+            break;
+        };
+        match occur {
+            Some(query_grammar::Occur::MustNot) => plan.excluded.push(build(item.clone())?),
+            Some(query_grammar::Occur::Must) => {
+                plan.highlight.push(build(item.clone())?);
+                plan.required.push(build(item.clone())?);
+            }
+            _ => {
+                // The longest run of plain words from here that names an
+                // actor or province becomes one unit: its words, or the
+                // articles tagged with what it names.
+                if expand {
+                    let rest = items.get(i..).unwrap_or(&[]);
+                    if let Some((len, expansion)) = expansion_at(open, rest) {
+                        let mut words: Vec<Box<dyn Query>> = Vec::new();
+                        for (_, w) in rest.iter().take(len) {
+                            plan.highlight.push(build(w.clone())?);
+                            words.push(build(w.clone())?);
+                        }
+                        let field = match expansion.field {
+                            "actor" => open.fields.actor,
+                            _ => open.fields.province,
+                        };
+                        let facet = Facet::from_path(expansion.value.split('/'));
+                        let tagged = ConstScoreQuery::new(
+                            boxed(TermQuery::new(
+                                Term::from_facet(field, &facet),
+                                IndexRecordOption::Basic,
+                            )),
+                            EXPANSION_SCORE,
+                        );
+                        plan.words.push(Unit {
+                            query: boxed(BooleanQuery::union(vec![
+                                boxed(BooleanQuery::intersection(words)),
+                                boxed(tagged),
+                            ])),
+                            stop_word: false,
+                        });
+                        plan.expansions.push(expansion);
+                        i += len;
+                        continue;
+                    }
+                }
+                let stop_word = is_stop_word_unit(item);
+                plan.highlight.push(build(item.clone())?);
+                plan.words.push(Unit {
+                    query: build(item.clone())?,
+                    stop_word,
+                });
+            }
+        }
+        i += 1;
+    }
+    Ok(plan)
+}
+
+/// The score an article gets for being tagged with what a query word
+/// names, when the word itself is not in it: about that of one ordinary
+/// word match.
+pub(crate) const EXPANSION_SCORE: Score = 1.0;
+
+/// The plain text of a word or quoted phrase with no field and no operator.
+pub(crate) fn plain_literal(item: &(Option<query_grammar::Occur>, UserInputAst)) -> Option<&str> {
+    match item {
+        (None, UserInputAst::Leaf(leaf)) => match leaf.as_ref() {
+            UserInputLeaf::Literal(lit) if lit.field_name.is_none() && !lit.prefix => {
+                Some(&lit.phrase)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The longest run of plain words at the start of `items` (up to six)
+/// that names an actor or province, and what it names.
+pub(crate) fn expansion_at(
+    open: &OpenIndex,
+    items: &[(Option<query_grammar::Occur>, UserInputAst)],
+) -> Option<(usize, Expansion)> {
+    let words: Vec<&str> = items.iter().take(6).map_while(plain_literal).collect();
+    (1..=words.len()).rev().find_map(|len| {
+        let phrase = words
+            .iter()
+            .take(len)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        open.names.expansion(&phrase).map(|(kind, value)| {
+            (
+                len,
+                Expansion {
+                    words: phrase,
+                    field: kind.name(),
+                    value,
+                },
+            )
+        })
+    })
+}
+
+pub(crate) fn boxed(q: impl Query) -> Box<dyn Query> {
+    Box::new(q)
+}
+
+impl Plan {
+    pub(crate) fn content_words(&self) -> usize {
+        let content = self.words.iter().filter(|u| !u.stop_word).count();
+        if content == 0 {
+            self.words.len()
+        } else {
+            content
+        }
+    }
+
+    /// The query for articles with at least `k` of the content words
+    /// (stop words add to the score only), within `filters`.
+    pub(crate) fn tier(&self, k: usize, filters: &[Box<dyn Query>]) -> Box<dyn Query> {
+        let all_stop = self.words.iter().all(|u| u.stop_word);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let content: Vec<Box<dyn Query>> = self
+            .words
+            .iter()
+            .filter(|u| all_stop || !u.stop_word)
+            .map(|u| u.query.box_clone())
+            .collect();
+        if !content.is_empty() && k > 0 {
+            if k >= content.len() {
+                clauses.extend(content.into_iter().map(|q| (Occur::Must, q)));
+            } else {
+                clauses.push((
+                    Occur::Must,
+                    boxed(BooleanQuery::union_with_minimum_required_clauses(
+                        content, k,
+                    )),
+                ));
+            }
+        }
+        if !all_stop {
+            for unit in self.words.iter().filter(|u| u.stop_word) {
+                clauses.push((Occur::Should, unit.query.box_clone()));
+            }
+        }
+        self.finish(clauses, filters)
+    }
+
+    /// Articles with every word, stop words included (`--all`).
+    pub(crate) fn every(&self, filters: &[Box<dyn Query>]) -> Box<dyn Query> {
+        let clauses = self
+            .words
+            .iter()
+            .map(|u| (Occur::Must, u.query.box_clone()))
+            .collect();
+        self.finish(clauses, filters)
+    }
+
+    /// Articles with any word, ranked by relevance.
+    pub(crate) fn any(&self, filters: &[Box<dyn Query>]) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !self.words.is_empty() {
+            let all: Vec<Box<dyn Query>> = self.words.iter().map(|u| u.query.box_clone()).collect();
+            clauses.push((Occur::Must, boxed(BooleanQuery::union(all))));
+        }
+        self.finish(clauses, filters)
+    }
+
+    pub(crate) fn finish(
+        &self,
+        mut clauses: Vec<(Occur, Box<dyn Query>)>,
+        filters: &[Box<dyn Query>],
+    ) -> Box<dyn Query> {
+        clauses.extend(self.required.iter().map(|q| (Occur::Must, q.box_clone())));
+        clauses.extend(filters.iter().map(|q| (Occur::Must, q.box_clone())));
+        if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
+            clauses.push((Occur::Must, boxed(AllQuery)));
+        }
+        clauses.extend(
+            self.excluded
+                .iter()
+                .map(|q| (Occur::MustNot, q.box_clone())),
+        );
+        boxed(BooleanQuery::new(clauses))
+    }
+
+    pub(crate) fn highlight_query(&self) -> Box<dyn Query> {
+        boxed(BooleanQuery::union(
+            self.highlight.iter().map(|q| q.box_clone()).collect(),
+        ))
+    }
+}
