@@ -18,7 +18,7 @@ use tantivy::Index;
 use unicode_normalization::char::decompose_canonical;
 use unicode_segmentation::UnicodeSegmentation;
 
-/// The name under which [`SitrepTokenizer`] is registered in every index.
+/// The name under which `SitrepTokenizer` is registered in every index.
 pub const ANALYZER_NAME: &str = "sitrep";
 
 /// The UAX #29 words of `text`, each with the byte offset where it starts.
@@ -186,7 +186,7 @@ impl<'a> Iterator for Words<'a> {
 /// The result is what two spellings of the same word have in common:
 /// `ISIS’s` and `isis`, `Sana'a` and `Sanaa`, `Ḥamā` and `Hama`, `أربيل`
 /// and `اربيل`.
-/// It does not stem; see [`SitrepTokenizer`] for that.
+/// It does not stem; see `SitrepTokenizer` for that.
 pub fn fold_into(word: &str, out: &mut String) {
     let start = out.len();
     if word.is_ascii() {

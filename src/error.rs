@@ -16,8 +16,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    /// Reading or writing a file failed. The message names the file; the
+    /// cause is the error's source, printed once by whoever prints the
+    /// chain.
+    #[error("{}", path.display())]
     Io {
         /// The file or folder concerned.
         path: PathBuf,
@@ -85,11 +87,14 @@ pub enum Error {
         /// The value of `--until`.
         until: String,
     },
+    /// `sitrep facets --by` asks for a picture that cannot be drawn.
+    #[error("{0}")]
+    FacetsBy(&'static str),
     /// An article id that the index does not hold.
     #[error("no article with id {0:?} in the index")]
     NoSuchArticle(String),
-    /// An error inside tantivy.
-    #[error("index error: {0}")]
+    /// An error inside tantivy (the cause is the source).
+    #[error("index error")]
     Tantivy(#[from] tantivy::TantivyError),
 }
 
@@ -108,6 +113,30 @@ fn suggest(names: &[String]) -> String {
 }
 
 impl Error {
+    /// The error and its causes on one line, `a: b: c`, the way the
+    /// binary prints an error: for messages that embed an error.
+    pub fn chain(&self) -> String {
+        let mut out = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(c) = cause {
+            out.push_str(": ");
+            out.push_str(&c.to_string());
+            cause = c.source();
+        }
+        out
+    }
+
+    /// This error as a problem with the file at `path`: what is wrong,
+    /// without repeating the path the problem already names.
+    pub fn into_problem(self, path: impl AsRef<Path>, line: Option<usize>) -> Problem {
+        let reason = match self {
+            Error::Io { source, .. } => source.to_string(),
+            Error::Data { message, .. } => message,
+            other => other.chain(),
+        };
+        Problem::skipped(path, line, reason)
+    }
+
     /// An I/O error on `path`.
     pub fn io(path: impl AsRef<Path>, source: io::Error) -> Error {
         Error::Io {

@@ -50,6 +50,7 @@ mod article;
 mod corpus;
 mod date;
 mod error;
+mod fields;
 mod gazetteer;
 mod index;
 mod index_schema;
@@ -57,20 +58,22 @@ mod render;
 mod search;
 
 pub use analyzer::{fold_into, register_analyzer, words, ANALYZER_NAME};
-pub use article::{parse as parse_articles, Article, Parsed};
-pub use corpus::{read_text, walk, Entry, Format, SkipReason, SourceFile, Text};
-pub use date::{days_from_civil, Date, Period};
+pub use article::{parse as parse_articles, Article, Card, Parsed};
+pub use corpus::{decode, read_text, walk, Entry, Format, SkipReason, SourceFile, Text};
+pub use date::{days_from_civil, parse as parse_date, Date, Period};
 pub use error::{Error, Problem, Result, Severity};
+pub use fields::{FacetKind, UnknownFacet};
 pub use gazetteer::extract::{extract, Extraction};
-pub use gazetteer::{Explained, Facets, FilterKind, Gazetteer};
+pub use gazetteer::{Explained, Facets, Gazetteer};
 pub use index::watch::watch;
-pub use index::{open, stats, update, Event, IndexOptions, IndexReport, OpenIndex, Stamp, Stats};
-pub use index_schema::SchemaFiles;
-pub use render::*;
-pub use search::card::{show, Card};
-pub use search::tables::{
-    CrossCollector, CrossTable, Dimension, Granularity, Timeline, TimelineCollector,
+pub use index::{
+    open, stats, update, Event, IndexOptions, IndexReport, OpenIndex, Stamp, Stats, FORMAT_VERSION,
 };
+pub use index_schema::SchemaFiles;
+pub use render::{display_width, sanitize, OutputFormat, Printer, Style};
+pub use search::card::show;
+pub use search::pictures::{facets, By, FacetsRequest, Picture, Summary};
+pub use search::tables::{CrossCollector, CrossTable, Granularity, Timeline, TimelineCollector};
 pub use search::{
     search, tally, Counted, Expansion, FacetCount, FacetCounts, Highlighted, Hit, Matching,
     Results, SearchRequest, SortOrder, Tallied,

@@ -28,7 +28,7 @@ fn main() -> ExitCode {
             if broken_pipe {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("sitrep: {err:#}");
+            cli::run::say(&format!("{err:#}"));
             ExitCode::from(2)
         }
     }

@@ -70,9 +70,14 @@ fn garbage_stamp() {
 fn index_from_an_older_sitrep() {
     let t = indexed();
     let stamp = std::fs::read_to_string(t.path("index/sitrep.json")).unwrap();
+    let current = format!("\"format\": {}", sitrep::FORMAT_VERSION);
+    assert!(stamp.contains(&current), "{stamp}");
     std::fs::write(
         t.path("index/sitrep.json"),
-        stamp.replace("\"format\": 1", "\"format\": 0"),
+        stamp.replace(
+            &current,
+            &format!("\"format\": {}", sitrep::FORMAT_VERSION - 1),
+        ),
     )
     .unwrap();
     assert_rebuild_message(&t, "older format");

@@ -21,5 +21,7 @@ mod hostile;
 mod queries;
 // Damaged indexes: a message and the way out, never a panic.
 mod damaged;
+// One test per fixed bug, named after its issue.
+mod regression;
 // The terminal tool: progress, layout, sorting, timelines, tables, CSV, help, settings.
 mod terminal;

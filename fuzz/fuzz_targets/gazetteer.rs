@@ -5,8 +5,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use sitrep::gazetteer::Gazetteer;
-use sitrep::schema::SchemaFiles;
+use sitrep::{FacetKind, Gazetteer, SchemaFiles};
 
 fn gazetteer() -> &'static Gazetteer {
     static G: OnceLock<Gazetteer> = OnceLock::new();
@@ -31,9 +30,9 @@ fuzz_target!(|data: &[u8]| {
     // stays fast.
     if data.len() <= 24 && data.last().is_some_and(|b| b % 16 == 0) {
         let kind = match data.first().map(|b| b % 3) {
-            Some(0) => sitrep::gazetteer::FilterKind::Province,
-            Some(1) => sitrep::gazetteer::FilterKind::Actor,
-            _ => sitrep::gazetteer::FilterKind::Country,
+            Some(0) => FacetKind::Province,
+            Some(1) => FacetKind::Actor,
+            _ => FacetKind::Country,
         };
         let _ = g.resolve(kind, &text);
     }

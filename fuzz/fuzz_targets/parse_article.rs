@@ -5,8 +5,7 @@
 use std::path::PathBuf;
 
 use libfuzzer_sys::fuzz_target;
-use sitrep::article;
-use sitrep::corpus::{self, Format, SourceFile};
+use sitrep::{decode, parse_articles, parse_date, Format, SourceFile};
 
 fuzz_target!(|data: &[u8]| {
     for (name, format) in [
@@ -16,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
         ("a.jsonl", Format::JsonLines),
     ] {
         let path = PathBuf::from(name);
-        if let Ok(text) = corpus::decode(&path, data) {
+        if let Ok(text) = decode(&path, data) {
             let file = SourceFile {
                 path: path.clone(),
                 rel_path: name.to_owned(),
@@ -24,11 +23,11 @@ fuzz_target!(|data: &[u8]| {
                 size: data.len() as u64,
                 mtime: 0,
             };
-            let parsed = article::parse(&file, &text.text);
+            let parsed = parse_articles(&file, &text.text);
             for a in parsed.articles {
                 // Dates that parse print as ISO and parse back.
                 if let Some(d) = a.date {
-                    assert_eq!(sitrep::date::parse(&d.to_string()), Some(d));
+                    assert_eq!(parse_date(&d.to_string()), Some(d));
                 }
             }
         }

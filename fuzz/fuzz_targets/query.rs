@@ -17,6 +17,7 @@ fn open() -> &'static OpenIndex {
             index_dir: dir.clone(),
             rebuild: true,
             memory_bytes: 32_000_000,
+            count_files: false,
         };
         sitrep::update(&[root.join("sample-corpus")], &options, &files, &mut |_| {})
             .unwrap_or_else(|e| panic!("{e}"));

@@ -13,6 +13,10 @@
 //! JSON array or JSON Lines file, the record's own `id`, else `path#N`
 //! (the line number, or the position in the array).
 
+mod card;
+
+pub use card::Card;
+
 use std::ops::Range;
 
 use serde_json::{Map, Value};
@@ -41,7 +45,7 @@ pub struct Article {
     /// The line the record starts on, for JSON Lines.
     pub line: Option<usize>,
     /// Where the record lies in the text it was parsed from, when it can
-    /// be parsed again on its own by [`parse_record`] (not an item of a
+    /// be parsed again on its own by `parse_record` (not an item of a
     /// JSON array).
     pub span: Option<Range<usize>>,
 }

@@ -6,16 +6,15 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::CommandFactory;
-use serde::Serialize;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sitrep::{
-    display_path, sanitize, Caption, CrossCollector, Dimension, Event, Gazetteer, Granularity,
-    IndexOptions, IndexReport, Period, Problem, SearchRequest, Severity, SortOrder,
-    TimelineCollector,
+    sanitize, Event, FacetsRequest, Gazetteer, IndexOptions, IndexReport, OutputFormat, Printer,
+    Problem, SearchRequest, Severity, SortOrder, Style,
 };
 
-use crate::cli::{self, ByField, Command, Config, FacetField, Format, GazetteerCommand};
+use crate::cli::config::{self, Config};
+use crate::cli::{self, Command, Format, GazetteerCommand};
 
 /// How a command ended, mapped to an exit code.
 pub enum Outcome {
@@ -74,15 +73,24 @@ fn print_problem(p: &Problem) {
         Severity::Warning => "warning",
         Severity::Skipped => "skipped",
     };
-    eprintln!("sitrep: {kind}: {p}");
+    say(&format!("{kind}: {p}"));
+}
+
+/// Prints a line on stderr, with what file names and article text may
+/// hold neutralised: a name holding an escape sequence must not reach the
+/// terminal raw, on stderr as on stdout.
+/// Line breaks are kept: a message may list several problems.
+pub fn say(message: &str) {
+    let lines: Vec<String> = message.lines().map(sanitize).collect();
+    eprintln!("sitrep: {}", lines.join("\n"));
 }
 
 fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcome> {
-    let files = cli::schema_files(args.schema.as_deref(), config)?;
+    let files = config::schema_files(args.schema.as_deref(), config)?;
     // A progress bar only for a person watching stderr.
     let show_progress = !args.quiet && !args.watch && io::stderr().is_terminal();
     let options = IndexOptions {
-        index_dir: args.location.dir(config),
+        index_dir: config::index_dir(&args.location, config),
         rebuild: args.rebuild,
         memory_bytes: args.memory.max(16) * 1_000_000,
         count_files: show_progress,
@@ -97,10 +105,10 @@ fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcom
     let mut on_event = |event: Event<'_>| match event {
         Event::Problem(p) => say(&|| print_problem(p)),
         Event::Skipped(path, reason) if verbose => {
-            say(&|| eprintln!("sitrep: passed over {}: {reason}", path.display()))
+            say(&|| self::say(&format!("passed over {}: {reason}", path.display())))
         }
         Event::Skipped(..) => {}
-        Event::Notice(message) => say(&|| eprintln!("sitrep: {message}")),
+        Event::Notice(message) => say(&|| self::say(message)),
         Event::Progress {
             files,
             bytes,
@@ -177,7 +185,7 @@ fn index_summary(r: &IndexReport, options: &IndexOptions) -> String {
     let mut out = format!(
         "sitrep: {} {}: {} added, {} updated, {} removed, {} unchanged; {} articles in the index; {:.2} s ({:.2} s extracting facets)",
         if r.rebuilt { "built" } else { "updated" },
-        options.index_dir.display(),
+        sanitize(&options.index_dir.display().to_string()),
         r.added,
         r.updated,
         r.removed,
@@ -214,7 +222,7 @@ fn open_index(
     location: &cli::IndexLocation,
     config: &Config,
 ) -> anyhow::Result<&'static sitrep::OpenIndex> {
-    let open = sitrep::open(&location.dir(config))?;
+    let open = sitrep::open(&config::index_dir(location, config))?;
     Ok(Box::leak(Box::new(open)))
 }
 
@@ -235,32 +243,24 @@ fn request(query: String, filters: cli::Filters, limit: usize) -> SearchRequest 
 fn search_command(args: cli::SearchArgs, config: &Config) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let format = args.format();
-    let style = cli::style(args.color, config, format != Format::Text)?;
-    let limit = cli::limit(args.limit, config)?;
+    let style = config::style(args.color, config, format != Format::Text)?;
+    let limit = config::limit(args.limit, config)?;
     let open = open_index(&args.location, config)?;
-    let matching = args.matching();
-    let mut req = request(args.query.clone(), args.filters, limit);
-    req.matching = matching;
-    req.no_expand = args.no_expand;
-    req.facet_limit = 10;
-    req.offset = args.offset;
-    req.sort = match args.sort {
-        cli::SortBy::Relevance => SortOrder::Relevance,
-        cli::SortBy::Date => SortOrder::Date,
+    let request = SearchRequest {
+        matching: args.matching(),
+        no_expand: args.no_expand,
+        facet_limit: 10,
+        offset: args.offset,
+        sort: match args.sort {
+            cli::SortBy::Relevance => SortOrder::Relevance,
+            cli::SortBy::Date => SortOrder::Date,
+        },
+        ..request(args.query.clone(), args.filters, limit)
     };
-    let results = sitrep::search(open, &req)?;
-    let mut out = BufWriter::new(io::stdout().lock());
-    match format {
-        Format::Json => sitrep::results_json(
-            &mut out,
-            &results,
-            &args.query,
-            started.elapsed().as_millis(),
-        )?,
-        Format::Csv => sitrep::results_csv(&mut out, &results)?,
-        Format::Text => sitrep::results_text(&mut out, &results, style)?,
-    }
-    out.flush()?;
+    let results = sitrep::search(open, &request)?;
+    let mut printer = printer(format.into(), style);
+    printer.results(&results, &args.query, started.elapsed().as_millis())?;
+    printer.flush()?;
     Ok(if results.hits.is_empty() {
         Outcome::NothingFound
     } else {
@@ -268,124 +268,38 @@ fn search_command(args: cli::SearchArgs, config: &Config) -> anyhow::Result<Outc
     })
 }
 
-fn dimension(field: FacetField) -> Dimension {
-    match field {
-        FacetField::Province => Dimension::Province,
-        FacetField::Country => Dimension::Country,
-        FacetField::Actor => Dimension::Actor,
-        FacetField::Year => Dimension::Year,
-    }
-}
-
 fn facets_command(args: cli::FacetsArgs, config: &Config) -> anyhow::Result<Outcome> {
     let format = args.format();
-    let style = cli::style(args.color, config, format != Format::Text)?;
+    let style = config::style(args.color, config, format != Format::Text)?;
     let open = open_index(&args.location, config)?;
-    let mut req = request(args.query.clone().unwrap_or_default(), args.filters, 0);
-    let field = args.field;
-    let mut out = BufWriter::new(io::stdout().lock());
-    let total = match (field, args.by) {
-        (FacetField::Year, None | Some(ByField::Month | ByField::Year)) => {
-            let (granularity, unit) = match args.by {
-                Some(ByField::Month) => (Granularity::Month, "month"),
-                _ => (Granularity::Year, "year"),
-            };
-            let t = sitrep::tally(open, &req, TimelineCollector::new(granularity))?;
-            // --since / --until were checked by the search; here they set
-            // the span drawn.
-            let from = req.since.as_deref().and_then(Period::parse);
-            let to = req.until.as_deref().and_then(Period::parse);
-            let timeline = t
-                .fruit
-                .timeline_within(from.map(|p| p.first_day), to.map(|p| p.end_day - 1));
-            let caption = Caption {
-                total: t.total,
-                counted: t.counted,
-                filters: &t.filters,
-            };
-            match format {
-                Format::Text => sitrep::timeline_text(&mut out, &timeline, &caption, style)?,
-                Format::Csv => sitrep::timeline_csv(&mut out, &timeline, unit)?,
-                Format::Json => sitrep::timeline_json(&mut out, &timeline, unit, t.total)?,
-            }
-            t.total
-        }
-        (_, Some(ByField::Month)) => {
-            anyhow::bail!("--by month goes with --field year (a timeline by month)")
-        }
-        (_, Some(by)) => {
-            let columns = match by {
-                ByField::Province => Dimension::Province,
-                ByField::Country => Dimension::Country,
-                ByField::Actor => Dimension::Actor,
-                ByField::Year | ByField::Month => Dimension::Year,
-            };
-            let rows = dimension(field);
-            if rows == columns {
-                anyhow::bail!("--field and --by name the same facet; choose two different ones");
-            }
-            let t = sitrep::tally(open, &req, CrossCollector::new(rows, columns))?;
-            let table = t
-                .fruit
-                .table(args.top.unwrap_or(10), args.columns.unwrap_or(8));
-            let names = (rows.name(), columns.name());
-            let caption = Caption {
-                total: t.total,
-                counted: t.counted,
-                filters: &t.filters,
-            };
-            match format {
-                Format::Text => sitrep::table_text(&mut out, &table, names, &caption, style)?,
-                Format::Csv => sitrep::table_csv(&mut out, &table, names)?,
-                Format::Json => sitrep::table_json(&mut out, &table, names)?,
-            }
-            t.total
-        }
-        (_, None) => {
-            req.facet_limit = args.top.unwrap_or(0);
-            let results = sitrep::search(open, &req)?;
-            let name = field.name();
-            match format {
-                Format::Json => sitrep::facet_json(&mut out, &results, name)?,
-                Format::Csv => sitrep::facet_csv(&mut out, &results, name)?,
-                Format::Text => sitrep::facet_text(&mut out, &results, name, style)?,
-            }
-            results.total
-        }
+    let request = FacetsRequest {
+        search: request(args.query.clone().unwrap_or_default(), args.filters, 0),
+        kind: args.field,
+        by: args.by,
+        top: args.top,
+        columns: args.columns,
     };
-    out.flush()?;
-    Ok(if total == 0 {
+    let picture = sitrep::facets(open, &request)?;
+    let mut printer = printer(format.into(), style);
+    printer.picture(&picture)?;
+    printer.flush()?;
+    Ok(if picture.total() == 0 {
         Outcome::NothingFound
     } else {
         Outcome::Found
     })
 }
 
-#[derive(Serialize)]
-struct ExtractJson<'a> {
-    id: &'a str,
-    title: &'a str,
-    date: Option<String>,
-    year: Option<u16>,
-    provinces: Vec<String>,
-    actors: &'a [String],
-    path: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    mentions: Vec<MentionJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct MentionJson<'a> {
-    text: &'a str,
-    resolved: Option<&'a str>,
-    note: &'a str,
-}
-
 fn extract_command(args: cli::ExtractArgs, config: &Config) -> anyhow::Result<Outcome> {
-    let files = cli::schema_files(args.schema.as_deref(), config)?;
+    let files = config::schema_files(args.schema.as_deref(), config)?;
     let gazetteer = Gazetteer::load(&files)?;
-    let style = cli::style(None, config, args.json)?;
-    let mut out = BufWriter::new(io::stdout().lock());
+    let style = config::style(None, config, args.json)?;
+    let format = if args.json {
+        OutputFormat::Json
+    } else {
+        OutputFormat::Text
+    };
+    let mut printer = printer(format, style);
     let mut result: io::Result<()> = Ok(());
     let mut count = 0usize;
     let mut problems = 0usize;
@@ -394,63 +308,10 @@ fn extract_command(args: cli::ExtractArgs, config: &Config) -> anyhow::Result<Ou
         &gazetteer,
         args.explain,
         &mut |x| {
-            if result.is_err() {
-                return;
+            if result.is_ok() {
+                count += 1;
+                result = printer.extraction(&x);
             }
-            count += 1;
-            let a = &x.article;
-            result = if args.json {
-                let json = ExtractJson {
-                    id: &a.id,
-                    title: &a.title,
-                    date: a.date.map(|d| d.to_string()),
-                    year: a.date.map(|d| d.year),
-                    provinces: x.facets.place_paths(),
-                    actors: &x.facets.actors,
-                    path: x.path.display().to_string(),
-                    mentions: x
-                        .explained
-                        .iter()
-                        .map(|e| MentionJson {
-                            text: &e.text,
-                            resolved: e.resolved.as_deref(),
-                            note: &e.note,
-                        })
-                        .collect(),
-                };
-                serde_json::to_writer(&mut out, &json)
-                    .map_err(io::Error::from)
-                    .and_then(|_| out.write_all(b"\n"))
-            } else {
-                let clean = |s: &str| {
-                    if style.sanitize {
-                        sanitize(s)
-                    } else {
-                        s.to_owned()
-                    }
-                };
-                let mut text = format!(
-                    "{}\n  title:     {}\n  date:      {}\n  provinces: {}\n  actors:    {}\n",
-                    clean(&a.id),
-                    clean(&a.title),
-                    a.date
-                        .map(|d| d.to_string())
-                        .unwrap_or_else(|| "(undated)".into()),
-                    clean(&x.facets.place_paths().join(", ")),
-                    clean(&x.facets.actors.join(", ")),
-                );
-                for e in &x.explained {
-                    text.push_str(&format!(
-                        "    {:?} → {}\n",
-                        clean(&e.text),
-                        match &e.resolved {
-                            Some(r) => format!("{} ({})", clean(r), e.note),
-                            None => e.note.clone(),
-                        }
-                    ));
-                }
-                out.write_all(text.as_bytes())
-            };
         },
         &mut |p| {
             if p.severity == Severity::Skipped {
@@ -460,7 +321,7 @@ fn extract_command(args: cli::ExtractArgs, config: &Config) -> anyhow::Result<Ou
         },
     );
     result?;
-    out.flush()?;
+    printer.flush()?;
     Ok(if problems > 0 {
         Outcome::Problems
     } else if count == 0 {
@@ -472,93 +333,51 @@ fn extract_command(args: cli::ExtractArgs, config: &Config) -> anyhow::Result<Ou
 
 fn show_command(args: cli::ShowArgs, config: &Config) -> anyhow::Result<Outcome> {
     let open = open_index(&args.location, config)?;
-    let article = match sitrep::show(open, &args.id) {
+    let card = match sitrep::show(open, &args.id) {
         Ok(card) => card,
         Err(err @ sitrep::Error::NoSuchArticle(_)) => {
-            eprintln!("sitrep: {err}");
+            say(&err.to_string());
             return Ok(Outcome::NothingFound);
         }
         Err(err) => return Err(err.into()),
     };
-    let mut out = BufWriter::new(io::stdout().lock());
-    if args.json {
-        serde_json::to_writer(&mut out, &article)?;
-        writeln!(out)?;
-    } else {
-        let style = cli::style(None, config, false)?;
-        let clean = |s: &str| {
-            if style.sanitize {
-                sanitize(s)
-            } else {
-                s.to_owned()
-            }
-        };
-        writeln!(out, "{}", clean(&article.title))?;
-        writeln!(out, "id:        {}", clean(&article.id))?;
-        writeln!(
-            out,
-            "date:      {}",
-            article.date.as_deref().unwrap_or("(undated)")
-        )?;
-        if let Some(s) = &article.source {
-            writeln!(out, "source:    {}", clean(s))?;
-        }
-        if let Some(u) = &article.url {
-            writeln!(out, "url:       {}", clean(u))?;
-        }
-        writeln!(out, "file:      {}", clean(&display_path(&article.path)))?;
-        writeln!(out, "provinces: {}", clean(&article.provinces.join(", ")))?;
-        writeln!(out, "actors:    {}", clean(&article.actors.join(", ")))?;
-        writeln!(out)?;
-        for line in article.body.lines() {
-            writeln!(out, "{}", clean(line))?;
-        }
-    }
-    out.flush()?;
+    let style = config::style(None, config, args.json)?;
+    let mut printer = printer(json_or_text(args.json), style);
+    printer.card(&card)?;
+    printer.flush()?;
     Ok(Outcome::Found)
 }
 
 fn stats_command(args: cli::StatsArgs, config: &Config) -> anyhow::Result<Outcome> {
     let open = open_index(&args.location, config)?;
     let stats = sitrep::stats(open)?;
-    let mut out = BufWriter::new(io::stdout().lock());
-    if args.json {
-        serde_json::to_writer(&mut out, &stats)?;
-        writeln!(out)?;
-    } else {
-        writeln!(out, "index:      {}", stats.index)?;
-        writeln!(
-            out,
-            "articles:   {} ({} dated, {} undated)",
-            stats.articles, stats.dated, stats.undated
-        )?;
-        writeln!(
-            out,
-            "size:       {:.1} MB on disk, {} segment(s)",
-            stats.size_bytes as f64 / 1e6,
-            stats.segments
-        )?;
-        writeln!(
-            out,
-            "schema:     version {} ({})",
-            stats.stamp.schema_version, stats.stamp.schema_digest
-        )?;
-        writeln!(out, "gazetteers: {}", stats.stamp.gazetteer_digest)?;
-        writeln!(
-            out,
-            "built by:   sitrep {} (index format {})",
-            stats.stamp.sitrep_version, stats.stamp.format
-        )?;
-    }
-    out.flush()?;
+    let style = config::style(None, config, args.json)?;
+    let mut printer = printer(json_or_text(args.json), style);
+    printer.stats(&stats)?;
+    printer.flush()?;
     Ok(Outcome::Found)
 }
 
+fn json_or_text(json: bool) -> OutputFormat {
+    if json {
+        OutputFormat::Json
+    } else {
+        OutputFormat::Text
+    }
+}
+
+/// The printer of a command's results on stdout; paths under the current
+/// folder are shown relative to it.
+fn printer(format: OutputFormat, style: Style) -> Printer<BufWriter<io::StdoutLock<'static>>> {
+    let base = std::env::current_dir().ok();
+    Printer::new(BufWriter::new(io::stdout().lock()), format, style, base)
+}
+
 fn gazetteer_check(schema: Option<&std::path::Path>, config: &Config) -> anyhow::Result<Outcome> {
-    let files = cli::schema_files(schema, config)?;
+    let files = config::schema_files(schema, config)?;
     let (g, problems) = Gazetteer::load_with_problems(&files)?;
     for p in &problems {
-        eprintln!("sitrep: {p}");
+        say(&p.to_string());
     }
     println!(
         "{}: {} countries, {} provinces, {} actors; {} problem(s)",

@@ -6,20 +6,16 @@
 
 use std::path::PathBuf;
 
-use crate::article::{self, Article};
+use crate::article::{self, Card};
 use crate::corpus::{self, Entry};
 use crate::error::Problem;
-use crate::gazetteer::{Explained, Facets, Gazetteer};
+use crate::gazetteer::{Explained, Gazetteer};
 
 /// One article and what the indexer extracts from it.
 #[derive(Debug, Clone)]
 pub struct Extraction {
-    /// The article as parsed.
-    pub article: Article,
-    /// The file it came from.
-    pub path: PathBuf,
-    /// Its provinces and actors.
-    pub facets: Facets,
+    /// The article with its provinces and actors.
+    pub card: Card,
     /// Each mention and what it resolved to (with `explain`).
     pub explained: Vec<Explained>,
 }
@@ -50,7 +46,7 @@ pub fn extract(
             let text = match corpus::read_text(&file.path) {
                 Ok(text) => text,
                 Err(err) => {
-                    on_problem(Problem::skipped(&file.path, None, err.to_string()));
+                    on_problem(err.into_problem(&file.path, None));
                     continue;
                 }
             };
@@ -62,12 +58,13 @@ pub fn extract(
             for article in parsed.articles {
                 let (facets, explained) =
                     gazetteer.extract_explained(&article.title, &article.body, explain);
-                on_article(Extraction {
+                let card = Card::new(
                     article,
-                    path: file.path.clone(),
-                    facets,
-                    explained,
-                });
+                    file.path.display().to_string(),
+                    facets.place_paths(),
+                    facets.actors,
+                );
+                on_article(Extraction { card, explained });
             }
         }
     }

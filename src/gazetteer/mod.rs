@@ -20,8 +20,6 @@ mod matcher;
 mod resolve;
 pub mod table;
 
-pub use resolve::FilterKind;
-
 use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
@@ -160,6 +158,7 @@ pub struct Gazetteer {
 pub(crate) mod tests {
     use super::*;
     use crate::error::Error;
+    use crate::fields::FacetKind;
     use crate::index_schema::SchemaFiles;
 
     /// A small gazetteer in the real format.
@@ -357,11 +356,11 @@ ambiguous = ["National Security Agency"]
         let g = small();
         assert_eq!(
             g.expansion("daesh"),
-            Some((FilterKind::Actor, "Islamic State".into()))
+            Some((FacetKind::Actor, "Islamic State".into()))
         );
         assert_eq!(
             g.expansion("Ninawa"),
-            Some((FilterKind::Province, "Iraq/Nineveh".into()))
+            Some((FacetKind::Province, "Iraq/Nineveh".into()))
         );
         assert_eq!(g.expansion("Mosul"), None);
         assert_eq!(g.expansion("Iraq"), None);
@@ -388,22 +387,22 @@ ambiguous = ["National Security Agency"]
     fn resolve_filter_values() {
         let g = small();
         assert_eq!(
-            g.resolve(FilterKind::Province, "ninawa").unwrap(),
+            g.resolve(FacetKind::Province, "ninawa").unwrap(),
             vec!["Iraq/Nineveh"]
         );
         assert_eq!(
-            g.resolve(FilterKind::Province, "Iraq/Nineveh").unwrap(),
+            g.resolve(FacetKind::Province, "Iraq/Nineveh").unwrap(),
             vec!["Iraq/Nineveh"]
         );
         assert_eq!(
-            g.resolve(FilterKind::Actor, "daesh").unwrap(),
+            g.resolve(FacetKind::Actor, "daesh").unwrap(),
             vec!["Islamic State"]
         );
         assert_eq!(
-            g.resolve(FilterKind::Country, "iraqi").unwrap(),
+            g.resolve(FacetKind::Country, "iraqi").unwrap(),
             vec!["Iraq"]
         );
-        match g.resolve(FilterKind::Province, "Ninevah") {
+        match g.resolve(FacetKind::Province, "Ninevah") {
             Err(Error::UnknownValue { suggestions, .. }) => {
                 assert_eq!(
                     suggestions.first().map(String::as_str),

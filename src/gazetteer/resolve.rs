@@ -6,6 +6,7 @@ use crate::analyzer;
 use crate::error::{Error, Result};
 
 use super::{Gazetteer, Target};
+use crate::fields::FacetKind;
 
 impl Gazetteer {
     pub(super) fn facet_label(&self, target: Target) -> Option<String> {
@@ -62,7 +63,7 @@ impl Gazetteer {
 
     /// Resolves a filter value typed by a user (any alias, any case) to
     /// the facet path it means, or an error suggesting the closest names.
-    pub fn resolve(&self, kind: FilterKind, value: &str) -> Result<Vec<String>> {
+    pub fn resolve(&self, kind: FacetKind, value: &str) -> Result<Vec<String>> {
         let paths = self.resolve_known(kind, value);
         if paths.is_empty() {
             return Err(Error::UnknownValue {
@@ -76,15 +77,15 @@ impl Gazetteer {
 
     /// The facet paths `value` names as a `kind` filter, sorted; empty when
     /// it names none (see [`Gazetteer::resolve`]).
-    pub fn resolve_known(&self, kind: FilterKind, value: &str) -> Vec<String> {
+    pub fn resolve_known(&self, kind: FacetKind, value: &str) -> Vec<String> {
         let key = analyzer::fold_phrase(value);
         let claims = self.phrases.get(&key).map(Vec::as_slice).unwrap_or(&[]);
         let mut paths: Vec<String> = claims
             .iter()
             .filter_map(|c| match (kind, c.target) {
-                (FilterKind::Country, Target::Country(_) | Target::Demonym(_))
-                | (FilterKind::Province, Target::Province(_) | Target::City(_))
-                | (FilterKind::Actor, Target::Actor(_)) => self.facet_label(match c.target {
+                (FacetKind::Country, Target::Country(_) | Target::Demonym(_))
+                | (FacetKind::Province, Target::Province(_) | Target::City(_))
+                | (FacetKind::Actor, Target::Actor(_)) => self.facet_label(match c.target {
                     Target::Demonym(c) => Target::Country(c),
                     t => t,
                 }),
@@ -92,7 +93,7 @@ impl Gazetteer {
             })
             .collect();
         // Accept the canonical path itself: `Iraq/Nineveh`.
-        if paths.is_empty() && kind == FilterKind::Province {
+        if paths.is_empty() && kind == FacetKind::Province {
             if let Some((country, province)) = value.split_once('/') {
                 let (ck, pk) = (
                     analyzer::fold_phrase(country),
@@ -123,7 +124,7 @@ impl Gazetteer {
         paths
     }
 
-    /// Every alias, folded as [`analyzer::fold_phrase`] folds a filter value.
+    /// Every alias, folded as `fold_phrase` folds a filter value.
     pub fn alias_phrases(&self) -> impl Iterator<Item = &str> {
         self.phrases.keys().map(String::as_str)
     }
@@ -132,14 +133,14 @@ impl Gazetteer {
     /// an actor or a province by any alias (`Daesh` → actor `Islamic
     /// State`). Cities, countries, ambiguous and exact-case aliases are
     /// not expanded: they would widen a search beyond what was asked.
-    pub fn expansion(&self, phrase: &str) -> Option<(FilterKind, String)> {
+    pub fn expansion(&self, phrase: &str) -> Option<(FacetKind, String)> {
         let claims = self.phrases.get(&analyzer::fold_phrase(phrase))?;
-        let mut found: Vec<(FilterKind, String)> = claims
+        let mut found: Vec<(FacetKind, String)> = claims
             .iter()
             .filter(|c| c.exact.is_none() && !c.ambiguous)
             .filter_map(|c| match c.target {
-                Target::Actor(_) => Some((FilterKind::Actor, self.facet_label(c.target)?)),
-                Target::Province(_) => Some((FilterKind::Province, self.facet_label(c.target)?)),
+                Target::Actor(_) => Some((FacetKind::Actor, self.facet_label(c.target)?)),
+                Target::Province(_) => Some((FacetKind::Province, self.facet_label(c.target)?)),
                 _ => None,
             })
             .collect();
@@ -151,14 +152,14 @@ impl Gazetteer {
     }
 
     /// The canonical names closest to `key` among those of `kind`.
-    pub(super) fn suggest(&self, kind: FilterKind, key: &str) -> Vec<String> {
+    pub(super) fn suggest(&self, kind: FacetKind, key: &str) -> Vec<String> {
         let mut scored: Vec<(f64, String)> = Vec::new();
         for (phrase, claims) in &self.phrases {
             for claim in claims {
                 let label = match (kind, claim.target) {
-                    (FilterKind::Country, Target::Country(_))
-                    | (FilterKind::Province, Target::Province(_) | Target::City(_))
-                    | (FilterKind::Actor, Target::Actor(_)) => self.facet_label(claim.target),
+                    (FacetKind::Country, Target::Country(_))
+                    | (FacetKind::Province, Target::Province(_) | Target::City(_))
+                    | (FacetKind::Actor, Target::Actor(_)) => self.facet_label(claim.target),
                     _ => None,
                 };
                 if let Some(label) = label {
@@ -182,27 +183,5 @@ impl Gazetteer {
     /// The facet path of a country's name (`Iraq` → `Iraq`), for counting.
     pub fn country_names(&self) -> impl Iterator<Item = &str> {
         self.countries.iter().map(|c| c.name.as_str())
-    }
-}
-
-/// The kinds of filter a user can give.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FilterKind {
-    /// `--province`: a first-level division (or a city inside one).
-    Province,
-    /// `--country`.
-    Country,
-    /// `--actor`.
-    Actor,
-}
-
-impl FilterKind {
-    /// The name used in messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            FilterKind::Province => "province",
-            FilterKind::Country => "country",
-            FilterKind::Actor => "actor",
-        }
     }
 }

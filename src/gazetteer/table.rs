@@ -19,7 +19,8 @@ use std::sync::OnceLock;
 
 use crate::analyzer;
 use crate::error::{Error, Result};
-use crate::gazetteer::{FilterKind, Gazetteer};
+use crate::fields::FacetKind;
+use crate::gazetteer::Gazetteer;
 use crate::index_schema::SchemaFiles;
 
 /// The file in the index folder.
@@ -56,19 +57,20 @@ pub fn table_text(gazetteer: &Gazetteer, digest: &str) -> String {
         };
         out.push_str(&format!(
             "{key}\t{expansion}\t{}\t{}\t{}\n",
-            list(FilterKind::Country),
-            list(FilterKind::Province),
-            list(FilterKind::Actor)
+            list(FacetKind::Country),
+            list(FacetKind::Province),
+            list(FacetKind::Actor)
         ));
     }
     out
 }
 
-fn kind_letter(kind: FilterKind) -> char {
+fn kind_letter(kind: FacetKind) -> char {
     match kind {
-        FilterKind::Actor => 'a',
-        FilterKind::Province => 'p',
-        FilterKind::Country => 'c',
+        FacetKind::Actor => 'a',
+        FacetKind::Province => 'p',
+        FacetKind::Country => 'c',
+        FacetKind::Year => 'y',
     }
 }
 
@@ -139,13 +141,13 @@ impl NameTable {
     }
 
     /// See [`Gazetteer::expansion`].
-    pub fn expansion(&self, phrase: &str) -> Option<(FilterKind, String)> {
+    pub fn expansion(&self, phrase: &str) -> Option<(FacetKind, String)> {
         let line = self.line(&analyzer::fold_phrase(phrase))?;
         let field = line.split('\t').nth(1)?;
         let (letter, label) = field.split_once(':')?;
         let kind = match letter {
-            "a" => FilterKind::Actor,
-            "p" => FilterKind::Province,
+            "a" => FacetKind::Actor,
+            "p" => FacetKind::Province,
             _ => return None,
         };
         Some((kind, label.to_owned()))
@@ -153,12 +155,14 @@ impl NameTable {
 
     /// The paths `value` names as a `kind` filter, when the table knows
     /// the value.
-    pub fn resolve(&self, kind: FilterKind, value: &str) -> Option<Vec<String>> {
+    pub fn resolve(&self, kind: FacetKind, value: &str) -> Option<Vec<String>> {
         let line = self.line(&analyzer::fold_phrase(value))?;
         let column = match kind {
-            FilterKind::Country => 2,
-            FilterKind::Province => 3,
-            FilterKind::Actor => 4,
+            FacetKind::Country => 2,
+            FacetKind::Province => 3,
+            FacetKind::Actor => 4,
+            // Years are not names: the gazetteers know none.
+            FacetKind::Year => return None,
         };
         let list = line.split('\t').nth(column)?;
         let paths: Vec<String> = list
@@ -192,7 +196,7 @@ impl Names {
             full: OnceLock::new(),
         };
         if names.table.is_none() {
-            let loaded = Gazetteer::load(files).map_err(|e| e.to_string());
+            let loaded = Gazetteer::load(files).map_err(|e| e.chain());
             if let Err(reason) = &loaded {
                 return Err(Error::data(&names.schema_copy, None, reason.clone()));
             }
@@ -211,7 +215,7 @@ impl Names {
         let loaded = self.full.get_or_init(|| {
             SchemaFiles::read_dir(&self.schema_copy)
                 .and_then(|files| Gazetteer::load(&files))
-                .map_err(|e| e.to_string())
+                .map_err(|e| e.chain())
         });
         loaded
             .as_ref()
@@ -219,7 +223,7 @@ impl Names {
     }
 
     /// The actor or province a query word or phrase names, if exactly one.
-    pub fn expansion(&self, phrase: &str) -> Option<(FilterKind, String)> {
+    pub fn expansion(&self, phrase: &str) -> Option<(FacetKind, String)> {
         match &self.table {
             Some(table) => table.expansion(phrase),
             None => self.gazetteer().ok()?.expansion(phrase),
@@ -228,7 +232,7 @@ impl Names {
 
     /// The facet paths a filter value names; an unknown value is an error
     /// that suggests the closest names.
-    pub fn resolve(&self, kind: FilterKind, value: &str) -> Result<Vec<String>> {
+    pub fn resolve(&self, kind: FacetKind, value: &str) -> Result<Vec<String>> {
         if let Some(paths) = self.table.as_ref().and_then(|t| t.resolve(kind, value)) {
             return Ok(paths);
         }
@@ -261,7 +265,7 @@ mod tests {
             // Keys are already folded: folding them again changes nothing.
             assert_eq!(analyzer::fold_phrase(key), key);
             assert_eq!(t.expansion(key), g.expansion(key), "{key}");
-            for kind in [FilterKind::Country, FilterKind::Province, FilterKind::Actor] {
+            for kind in [FacetKind::Country, FacetKind::Province, FacetKind::Actor] {
                 let known = g.resolve_known(kind, key);
                 let expected = (!known.is_empty()).then_some(known);
                 assert_eq!(t.resolve(kind, key), expected, "{key} {kind:?}");
@@ -269,10 +273,10 @@ mod tests {
         }
         // Unfolded input is folded before the lookup.
         assert_eq!(
-            t.resolve(FilterKind::Province, "NINAWA"),
-            g.resolve(FilterKind::Province, "NINAWA").ok()
+            t.resolve(FacetKind::Province, "NINAWA"),
+            g.resolve(FacetKind::Province, "NINAWA").ok()
         );
-        assert_eq!(t.resolve(FilterKind::Actor, "no such group"), None);
+        assert_eq!(t.resolve(FacetKind::Actor, "no such group"), None);
         assert_eq!(t.expansion("zzzz"), None);
     }
 

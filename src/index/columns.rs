@@ -1,5 +1,6 @@
 //! The file stamp and record place columns of a segment.
 
+use crate::fields::field;
 use crate::index::schema::{FileStamp, RecordPlace};
 
 /// The file stamp and record place columns of a segment (fast fields,
@@ -16,11 +17,17 @@ pub(crate) struct StampColumns {
 impl StampColumns {
     pub(crate) fn open(segment: &tantivy::SegmentReader) -> tantivy::Result<StampColumns> {
         let fast = segment.fast_fields();
-        let place = ["record", "record_line", "record_hash", "id_from"].map(|name| fast.u64(name));
+        let place = [
+            field::RECORD,
+            field::RECORD_LINE,
+            field::RECORD_HASH,
+            field::ID_FROM,
+        ]
+        .map(|name| fast.u64(name));
         Ok(StampColumns {
-            fingerprint: fast.u64("fingerprint")?,
-            size: fast.u64("size")?,
-            mtime: fast.u64("mtime")?,
+            fingerprint: fast.u64(field::FINGERPRINT)?,
+            size: fast.u64(field::SIZE)?,
+            mtime: fast.u64(field::MTIME)?,
             place: match place {
                 [Ok(record), Ok(line), Ok(hash), Ok(id_from)] => {
                     Some([record, line, hash, id_from])

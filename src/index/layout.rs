@@ -14,7 +14,7 @@ use crate::index::schema::SchemaConfig;
 use crate::index_schema::SchemaFiles;
 
 /// The on-disk layout version of a sitrep index folder.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 pub(crate) const STAMP_FILE: &str = "sitrep.json";
 pub(crate) const SCHEMA_COPY: &str = "index-schema";
@@ -23,7 +23,7 @@ pub(crate) const TANTIVY_DIR: &str = "tantivy";
 /// What built an index (`sitrep.json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
-    /// [`FORMAT_VERSION`] of the sitrep that wrote it.
+    /// [`crate::FORMAT_VERSION`] of the sitrep that wrote it.
     pub format: u32,
     /// The sitrep release that wrote it last.
     pub sitrep_version: String,

@@ -91,7 +91,10 @@ pub fn open(dir: &Path) -> Result<OpenIndex> {
     // the index was built by another version or damaged.
     let unreadable = |err: Error| Error::RebuildNeeded {
         path: dir.to_path_buf(),
-        reason: format!("has a copy of index-schema/ this sitrep cannot use ({err})"),
+        reason: format!(
+            "has a copy of index-schema/ this sitrep cannot use ({})",
+            err.chain()
+        ),
     };
     // The precomputed name table spares loading the gazetteers (tens of
     // milliseconds) at every search, and reading their files.

@@ -7,6 +7,7 @@
 //! field sitrep fills; [`Fields::document`] turns an article and its facets
 //! into a tantivy document.
 
+use crate::fields::field;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -82,25 +83,25 @@ pub struct SchemaConfig {
 
 /// The fields sitrep fills, with the kind each must have.
 const REQUIRED: [(&str, FieldKind); 19] = [
-    ("id", FieldKind::String),
-    ("path", FieldKind::String),
-    ("fingerprint", FieldKind::U64),
-    ("size", FieldKind::U64),
-    ("mtime", FieldKind::U64),
-    ("record", FieldKind::U64),
-    ("record_line", FieldKind::U64),
-    ("record_hash", FieldKind::U64),
-    ("id_from", FieldKind::U64),
-    ("facet_order", FieldKind::U64),
-    ("title", FieldKind::Text),
-    ("body", FieldKind::Text),
-    ("date", FieldKind::String),
-    ("published", FieldKind::Date),
-    ("source", FieldKind::String),
-    ("url", FieldKind::String),
-    ("province", FieldKind::Facet),
-    ("actor", FieldKind::Facet),
-    ("year", FieldKind::Facet),
+    (field::ID, FieldKind::String),
+    (field::PATH, FieldKind::String),
+    (field::FINGERPRINT, FieldKind::U64),
+    (field::SIZE, FieldKind::U64),
+    (field::MTIME, FieldKind::U64),
+    (field::RECORD, FieldKind::U64),
+    (field::RECORD_LINE, FieldKind::U64),
+    (field::RECORD_HASH, FieldKind::U64),
+    (field::ID_FROM, FieldKind::U64),
+    (field::FACET_ORDER, FieldKind::U64),
+    (field::TITLE, FieldKind::Text),
+    (field::BODY, FieldKind::Text),
+    (field::DATE, FieldKind::String),
+    (field::PUBLISHED, FieldKind::Date),
+    (field::SOURCE, FieldKind::String),
+    (field::URL, FieldKind::String),
+    (field::PROVINCE, FieldKind::Facet),
+    (field::ACTOR, FieldKind::Facet),
+    (field::YEAR, FieldKind::Facet),
 ];
 
 impl SchemaConfig {
@@ -161,7 +162,7 @@ impl SchemaConfig {
                 }
             }
         }
-        for name in ["id", "path"] {
+        for name in [field::ID, field::PATH] {
             if config
                 .fields
                 .get(name)
@@ -205,7 +206,9 @@ impl SchemaConfig {
                     if f.stored {
                         options = options.set_stored();
                     }
-                    if f.fast {
+                    // The id is a column whatever the schema says: equal
+                    // scores are ordered by it, which no merge changes.
+                    if f.fast || name == field::ID {
                         options = options.set_fast("raw");
                     }
                     builder.add_text_field(name, options);
@@ -427,25 +430,25 @@ impl Fields {
             })
         };
         Ok(Fields {
-            id: get("id")?,
-            path: get("path")?,
-            fingerprint: get("fingerprint")?,
-            size: get("size")?,
-            mtime: get("mtime")?,
-            record: get("record")?,
-            record_line: get("record_line")?,
-            record_hash: get("record_hash")?,
-            id_from: get("id_from")?,
-            facet_order: get("facet_order")?,
-            title: get("title")?,
-            body: get("body")?,
-            date: get("date")?,
-            published: get("published")?,
-            source: get("source")?,
-            url: get("url")?,
-            province: get("province")?,
-            actor: get("actor")?,
-            year: get("year")?,
+            id: get(field::ID)?,
+            path: get(field::PATH)?,
+            fingerprint: get(field::FINGERPRINT)?,
+            size: get(field::SIZE)?,
+            mtime: get(field::MTIME)?,
+            record: get(field::RECORD)?,
+            record_line: get(field::RECORD_LINE)?,
+            record_hash: get(field::RECORD_HASH)?,
+            id_from: get(field::ID_FROM)?,
+            facet_order: get(field::FACET_ORDER)?,
+            title: get(field::TITLE)?,
+            body: get(field::BODY)?,
+            date: get(field::DATE)?,
+            published: get(field::PUBLISHED)?,
+            source: get(field::SOURCE)?,
+            url: get(field::URL)?,
+            province: get(field::PROVINCE)?,
+            actor: get(field::ACTOR)?,
+            year: get(field::YEAR)?,
         })
     }
 

@@ -1,5 +1,6 @@
 //! Numbers about an index, for `sitrep stats`.
 
+use crate::fields::field;
 use serde::Serialize;
 
 use crate::error::Result;
@@ -30,7 +31,7 @@ pub fn stats(open: &OpenIndex) -> Result<Stats> {
     let searcher = open.reader.searcher();
     let articles = searcher.num_docs();
     let dated = searcher.search(
-        &tantivy::query::ExistsQuery::new("published".into(), false),
+        &tantivy::query::ExistsQuery::new(field::PUBLISHED.into(), false),
         &tantivy::collector::Count,
     )? as u64;
     let size_bytes = walkdir::WalkDir::new(&open.dir)

@@ -1,6 +1,7 @@
 //! Bringing an index in line with its folders: new files added, changed
 //! ones re-indexed, vanished ones removed, in one commit.
 
+use crate::fields::field;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -117,7 +118,7 @@ pub(crate) fn indexed_files(index: &Index) -> Result<HashMap<String, Indexed>> {
     let mut out: HashMap<String, Indexed> = HashMap::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
-        let Some(paths) = fast.str("path")? else {
+        let Some(paths) = fast.str(field::PATH)? else {
             continue;
         };
         // Read the path dictionary once, in order: looking each document's
@@ -284,12 +285,7 @@ pub(crate) fn fill(
             let text = match corpus::read_text(&file.path) {
                 Ok(text) => text,
                 Err(err) => {
-                    let reason = match err {
-                        Error::Io { source, .. } => source.to_string(),
-                        Error::Data { message, .. } => message,
-                        other => other.to_string(),
-                    };
-                    problem(report, Problem::skipped(&file.path, None, reason), on_event);
+                    problem(report, err.into_problem(&file.path, None), on_event);
                     continue;
                 }
             };

@@ -6,6 +6,7 @@ use crate::search::tables::{CrossTable, Timeline};
 use crate::search::Results;
 
 use super::facet_fields;
+use crate::fields::FacetKind;
 
 /// One CSV field (RFC 4180): quoted when it holds a comma, quote or line
 /// break. A field that a spreadsheet would run as a formula (it starts
@@ -33,7 +34,7 @@ pub(crate) fn csv_row<W: Write, S: AsRef<str>>(w: &mut W, fields: &[S]) -> io::R
 /// Writes search results as CSV: a header, then one row per hit with id,
 /// date, title, provinces, actors, path and score (several values in a
 /// cell are separated by `; `).
-pub fn results_csv<W: Write>(w: &mut W, results: &Results) -> io::Result<()> {
+pub(crate) fn results_csv<W: Write>(w: &mut W, results: &Results) -> io::Result<()> {
     csv_row(
         w,
         &[
@@ -50,12 +51,12 @@ pub fn results_csv<W: Write>(w: &mut W, results: &Results) -> io::Result<()> {
         csv_row(
             w,
             &[
-                hit.id.as_str(),
-                hit.date.as_deref().unwrap_or(""),
+                hit.article.id.as_str(),
+                hit.article.date.as_deref().unwrap_or(""),
                 hit.title.text.as_str(),
-                &hit.provinces.join("; "),
-                &hit.actors.join("; "),
-                hit.path.as_str(),
+                &hit.article.provinces.join("; "),
+                &hit.article.actors.join("; "),
+                hit.article.path.as_str(),
                 &format!("{:.4}", hit.score),
             ],
         )?;
@@ -64,8 +65,12 @@ pub fn results_csv<W: Write>(w: &mut W, results: &Results) -> io::Result<()> {
 }
 
 /// Writes the values of one facet as CSV: `value,count`.
-pub fn facet_csv<W: Write>(w: &mut W, results: &Results, field: &str) -> io::Result<()> {
-    csv_row(w, &[field, "count"])?;
+pub(crate) fn facet_csv<W: Write>(
+    w: &mut W,
+    results: &Results,
+    field: FacetKind,
+) -> io::Result<()> {
+    csv_row(w, &[field.name(), "count"])?;
     if let Some((_, values)) = facet_fields(results).into_iter().find(|(f, _)| *f == field) {
         for v in values {
             csv_row(w, &[v.value.as_str(), &v.count.to_string()])?;
@@ -75,7 +80,7 @@ pub fn facet_csv<W: Write>(w: &mut W, results: &Results, field: &str) -> io::Res
 }
 
 /// Writes a timeline as CSV: `period,count`, then `undated`.
-pub fn timeline_csv<W: Write>(w: &mut W, timeline: &Timeline, unit: &str) -> io::Result<()> {
+pub(crate) fn timeline_csv<W: Write>(w: &mut W, timeline: &Timeline, unit: &str) -> io::Result<()> {
     csv_row(w, &[unit, "count"])?;
     for (period, count) in &timeline.periods {
         csv_row(w, &[period.as_str(), &count.to_string()])?;
@@ -85,7 +90,7 @@ pub fn timeline_csv<W: Write>(w: &mut W, timeline: &Timeline, unit: &str) -> io:
 
 /// Writes a cross table as CSV: a header of column values, then one row
 /// per row value (full `Country/Province` names).
-pub fn table_csv<W: Write>(
+pub(crate) fn table_csv<W: Write>(
     w: &mut W,
     table: &CrossTable,
     dimensions: (&str, &str),

@@ -26,6 +26,10 @@ use crate::search::tables::{CrossTable, Timeline};
 use crate::search::Results;
 
 use super::facet_fields;
+use crate::article::Card;
+use crate::fields::FacetKind;
+use crate::gazetteer::extract::Extraction;
+use crate::index::Stats;
 
 #[derive(Serialize)]
 #[serde(tag = "type", content = "data", rename_all = "lowercase")]
@@ -112,7 +116,7 @@ pub(crate) fn year_of(date: Option<&str>) -> Option<u16> {
 }
 
 /// Writes search results as JSON Lines (see the module documentation).
-pub fn results_json<W: Write>(
+pub(crate) fn results_json<W: Write>(
     w: &mut W,
     results: &Results,
     query: &str,
@@ -123,20 +127,20 @@ pub fn results_json<W: Write>(
             w,
             &Message::Hit(HitData {
                 rank: hit.rank,
-                id: &hit.id,
+                id: &hit.article.id,
                 score: hit.score,
                 match_kind: if hit.full_match { "all" } else { "partial" },
                 words_matched: hit.words_matched,
                 words: results.counted.words,
                 title: &hit.title.text,
                 title_highlights: &hit.title.highlights,
-                date: hit.date.as_deref(),
-                year: year_of(hit.date.as_deref()),
-                provinces: &hit.provinces,
-                actors: &hit.actors,
-                path: &hit.path,
-                source: hit.source.as_deref(),
-                url: hit.url.as_deref(),
+                date: hit.article.date.as_deref(),
+                year: year_of(hit.article.date.as_deref()),
+                provinces: &hit.article.provinces,
+                actors: &hit.article.actors,
+                path: &hit.article.path,
+                source: hit.article.source.as_deref(),
+                url: hit.article.url.as_deref(),
                 snippet: SnippetData {
                     text: &hit.snippet.text,
                     highlights: &hit.snippet.highlights,
@@ -170,7 +174,7 @@ pub fn results_json<W: Write>(
                 .iter()
                 .map(|e| ExpansionData {
                     words: &e.words,
-                    field: e.field,
+                    field: e.kind.name(),
                     value: &e.value,
                 })
                 .collect(),
@@ -182,7 +186,7 @@ pub fn results_json<W: Write>(
 pub(crate) fn facets_json<W: Write>(
     w: &mut W,
     results: &Results,
-    only: Option<&str>,
+    only: Option<FacetKind>,
     counted: &'static str,
 ) -> io::Result<()> {
     for (field, values) in facet_fields(results) {
@@ -192,7 +196,7 @@ pub(crate) fn facets_json<W: Write>(
         write_json(
             w,
             &Message::Facet(FacetData {
-                field,
+                field: field.name(),
                 counted,
                 values: values
                     .iter()
@@ -208,7 +212,11 @@ pub(crate) fn facets_json<W: Write>(
 }
 
 /// Writes the distribution of one facet as JSON Lines.
-pub fn facet_json<W: Write>(w: &mut W, results: &Results, field: &str) -> io::Result<()> {
+pub(crate) fn facet_json<W: Write>(
+    w: &mut W,
+    results: &Results,
+    field: FacetKind,
+) -> io::Result<()> {
     let counted = if results.counted.all_words() {
         "all"
     } else {
@@ -219,7 +227,7 @@ pub fn facet_json<W: Write>(w: &mut W, results: &Results, field: &str) -> io::Re
 
 /// Writes a timeline as one JSON Lines message of type `timeline`:
 /// `unit`, `periods` (`period`, `count`), `undated`, `total`.
-pub fn timeline_json<W: Write>(
+pub(crate) fn timeline_json<W: Write>(
     w: &mut W,
     timeline: &Timeline,
     unit: &str,
@@ -241,7 +249,7 @@ pub fn timeline_json<W: Write>(
 /// Writes a cross table as one JSON Lines message of type `table`:
 /// `rows` and `columns` (`value`, `count`: articles with the value),
 /// `cells` (a row of counts per row value), `all_rows`, `all_columns`.
-pub fn table_json<W: Write>(
+pub(crate) fn table_json<W: Write>(
     w: &mut W,
     table: &CrossTable,
     dimensions: (&str, &str),
@@ -264,5 +272,67 @@ pub fn table_json<W: Write>(
         }
     });
     serde_json::to_writer(&mut *w, &message)?;
+    w.write_all(b"\n")
+}
+
+/// Writes one article in full as a JSON object (`sitrep show --json`):
+/// id, title, date, source, url, path, provinces, actors, body.
+pub(crate) fn card_json<W: Write>(w: &mut W, card: &Card) -> io::Result<()> {
+    serde_json::to_writer(&mut *w, card)?;
+    w.write_all(b"\n")
+}
+
+/// `sitrep extract --json`: one object per article.
+#[derive(Serialize)]
+struct ExtractionData<'a> {
+    id: &'a str,
+    title: &'a str,
+    date: Option<&'a str>,
+    year: Option<u16>,
+    provinces: &'a [String],
+    actors: &'a [String],
+    path: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    mentions: Vec<MentionData<'a>>,
+}
+
+/// One mention, with `--explain`.
+#[derive(Serialize)]
+struct MentionData<'a> {
+    text: &'a str,
+    resolved: Option<&'a str>,
+    note: &'a str,
+}
+
+/// Writes what the gazetteers found in one article as a JSON object:
+/// id, title, date, year, provinces, actors, path, and with `--explain`
+/// mentions (text, resolved, note).
+pub(crate) fn extraction_json<W: Write>(w: &mut W, x: &Extraction) -> io::Result<()> {
+    let card = &x.card;
+    let data = ExtractionData {
+        id: &card.id,
+        title: &card.title,
+        date: card.date.as_deref(),
+        year: card.year(),
+        provinces: &card.provinces,
+        actors: &card.actors,
+        path: &card.path,
+        mentions: x
+            .explained
+            .iter()
+            .map(|e| MentionData {
+                text: &e.text,
+                resolved: e.resolved.as_deref(),
+                note: &e.note,
+            })
+            .collect(),
+    };
+    serde_json::to_writer(&mut *w, &data)?;
+    w.write_all(b"\n")
+}
+
+/// Writes numbers about an index as a JSON object (`sitrep stats --json`).
+pub(crate) fn stats_json<W: Write>(w: &mut W, stats: &Stats) -> io::Result<()> {
+    serde_json::to_writer(&mut *w, stats)?;
     w.write_all(b"\n")
 }

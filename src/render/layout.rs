@@ -189,14 +189,11 @@ pub(crate) fn short_names(values: &[(String, u64)]) -> Vec<String> {
 /// Column headers are cut to this many columns.
 pub(crate) const HEADER_MAX: usize = 14;
 
-/// A stored path, relative to the current folder when it lies inside it.
-pub fn display_path(path: &str) -> String {
+/// A stored path, relative to `base` (the current folder) when it lies
+/// inside it.
+pub(crate) fn display_path(path: &str, base: Option<&std::path::Path>) -> String {
     let p = std::path::Path::new(path);
-    match std::env::current_dir() {
-        Ok(cwd) => p
-            .strip_prefix(&cwd)
-            .map(|r| r.display().to_string())
-            .unwrap_or_else(|_| path.to_owned()),
-        Err(_) => path.to_owned(),
-    }
+    base.and_then(|base| p.strip_prefix(base).ok())
+        .map(|r| r.display().to_string())
+        .unwrap_or_else(|| path.to_owned())
 }

@@ -13,14 +13,21 @@ mod json;
 mod layout;
 mod text;
 
-pub use csv::{facet_csv, results_csv, table_csv, timeline_csv};
-pub use json::{facet_json, results_json, table_json, timeline_json};
-pub use layout::{display_path, display_width, sanitize};
+pub use layout::{display_width, sanitize};
 use layout::{fit, fit_str, MIN_ROOM};
 use text::counted_words;
-pub use text::{facet_text, results_text, table_text, timeline_text};
 
-use crate::search::{Counted, FacetCount, Highlighted, Results};
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use crate::article::Card;
+use crate::fields::FacetKind;
+use crate::gazetteer::extract::Extraction;
+use crate::index::Stats;
+use crate::search::pictures::{Picture, Summary};
+use crate::search::tables::Granularity;
+
+use crate::search::{FacetCount, Highlighted, Results};
 
 /// How text output looks.
 #[derive(Debug, Clone, Copy, Default)]
@@ -59,6 +66,17 @@ impl Style {
             sanitize(text)
         } else {
             text.replace(['\n', '\r', '\t'], " ")
+        }
+    }
+
+    /// Article text whose line breaks are kept (a body shown in full, a
+    /// field on a line of its own): sanitised on a terminal, as it is
+    /// elsewhere.
+    fn clean_keeping_lines(&self, text: &str) -> String {
+        if self.sanitize {
+            sanitize(text)
+        } else {
+            text.to_owned()
         }
     }
 
@@ -127,50 +145,176 @@ impl Style {
 }
 
 /// The facet fields in display order, with their counts in `results`.
-fn facet_fields(results: &Results) -> [(&'static str, &[FacetCount]); 4] {
+fn facet_fields(results: &Results) -> [(FacetKind, &[FacetCount]); 4] {
     [
-        ("province", &results.facets.province),
-        ("country", &results.facets.country),
-        ("actor", &results.facets.actor),
-        ("year", &results.facets.year),
+        (FacetKind::Province, &results.facets.province),
+        (FacetKind::Country, &results.facets.country),
+        (FacetKind::Actor, &results.facets.actor),
+        (FacetKind::Year, &results.facets.year),
     ]
 }
 
-/// What a picture is about: its total, filters and the kind of count.
-pub struct Caption<'a> {
-    /// Articles counted.
-    pub total: u64,
-    /// What they are (`articles with all 2 words`).
-    pub counted: Counted,
-    /// The filters as resolved.
-    pub filters: &'a [(String, String)],
+/// `1,204 articles with all 2 words (filtered by province Iraq/Nineveh)`:
+/// what a timeline or table counted.
+fn summary_phrase(summary: &Summary) -> String {
+    let mut out = format!(
+        "{} {}",
+        summary.total,
+        counted_words(summary.counted, summary.total)
+    );
+    if !summary.filters.is_empty() {
+        let f: Vec<String> = summary
+            .filters
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        out.push_str(&format!(" (filtered by {})", f.join(", ")));
+    }
+    out
 }
 
-impl Caption<'_> {
-    fn phrase(&self) -> String {
-        let mut out = format!("{} {}", self.total, counted_words(self.counted, self.total));
-        if !self.filters.is_empty() {
-            let f: Vec<String> = self
-                .filters
-                .iter()
-                .map(|(k, v)| format!("{k} {v}"))
-                .collect();
-            out.push_str(&format!(" (filtered by {})", f.join(", ")));
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// For people: aligned, fitted to the terminal, highlighted.
+    Text,
+    /// JSON Lines for programs (documented in `json.rs` and the README).
+    Json,
+    /// Comma-separated values for spreadsheets (RFC 4180).
+    Csv,
+}
+
+/// Writes everything a command prints on stdout, in one format: one
+/// printer with one method per thing shown, each format in its own file,
+/// the way ripgrep has one printer per output mode.
+///
+/// Search results, facet counts, timelines and tables exist in all three
+/// formats; a single article (`show`, `extract`) and index statistics are
+/// text or JSON, CSV printing them as text.
+pub struct Printer<W: Write> {
+    out: W,
+    format: OutputFormat,
+    style: Style,
+    /// Paths under this folder are shown relative to it (the current
+    /// folder, given by the caller: the library never asks).
+    base: Option<PathBuf>,
+}
+
+impl<W: Write> Printer<W> {
+    /// A printer of `format` writing to `out`.
+    pub fn new(out: W, format: OutputFormat, style: Style, base: Option<PathBuf>) -> Self {
+        Printer {
+            out,
+            format,
+            style,
+            base,
         }
-        out
+    }
+
+    /// Search results: the hits, the facet counts and a summary.
+    /// `elapsed_ms` goes into the JSON summary.
+    pub fn results(&mut self, results: &Results, query: &str, elapsed_ms: u128) -> io::Result<()> {
+        match self.format {
+            OutputFormat::Text => {
+                text::results_text(&mut self.out, results, self.style, self.base.as_deref())
+            }
+            OutputFormat::Json => json::results_json(&mut self.out, results, query, elapsed_ms),
+            OutputFormat::Csv => csv::results_csv(&mut self.out, results),
+        }
+    }
+
+    /// What `sitrep facets` drew.
+    pub fn picture(&mut self, picture: &Picture) -> io::Result<()> {
+        let w = &mut self.out;
+        match (picture, self.format) {
+            (Picture::Values { kind, results }, OutputFormat::Text) => {
+                text::facet_text(w, results, *kind, self.style)
+            }
+            (Picture::Values { kind, results }, OutputFormat::Json) => {
+                json::facet_json(w, results, *kind)
+            }
+            (Picture::Values { kind, results }, OutputFormat::Csv) => {
+                csv::facet_csv(w, results, *kind)
+            }
+            (
+                Picture::Timeline {
+                    timeline,
+                    granularity,
+                    summary,
+                },
+                format,
+            ) => {
+                let unit = match granularity {
+                    Granularity::Year => "year",
+                    Granularity::Month => "month",
+                };
+                match format {
+                    OutputFormat::Text => text::timeline_text(w, timeline, summary, self.style),
+                    OutputFormat::Json => json::timeline_json(w, timeline, unit, summary.total),
+                    OutputFormat::Csv => csv::timeline_csv(w, timeline, unit),
+                }
+            }
+            (
+                Picture::Table {
+                    table,
+                    kinds,
+                    summary,
+                },
+                format,
+            ) => {
+                let names = (kinds.0.name(), kinds.1.name());
+                match format {
+                    OutputFormat::Text => text::table_text(w, table, names, summary, self.style),
+                    OutputFormat::Json => json::table_json(w, table, names),
+                    OutputFormat::Csv => csv::table_csv(w, table, names),
+                }
+            }
+        }
+    }
+
+    /// One article in full (`sitrep show`).
+    pub fn card(&mut self, card: &Card) -> io::Result<()> {
+        match self.format {
+            OutputFormat::Json => json::card_json(&mut self.out, card),
+            OutputFormat::Text | OutputFormat::Csv => {
+                text::card_text(&mut self.out, card, self.style, self.base.as_deref())
+            }
+        }
+    }
+
+    /// One article and what the gazetteers found in it (`sitrep extract`).
+    pub fn extraction(&mut self, extraction: &Extraction) -> io::Result<()> {
+        match self.format {
+            OutputFormat::Json => json::extraction_json(&mut self.out, extraction),
+            OutputFormat::Text | OutputFormat::Csv => {
+                text::extraction_text(&mut self.out, extraction, self.style)
+            }
+        }
+    }
+
+    /// Numbers about an index (`sitrep stats`).
+    pub fn stats(&mut self, stats: &Stats) -> io::Result<()> {
+        match self.format {
+            OutputFormat::Json => json::stats_json(&mut self.out, stats),
+            OutputFormat::Text | OutputFormat::Csv => text::stats_text(&mut self.out, stats),
+        }
+    }
+
+    /// Flushes what is buffered.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::{Counted, FacetCounts, Highlighted, Hit, Results};
+    use crate::search::{Counted, FacetCounts, Hit};
 
     fn results() -> Results {
         Results {
             hits: vec![Hit {
                 rank: 1,
-                id: "iraq/a.txt".into(),
                 score: 3.5,
                 full_match: true,
                 words_matched: 1,
@@ -178,15 +322,20 @@ mod tests {
                     text: "ISIS cell \u{1b}[31mcaught".into(),
                     highlights: vec![(0, 4)],
                 },
-                date: Some("2021-03-03".into()),
-                provinces: vec!["Iraq/Nineveh".into()],
-                actors: vec!["Islamic State".into()],
-                path: "/corpus/iraq/a.txt".into(),
-                source: None,
-                url: None,
                 snippet: Highlighted {
                     text: "An ISIS cell was caught".into(),
                     highlights: vec![(3, 7)],
+                },
+                article: Card {
+                    id: "iraq/a.txt".into(),
+                    title: "ISIS cell \u{1b}[31mcaught".into(),
+                    date: Some("2021-03-03".into()),
+                    source: None,
+                    url: None,
+                    path: "/corpus/iraq/a.txt".into(),
+                    provinces: vec!["Iraq/Nineveh".into()],
+                    actors: vec!["Islamic State".into()],
+                    body: "An ISIS cell was caught".into(),
                 },
             }],
             total: 1,
@@ -207,10 +356,49 @@ mod tests {
         }
     }
 
+    fn print(out: &mut Vec<u8>, format: OutputFormat, style: Style, base: Option<&str>) {
+        let mut printer = Printer::new(out, format, style, base.map(PathBuf::from));
+        printer.results(&results(), "isis", 3).unwrap();
+        printer.flush().unwrap();
+    }
+
+    #[test]
+    fn paths_under_the_base_folder_are_shown_relative_to_it() {
+        let mut out = Vec::new();
+        print(
+            &mut out,
+            OutputFormat::Text,
+            Style::default(),
+            Some("/corpus"),
+        );
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("    iraq/a.txt\n"), "{text}");
+        let mut out = Vec::new();
+        print(
+            &mut out,
+            OutputFormat::Text,
+            Style::default(),
+            Some("/elsewhere"),
+        );
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("    /corpus/iraq/a.txt\n"), "{text}");
+    }
+
+    #[test]
+    fn csv_has_a_header_and_a_row_per_hit() {
+        let mut out = Vec::new();
+        print(&mut out, OutputFormat::Csv, Style::default(), None);
+        let text = String::from_utf8(out).unwrap();
+        let rows: Vec<&str> = text.split("\r\n").filter(|r| !r.is_empty()).collect();
+        assert_eq!(rows.len(), 2, "{text}");
+        assert!(rows[0].starts_with("id,date,title"), "{text}");
+        assert!(rows[1].starts_with("iraq/a.txt,2021-03-03,"), "{text}");
+    }
+
     #[test]
     fn json_lines_parse_back() {
         let mut out = Vec::new();
-        results_json(&mut out, &results(), "isis", 3).unwrap();
+        print(&mut out, OutputFormat::Json, Style::default(), None);
         let lines: Vec<serde_json::Value> = String::from_utf8(out)
             .unwrap()
             .lines()
@@ -234,7 +422,7 @@ mod tests {
             sanitize: true,
             width: None,
         };
-        results_text(&mut out, &results(), style).unwrap();
+        print(&mut out, OutputFormat::Text, style, None);
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("\\u{1b}[31mcaught"), "{text}");
         assert!(text.contains(&format!("{BOLD_RED}ISIS{RESET}")));
@@ -243,9 +431,10 @@ mod tests {
     #[test]
     fn plain_text_has_no_escape_codes() {
         let mut out = Vec::new();
-        results_text(&mut out, &results(), Style::default()).unwrap();
+        print(&mut out, OutputFormat::Text, Style::default(), None);
         let text = String::from_utf8(out).unwrap();
         assert!(!text.contains(BOLD));
+        assert!(text.contains("    /corpus/iraq/a.txt\n"), "{text}");
         assert!(text.contains("1 article with the word; 1 shown."), "{text}");
         assert!(text.contains("Provinces: Iraq/Nineveh 1"));
     }

@@ -9,12 +9,23 @@ use crate::search::{Counted, Hit, Results};
 use super::layout::{
     bar, display_path, display_width, fit_middle, fit_str, short_names, wrap, HEADER_MAX, MIN_ROOM,
 };
-use super::{facet_fields, Caption, Style, BOLD, CYAN, DIM, GREEN};
+use super::{facet_fields, summary_phrase, Style, BOLD, CYAN, DIM, GREEN};
+use crate::article::Card;
+use crate::fields::FacetKind;
+use crate::gazetteer::extract::Extraction;
+use crate::index::Stats;
+use crate::search::pictures::Summary;
+use std::path::Path;
 
 /// Writes search results for people.
-pub fn results_text<W: Write>(w: &mut W, results: &Results, style: Style) -> io::Result<()> {
+pub(crate) fn results_text<W: Write>(
+    w: &mut W,
+    results: &Results,
+    style: Style,
+    base: Option<&Path>,
+) -> io::Result<()> {
     for hit in &results.hits {
-        hit_text(w, hit, results.counted.words, style)?;
+        hit_text(w, hit, results.counted.words, style, base)?;
     }
     summary_text(w, results, style)
 }
@@ -24,6 +35,7 @@ pub(crate) fn hit_text<W: Write>(
     hit: &Hit,
     words: usize,
     style: Style,
+    base: Option<&Path>,
 ) -> io::Result<()> {
     let partial = if hit.full_match {
         String::new()
@@ -41,12 +53,12 @@ pub(crate) fn hit_text<W: Write>(
         style.paint(BOLD, &style.highlighted_fit(&hit.title, title_room)),
         style.paint(DIM, &partial)
     )?;
-    let mut meta = vec![hit.date.clone().unwrap_or_else(|| "undated".into())];
-    if !hit.provinces.is_empty() {
-        meta.push(hit.provinces.join(", "));
+    let mut meta = vec![hit.article.date.clone().unwrap_or_else(|| "undated".into())];
+    if !hit.article.provinces.is_empty() {
+        meta.push(hit.article.provinces.join(", "));
     }
-    if !hit.actors.is_empty() {
-        meta.push(hit.actors.join(", "));
+    if !hit.article.actors.is_empty() {
+        meta.push(hit.article.actors.join(", "));
     }
     let room = style.room(INDENT.len());
     writeln!(
@@ -60,8 +72,11 @@ pub(crate) fn hit_text<W: Write>(
         style.paint(
             GREEN,
             &match room {
-                Some(columns) => fit_middle(&style.clean(&display_path(&hit.path)), columns),
-                None => style.clean(&display_path(&hit.path)),
+                Some(columns) => fit_middle(
+                    &style.clean(&display_path(&hit.article.path, base)),
+                    columns
+                ),
+                None => style.clean(&display_path(&hit.article.path, base)),
             }
         )
     )?;
@@ -138,7 +153,7 @@ pub(crate) fn summary_text<W: Write>(w: &mut W, results: &Results, style: Style)
             w,
             "{:?} also matched articles tagged {} {} (--no-expand turns this off).",
             e.words,
-            e.field,
+            e.kind,
             style.clean(&e.value)
         )?;
     }
@@ -194,10 +209,10 @@ pub(crate) fn summary_text<W: Write>(w: &mut W, results: &Results, style: Style)
 }
 
 /// Writes the distribution of one facet (`sitrep facets`) for people.
-pub fn facet_text<W: Write>(
+pub(crate) fn facet_text<W: Write>(
     w: &mut W,
     results: &Results,
-    field: &str,
+    field: FacetKind,
     style: Style,
 ) -> io::Result<()> {
     let Some((_, values)) = facet_fields(results).into_iter().find(|(f, _)| *f == field) else {
@@ -237,10 +252,10 @@ pub fn facet_text<W: Write>(
 }
 
 /// Writes a timeline as a bar chart: one line per year or month.
-pub fn timeline_text<W: Write>(
+pub(crate) fn timeline_text<W: Write>(
     w: &mut W,
     timeline: &Timeline,
-    caption: &Caption<'_>,
+    summary: &Summary,
     style: Style,
 ) -> io::Result<()> {
     let label_width = timeline
@@ -276,18 +291,22 @@ pub fn timeline_text<W: Write>(
         "{}",
         style.paint(
             BOLD,
-            &format!("{}{span}; {} undated.", caption.phrase(), timeline.undated)
+            &format!(
+                "{}{span}; {} undated.",
+                summary_phrase(summary),
+                timeline.undated
+            )
         )
     )
 }
 
 /// Writes a cross table: rows × columns, fitted to the terminal (fewer
 /// columns when they do not fit); empty cells show `·`.
-pub fn table_text<W: Write>(
+pub(crate) fn table_text<W: Write>(
     w: &mut W,
     table: &CrossTable,
     dimensions: (&str, &str),
-    caption: &Caption<'_>,
+    summary: &Summary,
     style: Style,
 ) -> io::Result<()> {
     if table.rows.is_empty() || table.columns.is_empty() {
@@ -300,7 +319,7 @@ pub fn table_text<W: Write>(
                     "No {} with a {} among {}.",
                     dimensions.0,
                     dimensions.1,
-                    caption.phrase()
+                    summary_phrase(summary)
                 )
             )
         );
@@ -385,8 +404,90 @@ pub fn table_text<W: Write>(
                 shown,
                 table.all_columns,
                 dimensions.1,
-                caption.phrase()
+                summary_phrase(summary)
             )
         )
+    )
+}
+
+/// Writes one article in full (`sitrep show`).
+pub(crate) fn card_text<W: Write>(
+    w: &mut W,
+    card: &Card,
+    style: Style,
+    base: Option<&Path>,
+) -> io::Result<()> {
+    let clean = |s: &str| style.clean_keeping_lines(s);
+    writeln!(w, "{}", style.paint(BOLD, &clean(&card.title)))?;
+    writeln!(w, "id:        {}", clean(&card.id))?;
+    writeln!(
+        w,
+        "date:      {}",
+        clean(card.date.as_deref().unwrap_or("(undated)"))
+    )?;
+    if let Some(s) = &card.source {
+        writeln!(w, "source:    {}", clean(s))?;
+    }
+    if let Some(u) = &card.url {
+        writeln!(w, "url:       {}", clean(u))?;
+    }
+    writeln!(w, "file:      {}", clean(&display_path(&card.path, base)))?;
+    writeln!(w, "provinces: {}", clean(&card.provinces.join(", ")))?;
+    writeln!(w, "actors:    {}", clean(&card.actors.join(", ")))?;
+    writeln!(w)?;
+    for line in card.body.lines() {
+        writeln!(w, "{}", clean(line))?;
+    }
+    Ok(())
+}
+
+/// Writes what the gazetteers found in one article (`sitrep extract`),
+/// with each mention when they were asked to explain.
+pub(crate) fn extraction_text<W: Write>(w: &mut W, x: &Extraction, style: Style) -> io::Result<()> {
+    let clean = |s: &str| style.clean_keeping_lines(s);
+    let card = &x.card;
+    writeln!(w, "{}", clean(&card.id))?;
+    writeln!(w, "  title:     {}", clean(&card.title))?;
+    writeln!(
+        w,
+        "  date:      {}",
+        clean(card.date.as_deref().unwrap_or("(undated)"))
+    )?;
+    writeln!(w, "  provinces: {}", clean(&card.provinces.join(", ")))?;
+    writeln!(w, "  actors:    {}", clean(&card.actors.join(", ")))?;
+    for e in &x.explained {
+        let outcome = match &e.resolved {
+            Some(r) => format!("{} ({})", clean(r), e.note),
+            None => e.note.clone(),
+        };
+        writeln!(w, "    {:?} → {outcome}", clean(&e.text))?;
+    }
+    Ok(())
+}
+
+/// Writes numbers about an index (`sitrep stats`).
+pub(crate) fn stats_text<W: Write>(w: &mut W, stats: &Stats) -> io::Result<()> {
+    writeln!(w, "index:      {}", stats.index)?;
+    writeln!(
+        w,
+        "articles:   {} ({} dated, {} undated)",
+        stats.articles, stats.dated, stats.undated
+    )?;
+    writeln!(
+        w,
+        "size:       {:.1} MB on disk, {} segment(s)",
+        stats.size_bytes as f64 / 1e6,
+        stats.segments
+    )?;
+    writeln!(
+        w,
+        "schema:     version {} ({})",
+        stats.stamp.schema_version, stats.stamp.schema_digest
+    )?;
+    writeln!(w, "gazetteers: {}", stats.stamp.gazetteer_digest)?;
+    writeln!(
+        w,
+        "built by:   sitrep {} (index format {})",
+        stats.stamp.sitrep_version, stats.stamp.format
     )
 }

@@ -12,6 +12,7 @@
 //! unreadable file, a record that cannot be read alone) falls back to the
 //! doc store, so a hit always shows what was indexed.
 
+use crate::fields::field;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -23,6 +24,7 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, DocId, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
 
 use crate::article;
+use crate::article::Card;
 use crate::corpus::{self, Format, SourceFile};
 use crate::error::{Error, Result};
 use crate::index::schema::{self, Fields, FileStamp};
@@ -33,30 +35,6 @@ use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
-
-/// An article as sitrep shows it: a hit's article, `sitrep show`, and
-/// `sitrep extract`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Card {
-    /// The article's id.
-    pub id: String,
-    /// The headline.
-    pub title: String,
-    /// Publication date (ISO 8601), if known.
-    pub date: Option<String>,
-    /// Publisher, if known.
-    pub source: Option<String>,
-    /// Address, if known.
-    pub url: Option<String>,
-    /// The file it was read from.
-    pub path: String,
-    /// `Country/Province` or `Country` values, in order of first mention.
-    pub provinces: Vec<String>,
-    /// Canonical actor names, in order of first mention.
-    pub actors: Vec<String>,
-    /// The text.
-    pub body: String,
-}
 
 /// Where each card came from, for tests and benchmarks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,11 +146,11 @@ impl RecordColumns {
     fn open(segment: &SegmentReader) -> Option<RecordColumns> {
         let fast = segment.fast_fields();
         Some(RecordColumns {
-            path: fast.str("path").ok()??,
+            path: fast.str(field::PATH).ok()??,
             stamps: StampColumns::open(segment).ok()?,
-            facet_order: fast.u64("facet_order").ok()?,
-            provinces: segment.facet_reader("province").ok()?,
-            actors: segment.facet_reader("actor").ok()?,
+            facet_order: fast.u64(field::FACET_ORDER).ok()?,
+            provinces: segment.facet_reader(field::PROVINCE).ok()?,
+            actors: segment.facet_reader(field::ACTOR).ok()?,
         })
     }
 

@@ -1,6 +1,7 @@
 //! Facet counts over every matching article: the collector that runs in
 //! the same pass as ranking.
 
+use crate::fields::field;
 use std::collections::BTreeMap;
 
 use tantivy::collector::{Collector, SegmentCollector};
@@ -83,7 +84,7 @@ impl Tallies {
 }
 
 /// The facet fields a [`FacetTally`] counts, in the order of its arrays.
-pub(crate) const TALLIED: [&str; 3] = ["province", "actor", "year"];
+pub(crate) const TALLIED: [&str; 3] = [field::PROVINCE, field::ACTOR, field::YEAR];
 
 /// Below one match in this many articles of a segment, a tally reads the
 /// facet columns of each match; above, it intersects facet postings.
@@ -190,7 +191,7 @@ pub(crate) fn tally_by_columns(
         // Countries: a province → its country, counted once per article
         // however many of its provinces the article names.
         let mut country_of: Vec<usize> = Vec::new();
-        if field == "province" {
+        if field == field::PROVINCE {
             for facet in &facets {
                 let country = facet.to_path().first().map(|s| (*s).to_owned());
                 let country = country.unwrap_or_default();
@@ -303,9 +304,9 @@ pub(crate) fn tally_by_postings(
                 // `/Iraq` is indexed for every article naming Iraq or any
                 // of its provinces: the country count. `/Iraq` as a value
                 // of its own is only ever shown as a country.
-                ("province", 1) => &mut out.country,
-                ("province", _) => &mut out.province,
-                ("actor", _) => &mut out.actor,
+                (field::PROVINCE, 1) => &mut out.country,
+                (field::PROVINCE, _) => &mut out.province,
+                (field::ACTOR, _) => &mut out.actor,
                 _ => &mut out.year,
             };
             target.insert(path.join("/"), count);

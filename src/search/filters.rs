@@ -9,7 +9,7 @@ use super::plan::boxed;
 use super::SearchRequest;
 use crate::date::Period;
 use crate::error::{Error, Result};
-use crate::gazetteer::FilterKind;
+use crate::fields::FacetKind;
 use crate::index::OpenIndex;
 
 /// Filter queries, one per kind, and the filters as resolved for display.
@@ -40,7 +40,7 @@ pub(crate) fn resolve(open: &OpenIndex, request: &SearchRequest) -> Result<Resol
             queries.push(boxed(BooleanQuery::union(terms)));
         }
     };
-    let resolve_all = |kind: FilterKind, values: &[String]| -> Result<Vec<String>> {
+    let resolve_all = |kind: FacetKind, values: &[String]| -> Result<Vec<String>> {
         let mut out = Vec::new();
         for v in values {
             out.extend(g.resolve(kind, v)?);
@@ -49,9 +49,9 @@ pub(crate) fn resolve(open: &OpenIndex, request: &SearchRequest) -> Result<Resol
         out.dedup();
         Ok(out)
     };
-    let provinces = resolve_all(FilterKind::Province, &request.provinces)?;
-    let countries = resolve_all(FilterKind::Country, &request.countries)?;
-    let actors = resolve_all(FilterKind::Actor, &request.actors)?;
+    let provinces = resolve_all(FacetKind::Province, &request.provinces)?;
+    let countries = resolve_all(FacetKind::Country, &request.countries)?;
+    let actors = resolve_all(FacetKind::Actor, &request.actors)?;
     let mut years = Vec::new();
     for y in &request.years {
         let y = y.trim();

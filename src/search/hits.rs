@@ -29,8 +29,8 @@ pub(crate) fn page(
 
     let mut hits = Vec::with_capacity(found.len());
     for ((score, _, k), (card, _)) in found.into_iter().zip(cards) {
-        let title = card.title;
-        let body = card.body;
+        let title = card.title.clone();
+        let body = &card.body;
         let title_snippet = title_snippets.snippet(&title);
         let title_hl = Highlighted {
             highlights: title_snippet
@@ -43,10 +43,10 @@ pub(crate) fn page(
                 .collect(),
             text: title,
         };
-        let snippet = body_snippets.snippet(&body);
+        let snippet = body_snippets.snippet(body);
         let snippet = if snippet.fragment().is_empty() {
             Highlighted {
-                text: lead(&body, 220),
+                text: lead(body, 220),
                 highlights: Vec::new(),
             }
         } else {
@@ -61,18 +61,12 @@ pub(crate) fn page(
         };
         hits.push(Hit {
             rank: 0,
-            id: card.id,
             score,
             full_match: k >= words,
             words_matched: k,
             title: title_hl,
-            date: card.date,
-            provinces: card.provinces,
-            actors: card.actors,
-            path: card.path,
-            source: card.source,
-            url: card.url,
             snippet,
+            article: card,
         });
     }
     for (i, hit) in hits.iter_mut().enumerate() {

@@ -13,8 +13,10 @@ pub mod card;
 mod collect;
 mod filters;
 mod hits;
+pub mod pictures;
 mod plan;
 
+use crate::fields::field;
 use collect::{FacetTally, Tallies};
 use plan::Plan;
 pub mod tables;
@@ -25,7 +27,9 @@ use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::Query;
 use tantivy::{DateTime, DocAddress, Order, Score};
 
+use crate::article::Card;
 use crate::error::Result;
+use crate::fields::FacetKind;
 use crate::index::OpenIndex;
 
 /// How the words of a query must match.
@@ -89,8 +93,8 @@ pub enum SortOrder {
 pub struct Expansion {
     /// The words as typed.
     pub words: String,
-    /// `actor` or `province`.
-    pub field: &'static str,
+    /// What it names: an actor or a province.
+    pub kind: FacetKind,
     /// The facet value.
     pub value: String,
 }
@@ -109,8 +113,6 @@ pub struct Highlighted {
 pub struct Hit {
     /// 1-based rank.
     pub rank: usize,
-    /// The article's id.
-    pub id: String,
     /// BM25 score.
     pub score: f32,
     /// Whether the article has every word of the query.
@@ -119,20 +121,10 @@ pub struct Hit {
     pub words_matched: usize,
     /// The headline, with the matched words.
     pub title: Highlighted,
-    /// Publication date (ISO 8601), if known.
-    pub date: Option<String>,
-    /// `Country/Province` or `Country` values.
-    pub provinces: Vec<String>,
-    /// Canonical actor names.
-    pub actors: Vec<String>,
-    /// The file it was read from.
-    pub path: String,
-    /// Publisher, if known.
-    pub source: Option<String>,
-    /// Address, if known.
-    pub url: Option<String>,
     /// A piece of the body around the matched words.
     pub snippet: Highlighted,
+    /// The article: id, date, places, actors, file, whole text.
+    pub article: Card,
 }
 
 /// A facet value and how many matching articles carry it.
@@ -316,7 +308,9 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
     let limit = request.offset.saturating_add(request.limit);
     let words = plan.content_words();
     let tally = FacetTally::new();
-    let page = limit.max(1);
+    // A few more than the page: articles tied with the last one on the
+    // page are then ordered by id too, not by where they lie in the index.
+    let page = limit.max(1).saturating_add(TIE_SLACK);
 
     let mut found: Vec<(Score, DocAddress, usize)> = Vec::new();
     let mut seen: HashSet<DocAddress> = HashSet::new();
@@ -376,10 +370,23 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
         raw_facets = counted_tier.2;
     }
 
-    // Full matches first, then by words matched and score; the address
-    // keeps equal scores in a stable order from page to page.
-    found.sort_by(|a, b| b.2.cmp(&a.2).then(b.0.total_cmp(&a.0)).then(a.1.cmp(&b.1)));
-    let page: Vec<_> = found.into_iter().skip(request.offset).collect();
+    // Full matches first, then by words matched and score; the article
+    // id orders equal scores, the same way in every run and after every
+    // merge (a document's address changes when segments merge).
+    let ids = ids_of(&searcher, found.iter().map(|f| f.1))?;
+    let mut found: Vec<_> = found.into_iter().zip(ids).collect();
+    found.sort_by(|(a, a_id), (b, b_id)| {
+        b.2.cmp(&a.2)
+            .then(b.0.total_cmp(&a.0))
+            .then_with(|| a_id.cmp(b_id))
+            .then(a.1.cmp(&b.1))
+    });
+    let page: Vec<_> = found
+        .into_iter()
+        .map(|(f, _)| f)
+        .take(limit)
+        .skip(request.offset)
+        .collect();
     let hits = hits::page(open, &searcher, &plan, page, words, request.offset)?;
     Ok(Results {
         hits,
@@ -391,6 +398,39 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
         expansions: plan.expansions,
     })
 }
+
+/// The article ids of the documents at `addresses`, from the id column
+/// (`None` in an index built before the id was a column).
+fn ids_of(
+    searcher: &tantivy::Searcher,
+    addresses: impl Iterator<Item = DocAddress>,
+) -> Result<Vec<Option<String>>> {
+    let mut columns = std::collections::HashMap::new();
+    let mut ids = Vec::new();
+    for address in addresses {
+        let column = match columns.entry(address.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .str(field::ID)?,
+            ),
+        };
+        let id = column.as_ref().and_then(|c| {
+            let ord = c.term_ords(address.doc_id).next()?;
+            let mut id = String::new();
+            c.ord_to_str(ord, &mut id).ok()?.then_some(id)
+        });
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// How many articles past the page are ranked too, so that ties at the
+/// page's edge break on the article id (ties of more are rare: equal BM25
+/// scores need equal field lengths and term counts).
+const TIE_SLACK: usize = 32;
 
 /// A page of hits: score and address, best first.
 type Page = Vec<(Score, DocAddress)>;
@@ -428,7 +468,7 @@ fn search_by_date(open: &OpenIndex, request: &SearchRequest) -> Result<Results> 
     )?;
     let newest = TopDocs::with_limit(request.limit.max(1))
         .and_offset(request.offset)
-        .order_by_fast_field::<DateTime>("published", Order::Desc);
+        .order_by_fast_field::<DateTime>(field::PUBLISHED, Order::Desc);
     let (top, count, facets) = searcher.search(&*set.query, &(newest, Count, FacetTally::new()))?;
     let full_matches = if set.words_required >= words {
         count as u64

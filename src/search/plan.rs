@@ -12,6 +12,7 @@ use tantivy::{Score, Term};
 use super::Expansion;
 use crate::analyzer;
 use crate::error::{Error, Result};
+use crate::fields::FacetKind;
 use crate::index::OpenIndex;
 
 /// One unit of the query: a word, a phrase, a `field:term`.
@@ -192,8 +193,8 @@ pub(crate) fn parse(open: &OpenIndex, query: &str, expand: bool) -> Result<Plan>
                             plan.highlight.push(build(w.clone())?);
                             words.push(build(w.clone())?);
                         }
-                        let field = match expansion.field {
-                            "actor" => open.fields.actor,
+                        let field = match expansion.kind {
+                            FacetKind::Actor => open.fields.actor,
                             _ => open.fields.province,
                         };
                         let facet = Facet::from_path(expansion.value.split('/'));
@@ -266,7 +267,7 @@ pub(crate) fn expansion_at(
                 len,
                 Expansion {
                     words: phrase,
-                    field: kind.name(),
+                    kind,
                     value,
                 },
             )

@@ -6,6 +6,7 @@
 //! which province"). Both are collectors run over the same articles whose
 //! facet counts `sitrep search` prints, through [`crate::search::tally`].
 
+use crate::fields::field;
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
@@ -16,49 +17,7 @@ use tantivy::schema::Facet;
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::date::civil_from_days;
-
-/// A facet to count by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dimension {
-    /// First-level divisions, `Country/Province`.
-    Province,
-    /// Countries (an article counts once per country).
-    Country,
-    /// Actors.
-    Actor,
-    /// Publication years.
-    Year,
-}
-
-impl Dimension {
-    /// The facet field it is read from.
-    fn field(self) -> &'static str {
-        match self {
-            Dimension::Province | Dimension::Country => "province",
-            Dimension::Actor => "actor",
-            Dimension::Year => "year",
-        }
-    }
-
-    /// Its name, as on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Dimension::Province => "province",
-            Dimension::Country => "country",
-            Dimension::Actor => "actor",
-            Dimension::Year => "year",
-        }
-    }
-
-    /// The value a stored facet path stands for in this dimension, if any.
-    fn label(self, path: &[&str]) -> Option<String> {
-        match self {
-            Dimension::Province => (path.len() >= 2).then(|| path.join("/")),
-            Dimension::Country => path.first().map(|c| (*c).to_owned()),
-            Dimension::Actor | Dimension::Year => (!path.is_empty()).then(|| path.join("/")),
-        }
-    }
-}
+use crate::fields::FacetKind;
 
 /// The granularity of a [`Timeline`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,7 +76,7 @@ impl Collector for TimelineCollector {
         reader: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
         Ok(TimelineSegment {
-            column: reader.fast_fields().date("published").ok(),
+            column: reader.fast_fields().date(field::PUBLISHED).ok(),
             granularity: self.granularity,
             out: PeriodCounts::default(),
         })
@@ -241,13 +200,13 @@ pub struct CrossTable {
 
 /// Counts matching articles by pairs of values of two facets.
 pub struct CrossCollector {
-    rows: Dimension,
-    columns: Dimension,
+    rows: FacetKind,
+    columns: FacetKind,
 }
 
 impl CrossCollector {
     /// A collector counting `rows` × `columns`.
-    pub fn new(rows: Dimension, columns: Dimension) -> Self {
+    pub fn new(rows: FacetKind, columns: FacetKind) -> Self {
         CrossCollector { rows, columns }
     }
 }
@@ -346,7 +305,7 @@ impl PairCounts {
 }
 
 /// One facet column of a segment, with each ordinal's value in a
-/// [`Dimension`].
+/// [`FacetKind`].
 struct DimensionColumn {
     reader: FacetReader,
     /// Facet ordinal → index into `names`, or none when the ordinal is
@@ -377,7 +336,7 @@ pub fn facet_of_key(key: &[u8]) -> tantivy::Result<Facet> {
 }
 
 impl DimensionColumn {
-    fn open(reader: &SegmentReader, dimension: Dimension) -> tantivy::Result<Self> {
+    fn open(reader: &SegmentReader, dimension: FacetKind) -> tantivy::Result<Self> {
         let facets = reader.facet_reader(dimension.field())?;
         let mut names: Vec<String> = Vec::new();
         let mut index: FxHashMap<String, u32> = FxHashMap::default();
@@ -604,13 +563,13 @@ mod tests {
 
     #[test]
     fn dimensions_read_their_part_of_a_path() {
-        assert_eq!(Dimension::Province.label(&["Iraq"]), None);
+        assert_eq!(FacetKind::Province.label(&["Iraq"]), None);
         assert_eq!(
-            Dimension::Province.label(&["Iraq", "Nineveh"]).as_deref(),
+            FacetKind::Province.label(&["Iraq", "Nineveh"]).as_deref(),
             Some("Iraq/Nineveh")
         );
         assert_eq!(
-            Dimension::Country.label(&["Iraq", "Nineveh"]).as_deref(),
+            FacetKind::Country.label(&["Iraq", "Nineveh"]).as_deref(),
             Some("Iraq")
         );
     }

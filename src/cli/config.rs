@@ -1,0 +1,193 @@
+//! Settings resolved once: the flags, then the environment, then the
+//! config file, then the defaults; the terminal is probed here and nowhere
+//! else.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+use serde::Deserialize;
+
+use sitrep::{SchemaFiles, Style};
+
+use super::{ColorWhen, IndexLocation};
+
+/// The index folder, resolved from the flag, the environment, the config
+/// file, or the default.
+pub fn index_dir(location: &IndexLocation, config: &Config) -> PathBuf {
+    location
+        .index
+        .clone()
+        .or_else(|| env_value("SITREP_INDEX").map(PathBuf::from))
+        .or_else(|| config.index.clone())
+        .unwrap_or_else(|| PathBuf::from("sitrep-index"))
+}
+
+/// A non-empty environment variable.
+fn env_value(name: &str) -> Option<std::ffi::OsString> {
+    std::env::var_os(name).filter(|v| !v.is_empty())
+}
+
+/// Settings from the config file: defaults that flags and environment
+/// variables override.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The index folder (`~/` and paths relative to the config file's
+    /// folder are resolved).
+    pub index: Option<PathBuf>,
+    /// How many hits `sitrep search` shows.
+    pub limit: Option<usize>,
+    /// When to use colour.
+    pub color: Option<ColorWhen>,
+    /// The index-schema folder.
+    pub schema: Option<PathBuf>,
+}
+
+impl Config {
+    /// Reads the config file: SITREP_CONFIG (which must exist), else
+    /// `$XDG_CONFIG_HOME/sitrep/config.toml`, else
+    /// `~/.config/sitrep/config.toml`, when it exists; none is fine.
+    pub fn load() -> anyhow::Result<Config> {
+        let home = env_value("HOME").map(PathBuf::from);
+        let path = if let Some(p) = env_value("SITREP_CONFIG") {
+            PathBuf::from(p)
+        } else {
+            let base = env_value("XDG_CONFIG_HOME")
+                .map(PathBuf::from)
+                .or_else(|| home.as_ref().map(|h| h.join(".config")));
+            match base.map(|b| b.join("sitrep").join("config.toml")) {
+                Some(p) if p.is_file() => p,
+                _ => return Ok(Config::default()),
+            }
+        };
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| anyhow::anyhow!("config file {}: {e}", path.display()))?;
+        Config::parse(&text, &path, home.as_deref())
+    }
+
+    /// Parses the text of the config file at `path`.
+    pub fn parse(text: &str, path: &Path, home: Option<&Path>) -> anyhow::Result<Config> {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|span| text.get(..span.start).unwrap_or("").matches('\n').count() + 1);
+            anyhow::anyhow!(
+                "config file {}{}: {}",
+                path.display(),
+                line.map(|l| format!(":{l}")).unwrap_or_default(),
+                e.message()
+            )
+        })?;
+        let folder = path.parent().unwrap_or(Path::new("."));
+        let resolve = |p: PathBuf| -> PathBuf {
+            match (p.strip_prefix("~"), home) {
+                (Ok(rest), Some(home)) => home.join(rest),
+                _ if p.is_relative() => folder.join(p),
+                _ => p,
+            }
+        };
+        config.index = config.index.map(resolve);
+        config.schema = config.schema.map(resolve);
+        Ok(config)
+    }
+}
+
+/// How many hits to show: the flag, SITREP_LIMIT, the config file, or 10.
+pub fn limit(flag: Option<usize>, config: &Config) -> anyhow::Result<usize> {
+    if let Some(n) = flag {
+        return Ok(n);
+    }
+    if let Some(v) = env_value("SITREP_LIMIT") {
+        let text = v.to_string_lossy();
+        return text
+            .trim()
+            .parse()
+            .map_err(|_| anyhow::anyhow!("SITREP_LIMIT={text:?} is not a number of hits"));
+    }
+    Ok(config.limit.unwrap_or(10))
+}
+
+/// Whether stdout is a terminal.
+pub fn stdout_is_terminal() -> bool {
+    std::io::stdout().is_terminal()
+}
+
+/// Resolves `--color` (else SITREP_COLOR, else the config file) against
+/// the terminal and NO_COLOR, and measures the terminal.
+pub fn style(
+    color: Option<ColorWhen>,
+    config: &Config,
+    machine_output: bool,
+) -> anyhow::Result<Style> {
+    let tty = stdout_is_terminal();
+    let color = match color {
+        Some(c) => c,
+        None => match env_value("SITREP_COLOR") {
+            Some(v) => {
+                let text = v.to_string_lossy();
+                ColorWhen::from_str(text.trim(), true).map_err(|_| {
+                    anyhow::anyhow!("SITREP_COLOR={text:?}: use auto, always or never")
+                })?
+            }
+            None => config.color.unwrap_or(ColorWhen::Auto),
+        },
+    };
+    let no_color = env_value("NO_COLOR").is_some();
+    Ok(Style {
+        color: !machine_output
+            && match color {
+                ColorWhen::Always => true,
+                ColorWhen::Never => false,
+                ColorWhen::Auto => tty && !no_color,
+            },
+        sanitize: tty,
+        width: if tty && !machine_output {
+            Some(terminal_width())
+        } else {
+            None
+        },
+    })
+}
+
+/// The terminal's width: COLUMNS when set, else what the terminal says,
+/// else 80.
+fn terminal_width() -> usize {
+    env_value("COLUMNS")
+        .and_then(|c| c.to_string_lossy().trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+        .or_else(|| {
+            terminal_size::terminal_size_of(std::io::stdout())
+                .map(|(w, _)| usize::from(w.0))
+                .filter(|&w| w > 0)
+        })
+        .unwrap_or(80)
+}
+
+/// Finds and reads the index-schema folder: the flag, SITREP_SCHEMA,
+/// ./index-schema, or one beside the program (or up to three folders
+/// above it, as in a cargo build).
+pub fn schema_files(flag: Option<&Path>, config: &Config) -> anyhow::Result<SchemaFiles> {
+    let chosen = flag
+        .map(Path::to_path_buf)
+        .or_else(|| env_value("SITREP_SCHEMA").map(PathBuf::from))
+        .or_else(|| config.schema.clone());
+    if let Some(dir) = chosen {
+        return Ok(SchemaFiles::read_dir(&dir)?);
+    }
+    let mut candidates = vec![PathBuf::from("index-schema")];
+    if let Ok(exe) = std::env::current_exe() {
+        candidates.extend(
+            exe.ancestors()
+                .skip(1)
+                .take(4)
+                .map(|d| d.join("index-schema")),
+        );
+    }
+    for dir in candidates {
+        if dir.join("schema.toml").is_file() {
+            return Ok(SchemaFiles::read_dir(&dir)?);
+        }
+    }
+    anyhow::bail!("cannot find an index-schema folder (schema.toml and gazetteers/): pass --schema DIR or set SITREP_SCHEMA")
+}
