@@ -184,7 +184,6 @@ fn the_doc_store_is_zstd_compressed() {
 
 #[test]
 fn a_second_index_run_exits_at_once_while_one_holds_the_lock() {
-    use fs4::fs_std::FileExt;
     let t = TestDir::new();
     small_corpus(&t);
     t.index();
@@ -194,7 +193,7 @@ fn a_second_index_run_exits_at_once_while_one_holds_the_lock() {
         .truncate(false)
         .open(t.path(".index.lock"))
         .unwrap();
-    assert!(lock.try_lock_exclusive().unwrap());
+    lock.try_lock().unwrap();
     let out = t.run(&["index", "corpus"]);
     assert_eq!(code(&out), 2);
     assert_stderr_has(&out, "another sitrep process is updating");
@@ -318,6 +317,65 @@ fn watch_indexes_new_files_and_stops_cleanly_on_ctrl_c() {
         rest.iter().any(|l| l.contains("stopped watching")),
         "{rest:?}"
     );
+}
+
+#[test]
+fn watch_retries_a_batch_while_another_process_holds_the_lock() {
+    use std::io::{BufRead, BufReader};
+    use std::sync::mpsc;
+    use std::time::Duration;
+    let t = TestDir::new();
+    small_corpus(&t);
+    let mut child = t
+        .process(&["index", "--watch", "corpus"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn sitrep --watch");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    // Reads lines until one holds `text`; kills the watcher if none comes.
+    let mut wait_for = |text: &str, child: &mut std::process::Child| {
+        while let Ok(line) = rx.recv_timeout(Duration::from_secs(30)) {
+            let found = line.contains(text);
+            seen.push(line);
+            if found {
+                return;
+            }
+        }
+        let _ = child.kill();
+        panic!("no line with {text:?}: {seen:?}");
+    };
+    wait_for("7 articles in the index", &mut child);
+
+    // Another `sitrep index` holds the lock while a file comes.
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(t.path(".index.lock"))
+        .unwrap();
+    lock.try_lock().unwrap();
+    t.write("new/late.txt", "Late report\nShelling near Aleppo.\n");
+    wait_for("another sitrep process is updating", &mut child);
+    // Once it is done, the waiting batch is indexed with no new event.
+    drop(lock);
+    wait_for("8 articles in the index", &mut child);
+
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(status.success());
+    let exit = child.wait().expect("wait");
+    assert_eq!(exit.code(), Some(0));
 }
 
 #[test]

@@ -4,13 +4,14 @@
 //! order without following symbolic links, and says for each whether it is
 //! an article file (by extension) or why it is skipped. [`read_text`] turns
 //! a file's bytes into text: byte-order marks are honoured, UTF-16 is
-//! decoded, invalid UTF-8 is decoded lossily with a warning, and binary
-//! files are refused.
+//! decoded, text that is not UTF-8 is read as Windows-1252 or decoded
+//! lossily, with a warning, and binary files are refused.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
+use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use walkdir::WalkDir;
 
 use crate::error::{Error, Problem, Result};
@@ -182,7 +183,8 @@ pub fn mtime_nanos(meta: &std::fs::Metadata) -> u64 {
 pub struct Text {
     /// The decoded text.
     pub text: String,
-    /// Set when the bytes were not clean UTF-8 and were decoded lossily.
+    /// Set when the bytes were not clean UTF-8 or UTF-16 and were decoded
+    /// lossily or as Windows-1252.
     pub warning: Option<String>,
     /// A fingerprint of the raw bytes, to notice changed files.
     pub fingerprint: u64,
@@ -203,14 +205,19 @@ pub fn read_text(path: &Path) -> Result<Text> {
 /// Decodes file bytes as [`read_text`] does.
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<Text> {
     let fingerprint = fingerprint(bytes);
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return Ok(from_utf8(rest, fingerprint, 3));
-    }
-    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        return Ok(from_utf16(rest, u16::from_le_bytes, fingerprint));
-    }
-    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        return Ok(from_utf16(rest, u16::from_be_bytes, fingerprint));
+    if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
+        let rest = bytes.get(bom..).unwrap_or_default();
+        if encoding == UTF_8 {
+            return Ok(from_utf8(rest, fingerprint, bom));
+        }
+        // UTF-16, little or big endian.
+        let (text, bad) = encoding.decode_without_bom_handling(rest);
+        return Ok(Text {
+            text: text.into_owned(),
+            warning: bad.then(|| format!("invalid {}; replaced with U+FFFD", encoding.name())),
+            fingerprint,
+            verbatim_from: None,
+        });
     }
     if looks_binary(bytes) {
         return Err(Error::data(
@@ -223,9 +230,23 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<Text> {
 }
 
 /// `bytes` as text; they start `offset` bytes into the file.
+///
+/// Bytes that are not UTF-8 and hold no UTF-8 character beyond ASCII
+/// are read as Windows-1252 (a superset of Latin-1), what older tools
+/// save by default; text with some UTF-8 in it is decoded lossily.
 fn from_utf8(bytes: &[u8], fingerprint: u64, offset: usize) -> Text {
     let (text, mut warning) = match std::str::from_utf8(bytes) {
         Ok(text) => (text.to_owned(), None),
+        Err(err) if bytes.utf8_chunks().all(|c| c.valid().is_ascii()) => (
+            WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned(),
+            Some(format!(
+                "invalid UTF-8 at byte {}; read as Windows-1252",
+                err.valid_up_to()
+            )),
+        ),
         Err(err) => (
             String::from_utf8_lossy(bytes).into_owned(),
             Some(format!(
@@ -246,32 +267,6 @@ fn from_utf8(bytes: &[u8], fingerprint: u64, offset: usize) -> Text {
         warning,
         fingerprint,
         verbatim_from,
-    }
-}
-
-fn from_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16, fingerprint: u64) -> Text {
-    let units = bytes.chunks_exact(2).map(|c| {
-        unit([
-            c.first().copied().unwrap_or(0),
-            c.get(1).copied().unwrap_or(0),
-        ])
-    });
-    let mut warning = (bytes.len() % 2 == 1).then(|| "odd trailing byte in UTF-16 text".to_owned());
-    let mut text = String::with_capacity(bytes.len() / 2);
-    for c in char::decode_utf16(units) {
-        match c {
-            Ok(c) => text.push(c),
-            Err(_) => {
-                warning.get_or_insert_with(|| "invalid UTF-16; replaced with U+FFFD".into());
-                text.push(char::REPLACEMENT_CHARACTER)
-            }
-        }
-    }
-    Text {
-        text,
-        warning,
-        fingerprint,
-        verbatim_from: None,
     }
 }
 
@@ -340,10 +335,34 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_is_decoded_lossily_with_a_warning() {
-        let t = decode(Path::new("x"), b"Title\nCaf\xE9 bombing").unwrap();
-        assert!(t.text.contains("Caf\u{FFFD}"));
+    fn latin1_is_read_as_windows_1252_with_a_warning() {
+        let t = decode(Path::new("x"), b"Title\nCaf\xE9 bombing \x93here\x94").unwrap();
+        assert_eq!(t.text, "Title\nCaf\u{E9} bombing \u{201C}here\u{201D}");
         assert!(t.warning.unwrap().contains("invalid UTF-8"));
+        assert_eq!(t.verbatim_from, None);
+    }
+
+    #[test]
+    fn broken_utf8_is_decoded_lossily_with_a_warning() {
+        let t = decode(Path::new("x"), "Title\nCaf\u{E9} ".as_bytes()).unwrap();
+        assert!(t.warning.is_none());
+        let mut bytes = "Title\nCaf\u{E9} ".as_bytes().to_vec();
+        bytes.extend(b"bomb\xE9ing");
+        let t = decode(Path::new("x"), &bytes).unwrap();
+        assert_eq!(t.text, "Title\nCaf\u{E9} bomb\u{FFFD}ing");
+        assert!(t.warning.unwrap().contains("invalid UTF-8"));
+    }
+
+    #[test]
+    fn utf16_with_an_odd_byte_is_decoded_with_a_warning() {
+        let mut bytes = vec![0xFE, 0xFF];
+        for u in "Mosul".encode_utf16() {
+            bytes.extend(u.to_be_bytes());
+        }
+        bytes.push(b'x');
+        let t = decode(Path::new("x"), &bytes).unwrap();
+        assert_eq!(t.text, "Mosul\u{FFFD}");
+        assert!(t.warning.unwrap().contains("UTF-16BE"));
     }
 
     #[test]

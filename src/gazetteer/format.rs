@@ -1,7 +1,11 @@
 //! The gazetteer files as serde reads them (`index-schema/gazetteers/`,
 //! described in its `FORMAT.md`).
+//!
+//! Names and aliases keep their place in the file ([`Spanned`]), so a
+//! problem with one is reported on its own line.
 
 use serde::Deserialize;
+use toml::Spanned;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -13,11 +17,11 @@ pub(super) struct CountriesFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct CountryEntry {
-    pub(super) name: String,
+    pub(super) name: Spanned<String>,
     #[serde(default)]
-    pub(super) aliases: Vec<String>,
+    pub(super) aliases: Vec<Spanned<String>>,
     #[serde(default)]
-    pub(super) demonyms: Vec<String>,
+    pub(super) demonyms: Vec<Spanned<String>>,
     #[serde(default)]
     pub(super) ambiguous: Vec<String>,
 }
@@ -25,7 +29,7 @@ pub(super) struct CountryEntry {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct PlacesFile {
-    pub(super) country: String,
+    pub(super) country: Spanned<String>,
     #[serde(default)]
     pub(super) province: Vec<ProvinceEntry>,
 }
@@ -33,13 +37,13 @@ pub(super) struct PlacesFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ProvinceEntry {
-    pub(super) name: String,
+    pub(super) name: Spanned<String>,
     #[serde(default)]
     pub(super) kind: String,
     #[serde(default)]
-    pub(super) aliases: Vec<String>,
+    pub(super) aliases: Vec<Spanned<String>>,
     #[serde(default)]
-    pub(super) cities: Vec<String>,
+    pub(super) cities: Vec<Spanned<String>>,
     #[serde(default)]
     pub(super) ambiguous: Vec<String>,
 }
@@ -54,15 +58,15 @@ pub(super) struct ActorsFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ActorEntry {
-    pub(super) name: String,
+    pub(super) name: Spanned<String>,
     #[serde(default)]
     pub(super) kind: String,
     #[serde(default)]
-    pub(super) country: String,
+    pub(super) country: Option<Spanned<String>>,
     #[serde(default)]
-    pub(super) aliases: Vec<String>,
+    pub(super) aliases: Vec<Spanned<String>>,
     #[serde(default)]
-    pub(super) exact_case: Vec<String>,
+    pub(super) exact_case: Vec<Spanned<String>>,
     #[serde(default)]
     pub(super) ambiguous: Vec<String>,
 }

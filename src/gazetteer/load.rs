@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::analyzer;
 use crate::error::{Error, Problem, Result};
@@ -17,62 +18,47 @@ use super::{Actor, Claim, Country, Gazetteer, Node, Province, Target};
 /// The list of ordinary English words, relative to `index-schema/`.
 const COMMON_WORDS: &str = "gazetteers/common-words.txt";
 
-/// The 1-based line of the first occurrence of `"needle"` in `text`.
-fn line_of(text: &str, needle: &str) -> Option<usize> {
-    let quoted = format!("\"{needle}\"");
-    let at = text.find(&quoted).or_else(|| text.find(needle))?;
-    Some(text[..at].matches('\n').count() + 1)
+/// The 1-based line of the byte at `offset` in `text`.
+fn line_at(text: &str, offset: usize) -> usize {
+    text.get(..offset).unwrap_or(text).matches('\n').count() + 1
 }
 
-/// The line of `alias` within the entry named `owner` (the first
-/// occurrence after `name = "owner"`), else anywhere.
-fn line_after(text: &str, owner: &str, alias: &str) -> Option<usize> {
-    let entry = text.find(&format!("name = \"{owner}\"")).unwrap_or(0);
-    let quoted = format!("\"{alias}\"");
-    let at = text[entry..]
-        .find(&quoted)
-        .map(|i| i + entry)
-        .or_else(|| text.find(&quoted))?;
-    Some(text[..at].matches('\n').count() + 1)
+/// The line of a value read with its place in `text`.
+fn line_of<T>(text: &str, value: &Spanned<T>) -> Option<usize> {
+    Some(line_at(text, value.span().start))
 }
 
 fn parse_toml<T: for<'de> Deserialize<'de>>(path: &Path, text: &str) -> Result<T> {
     toml::from_str(text).map_err(|err| {
-        let line = err
-            .span()
-            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+        let line = err.span().map(|span| line_at(text, span.start));
         Error::data(path, line, err.message().to_owned())
     })
 }
 
 /// A claim on an alias while loading: the claim, the file it was made
-/// in, the entry that made it and the alias as written.
-type SourcedClaim = (Claim, PathBuf, String, String);
+/// in, the entry that made it, the alias as written and its line.
+type SourcedClaim = (Claim, PathBuf, String, String, Option<usize>);
 
 /// Collects aliases while loading, and the problems found on the way.
-struct Builder<'a> {
+struct Builder {
     phrases: BTreeMap<String, Vec<SourcedClaim>>,
-    /// The text of each file, to find a line only when reporting.
-    texts: HashMap<PathBuf, &'a str>,
     problems: Vec<Problem>,
 }
 
-impl<'a> Builder<'a> {
+impl Builder {
     fn add(
         &mut self,
-        alias: &str,
+        alias: &Spanned<String>,
         target: Target,
         ambiguous: bool,
         exact: bool,
-        (path, source): (&Path, &'a str),
+        (path, source): (&Path, &str),
         owner: &str,
     ) {
+        let line = line_of(source, alias);
+        let alias = alias.get_ref();
         let key = analyzer::fold_phrase(alias);
-        if !self.texts.contains_key(path) {
-            self.texts.insert(path.to_path_buf(), source);
-        }
         if key.is_empty() {
-            let line = line_after(source, owner, alias);
             self.problems.push(Problem::skipped(
                 path,
                 line,
@@ -99,14 +85,8 @@ impl<'a> Builder<'a> {
             path.to_path_buf(),
             owner.to_owned(),
             alias.to_owned(),
+            line,
         ));
-    }
-
-    /// The line where `owner` lists `alias` in `path`.
-    fn line(&self, path: &Path, owner: &str, alias: &str) -> Option<usize> {
-        self.texts
-            .get(path)
-            .and_then(|text| line_after(text, owner, alias))
     }
 }
 
@@ -132,7 +112,6 @@ impl Gazetteer {
     pub fn load_with_problems(files: &SchemaFiles) -> Result<(Gazetteer, Vec<Problem>)> {
         let mut b = Builder {
             phrases: BTreeMap::new(),
-            texts: HashMap::new(),
             problems: Vec::new(),
         };
         let mut countries = Vec::new();
@@ -144,11 +123,12 @@ impl Gazetteer {
         let parsed: CountriesFile = parse_toml(&cpath, ctext)?;
         for entry in parsed.country {
             let i = countries.len();
-            if country_index.insert(entry.name.clone(), i).is_some() {
+            let name = entry.name.get_ref();
+            if country_index.insert(name.clone(), i).is_some() {
                 b.problems.push(Problem::skipped(
                     &cpath,
                     line_of(ctext, &entry.name),
-                    format!("country {:?} is listed twice", entry.name),
+                    format!("country {name:?} is listed twice"),
                 ));
             }
             let amb: HashSet<String> = entry
@@ -156,7 +136,7 @@ impl Gazetteer {
                 .iter()
                 .map(|a| analyzer::fold_phrase(a))
                 .collect();
-            let is_amb = |a: &str| amb.contains(&analyzer::fold_phrase(a));
+            let is_amb = |a: &Spanned<String>| amb.contains(&analyzer::fold_phrase(a.get_ref()));
             for alias in std::iter::once(&entry.name).chain(&entry.aliases) {
                 b.add(
                     alias,
@@ -164,7 +144,7 @@ impl Gazetteer {
                     is_amb(alias),
                     false,
                     (&cpath, ctext),
-                    &entry.name,
+                    name,
                 );
             }
             for demonym in &entry.demonyms {
@@ -174,30 +154,37 @@ impl Gazetteer {
                     is_amb(demonym),
                     false,
                     (&cpath, ctext),
-                    &entry.name,
+                    name,
                 );
             }
-            countries.push(Country { name: entry.name });
+            countries.push(Country {
+                name: entry.name.into_inner(),
+            });
         }
 
         for (ppath, ptext) in files.under("gazetteers/places/") {
             let parsed: PlacesFile = parse_toml(&ppath, ptext)?;
-            let Some(&country) = country_index.get(&parsed.country) else {
+            let Some(&country) = country_index.get(parsed.country.get_ref()) else {
                 b.problems.push(Problem::skipped(
                     &ppath,
                     line_of(ptext, &parsed.country),
-                    format!("country {:?} is not in countries.toml", parsed.country),
+                    format!(
+                        "country {:?} is not in countries.toml",
+                        parsed.country.get_ref()
+                    ),
                 ));
                 continue;
             };
             for entry in parsed.province {
                 let i = provinces.len();
+                let name = entry.name.get_ref();
                 let amb: HashSet<String> = entry
                     .ambiguous
                     .iter()
                     .map(|a| analyzer::fold_phrase(a))
                     .collect();
-                let is_amb = |a: &str| amb.contains(&analyzer::fold_phrase(a));
+                let is_amb =
+                    |a: &Spanned<String>| amb.contains(&analyzer::fold_phrase(a.get_ref()));
                 for alias in std::iter::once(&entry.name).chain(&entry.aliases) {
                     b.add(
                         alias,
@@ -205,7 +192,7 @@ impl Gazetteer {
                         is_amb(alias),
                         false,
                         (&ppath, ptext),
-                        &entry.name,
+                        name,
                     );
                 }
                 for city in &entry.cities {
@@ -215,11 +202,11 @@ impl Gazetteer {
                         is_amb(city),
                         false,
                         (&ppath, ptext),
-                        &entry.name,
+                        name,
                     );
                 }
                 provinces.push(Province {
-                    name: entry.name,
+                    name: entry.name.into_inner(),
                     country,
                     kind: entry.kind,
                 });
@@ -230,28 +217,30 @@ impl Gazetteer {
         let parsed: ActorsFile = parse_toml(&apath, atext)?;
         for entry in parsed.actor {
             let i = actors.len();
-            let country = if entry.country.is_empty() {
-                None
-            } else {
-                let found = country_index.get(&entry.country).copied();
-                if found.is_none() {
-                    b.problems.push(Problem::skipped(
-                        &apath,
-                        line_of(atext, &entry.country),
-                        format!(
-                            "actor {:?}: country {:?} is not in countries.toml",
-                            entry.name, entry.country
-                        ),
-                    ));
+            let name = entry.name.get_ref();
+            let country = match entry.country.filter(|c| !c.get_ref().is_empty()) {
+                None => None,
+                Some(spanned) => {
+                    let found = country_index.get(spanned.get_ref()).copied();
+                    if found.is_none() {
+                        b.problems.push(Problem::skipped(
+                            &apath,
+                            line_of(atext, &spanned),
+                            format!(
+                                "actor {name:?}: country {:?} is not in countries.toml",
+                                spanned.get_ref()
+                            ),
+                        ));
+                    }
+                    found
                 }
-                found
             };
             let amb: HashSet<String> = entry
                 .ambiguous
                 .iter()
                 .map(|a| analyzer::fold_phrase(a))
                 .collect();
-            let is_amb = |a: &str| amb.contains(&analyzer::fold_phrase(a));
+            let is_amb = |a: &Spanned<String>| amb.contains(&analyzer::fold_phrase(a.get_ref()));
             for alias in std::iter::once(&entry.name).chain(&entry.aliases) {
                 b.add(
                     alias,
@@ -259,7 +248,7 @@ impl Gazetteer {
                     is_amb(alias),
                     false,
                     (&apath, atext),
-                    &entry.name,
+                    name,
                 );
             }
             for alias in &entry.exact_case {
@@ -269,11 +258,11 @@ impl Gazetteer {
                     is_amb(alias),
                     true,
                     (&apath, atext),
-                    &entry.name,
+                    name,
                 );
             }
             actors.push(Actor {
-                name: entry.name,
+                name: entry.name.into_inner(),
                 kind: entry.kind,
                 country,
             });
@@ -294,13 +283,13 @@ impl Gazetteer {
             if key.contains(' ') || !common.contains(key.as_str()) {
                 continue;
             }
-            for (claim, path, owner, alias) in claims {
+            for (claim, path, owner, alias, line) in claims {
                 if claim.ambiguous || claim.exact.is_some() {
                     continue;
                 }
                 b.problems.push(Problem::skipped(
                     path,
-                    b.line(path, owner, alias),
+                    *line,
                     format!(
                         "alias {alias:?} of {owner:?} is an ordinary English word (gazetteers/common-words.txt); list it under `ambiguous` or `exact_case`, or remove it"
                     ),
@@ -321,26 +310,25 @@ impl Gazetteer {
                 .all(|(c, ..)| matches!(c.target, Target::Demonym(_)));
             if case_free.len() > 1 && !all_demonyms && case_free.iter().any(|(c, ..)| !c.ambiguous)
             {
-                let [(_, path, owner, alias), rest @ ..] = case_free.as_slice() else {
+                let [(_, path, owner, _, line), rest @ ..] = case_free.as_slice() else {
                     continue;
                 };
                 let others: Vec<String> = rest
                     .iter()
-                    .map(|(_, p, o, a)| {
+                    .map(|(_, p, o, _, l)| {
                         format!(
                             "{:?} ({}{})",
                             o,
                             p.file_name()
                                 .map(|n| n.to_string_lossy())
                                 .unwrap_or_default(),
-                            b.line(p, o, a).map(|l| format!(":{l}")).unwrap_or_default()
+                            l.map(|l| format!(":{l}")).unwrap_or_default()
                         )
                     })
                     .collect();
-                let line = b.line(path, owner, alias);
                 b.problems.push(Problem::skipped(
                     path,
-                    line,
+                    *line,
                     format!(
                         "alias {key:?} of {owner:?} is also claimed by {}; list it under `ambiguous` in every entry that claims it",
                         others.join(", ")

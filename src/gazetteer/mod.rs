@@ -450,4 +450,32 @@ ambiguous = ["National Security Agency"]
         assert_eq!(problems[0].line, Some(3));
         assert!(problems[0].message.contains("\"B\""));
     }
+
+    #[test]
+    fn problems_point_at_the_line_of_the_value_itself() {
+        // Searching the text for the name found the first "Iraq" (line 2),
+        // and "Shared" within B's entry found A's alias (line 3).
+        let files = SchemaFiles::from_pairs(&[
+            (
+                "gazetteers/countries.toml",
+                "[[country]]\nname = \"Iraq\"\n\n[[country]]\nname = \"Iraq\"\n",
+            ),
+            (
+                "gazetteers/actors.toml",
+                "[[actor]]\nname=\"A\"\naliases = [\"Shared\"]\n\n[[actor]]\nname=\"B\"\naliases = [\n  \"Other\",\n  \"Shared\",\n]\n",
+            ),
+        ]);
+        let (_, problems) = Gazetteer::load_with_problems(&files).unwrap();
+        // The twice-listed country, its name claimed twice, the alias.
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert_eq!(problems[0].line, Some(5), "{problems:?}");
+        assert!(
+            problems[1].message.contains("(countries.toml:5)"),
+            "{problems:?}"
+        );
+        assert!(
+            problems[2].message.contains("(actors.toml:9)"),
+            "{problems:?}"
+        );
+    }
 }

@@ -103,17 +103,16 @@ pub(crate) struct RunLock {
 
 impl RunLock {
     pub(crate) fn acquire(dir: &Path, lock: &Path) -> Result<RunLock> {
-        use fs4::fs_std::FileExt;
         let file = std::fs::OpenOptions::new()
             .write(true)
             .create(true)
             .truncate(false)
             .open(lock)
             .map_err(|e| Error::io(lock, e))?;
-        match file.try_lock_exclusive() {
-            Ok(true) => Ok(RunLock { _file: file }),
-            Ok(false) => Err(Error::Locked(dir.to_path_buf())),
-            Err(e) => Err(Error::io(lock, e)),
+        match file.try_lock() {
+            Ok(()) => Ok(RunLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(Error::Locked(dir.to_path_buf())),
+            Err(std::fs::TryLockError::Error(e)) => Err(Error::io(lock, e)),
         }
     }
 }

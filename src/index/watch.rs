@@ -4,9 +4,14 @@
 //! [`watch`] runs an update, then waits for file-system events under the
 //! folders (the `notify` crate). A burst of events (a scraper dropping a
 //! hundred files) is gathered until the folders have been quiet for a
-//! moment, then handled by one incremental update, so one commit. It
-//! returns when `stop` is set (Ctrl-C in the binary), never in the middle
-//! of an update.
+//! moment, then handled by one incremental update, so one commit. While
+//! another `sitrep index` holds the index, the batch waits and is tried
+//! again every [`RETRY`]. It returns when `stop` is set (Ctrl-C in the
+//! binary), never in the middle of an update.
+//!
+//! The debouncer crates of `notify` wait for each file to be quiet on its
+//! own, so a scraper writing files one after another would get an update
+//! per file; the quiet period here is of the folders as a whole.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,6 +28,10 @@ use crate::index_schema::SchemaFiles;
 pub const QUIET: Duration = Duration::from_millis(400);
 /// The longest a batch waits while events keep coming.
 pub const MAX_WAIT: Duration = Duration::from_secs(5);
+/// How often a batch is tried again while another process holds the index.
+pub const RETRY: Duration = Duration::from_secs(1);
+/// How often `stop` is looked at while nothing happens.
+const POLL: Duration = Duration::from_millis(200);
 
 /// Indexes `paths`, then keeps indexing what changes under them until
 /// `stop` is set. `on_commit` is called after every update with its report.
@@ -59,32 +68,42 @@ pub fn watch(
         ..options.clone()
     };
 
+    // Changes seen and not yet indexed, and when to try them.
+    let mut pending = false;
+    let mut next_try = Instant::now();
+    let mut told = false;
     while !stop.load(Ordering::SeqCst) {
-        // Wait for the first event of a batch, looking at `stop` now and then.
-        match rx.recv_timeout(Duration::from_millis(200)) {
-            Ok(event) => {
-                if !relevant(&event, &index_key) {
-                    continue;
-                }
+        match rx.recv_timeout(POLL) {
+            Ok(event) if relevant(&event, &index_key) => {
+                // Gather the rest of the burst.
+                let first = Instant::now();
+                while first.elapsed() < MAX_WAIT && rx.recv_timeout(QUIET).is_ok() {}
+                pending = true;
+                next_try = Instant::now();
             }
-            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
-        // Gather the rest of the burst.
-        let first = Instant::now();
-        while first.elapsed() < MAX_WAIT {
-            match rx.recv_timeout(QUIET) {
-                Ok(_) => continue,
-                Err(_) => break,
-            }
+        if !pending || Instant::now() < next_try {
+            continue;
         }
         match index::update(paths, &incremental, files, on_event) {
-            Ok(report) => on_commit(&report),
-            // Another `sitrep index` is at work: its commit holds these
-            // files too, or the next batch will.
-            Err(Error::Locked(_)) => on_event(Event::Notice(
-                "another sitrep process is updating the index; these changes wait for the next batch",
-            )),
+            Ok(report) => {
+                pending = false;
+                told = false;
+                on_commit(&report);
+            }
+            // Another `sitrep index` is at work: try again when it may be
+            // done, as nothing else would bring these changes in.
+            Err(Error::Locked(_)) => {
+                if !told {
+                    on_event(Event::Notice(
+                        "another sitrep process is updating the index; these changes wait until it is done",
+                    ));
+                    told = true;
+                }
+                next_try = Instant::now() + RETRY;
+            }
             Err(err) => return Err(err),
         }
     }
