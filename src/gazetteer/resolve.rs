@@ -159,11 +159,14 @@ impl Gazetteer {
         let probe = SuggestKey::new(key);
         let mut scored: Vec<(f64, String)> = Vec::new();
         for (phrase, claims) in &self.phrases {
+            if !probe.may_reach(phrase) {
+                continue;
+            }
             let mut of_kind = claims
                 .iter()
                 .filter(|c| suggests(kind, c.target))
                 .peekable();
-            if of_kind.peek().is_none() || !probe.may_reach(phrase) {
+            if of_kind.peek().is_none() {
                 continue;
             }
             let score = strsim::jaro_winkler(key, phrase);
@@ -230,6 +233,8 @@ fn suggests(kind: FilterKind, target: Target) -> bool {
 /// an alias cheaply.
 struct SuggestKey<'a> {
     key: &'a str,
+    /// Its first character.
+    first: Option<char>,
     /// Its length in characters (what Jaro counts).
     len: usize,
     /// How many times each ASCII character occurs in it.
@@ -253,6 +258,7 @@ impl<'a> SuggestKey<'a> {
         other.sort_unstable();
         SuggestKey {
             key,
+            first: key.chars().next(),
             len,
             ascii,
             other,
@@ -274,15 +280,20 @@ impl<'a> SuggestKey<'a> {
         // debug build: the length alone rules most aliases out.
         let len = phrase.chars().count();
         if self.len == 0 || len == 0 {
-            return true; // strsim's own cases: score them.
+            return self.len == len; // strsim: 1 for two empty strings, else 0
         }
-        let prefix = self
-            .key
-            .chars()
-            .zip(phrase.chars())
-            .take(4)
-            .take_while(|(a, b)| a == b)
-            .count();
+        // Most aliases start with another letter: no prefix, and no need
+        // to walk one.
+        let prefix = if phrase.chars().next() != self.first {
+            0
+        } else {
+            self.key
+                .chars()
+                .zip(phrase.chars())
+                .take(4)
+                .take_while(|(a, b)| a == b)
+                .count()
+        };
         if !self.bound_reaches(len, self.len.min(len), prefix) {
             return false;
         }
