@@ -273,20 +273,23 @@ fn fold_char(c: char, out: &mut String) {
     }
 }
 
+/// The stop words, sorted (byte order): [`is_stop_word`] searches them by
+/// bisection.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "after", "against", "all", "an", "and", "any", "are", "as", "at", "be", "been",
+    "before", "being", "between", "but", "by", "can", "did", "do", "does", "during", "for", "from",
+    "had", "has", "have", "he", "her", "his", "how", "i", "if", "in", "into", "is", "it", "its",
+    "me", "more", "most", "my", "no", "not", "of", "on", "or", "our", "over", "she", "so", "some",
+    "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "those", "to", "under", "up", "was", "we", "were", "what", "when", "where", "which", "while",
+    "who", "whom", "why", "will", "with", "you",
+];
+
 /// English words so common that a query must never fail for lack of them.
 ///
 /// The index keeps them (phrases need them); search treats them as optional
 /// in its default matching strategy.
 pub fn is_stop_word(folded: &str) -> bool {
-    const STOP_WORDS: &[&str] = &[
-        "a", "about", "after", "against", "all", "an", "and", "any", "are", "as", "at", "be",
-        "been", "before", "being", "between", "but", "by", "can", "did", "do", "does", "during",
-        "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if", "in", "into",
-        "is", "it", "its", "me", "more", "most", "my", "no", "not", "of", "on", "or", "our",
-        "over", "she", "so", "some", "such", "than", "that", "the", "their", "them", "then",
-        "there", "these", "they", "this", "those", "to", "under", "up", "was", "we", "were",
-        "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "you",
-    ];
     STOP_WORDS.binary_search(&folded).is_ok()
 }
 
@@ -554,8 +557,18 @@ mod tests {
 
     #[test]
     fn stop_word_list_is_sorted_for_binary_search() {
-        assert!(is_stop_word("the"));
-        assert!(is_stop_word("of"));
-        assert!(!is_stop_word("kirkuk"));
+        // Strictly increasing: sorted, and no word twice.
+        for pair in STOP_WORDS.windows(2) {
+            assert!(pair[0] < pair[1], "{:?} before {:?}", pair[0], pair[1]);
+        }
+        // So bisection finds every one of them (an unsorted list loses
+        // some), and no other word.
+        for word in STOP_WORDS {
+            assert!(is_stop_word(word), "{word}");
+        }
+        assert!(STOP_WORDS.len() > 50, "{}", STOP_WORDS.len());
+        for word in ["kirkuk", "", "zz", "aa", "them2"] {
+            assert!(!is_stop_word(word), "{word}");
+        }
     }
 }

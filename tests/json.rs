@@ -95,6 +95,11 @@ fn json_messages_parse_back_and_carry_every_field() {
         .iter()
         .find(|h| h.id.ends_with("yemen.jsonl#2"))
         .expect("id from path#line");
+    assert!(
+        !hodeidah.snippet.highlights.is_empty(),
+        "{:?}",
+        hodeidah.snippet
+    );
     for (s, e) in &hodeidah.snippet.highlights {
         assert_eq!(hodeidah.snippet.text[*s..*e].to_lowercase(), "houthis");
     }

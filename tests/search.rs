@@ -186,28 +186,85 @@ fn facet_counts_equal_counts_from_extract() {
     }
 }
 
-#[test]
-fn search_facets_count_all_matches_not_just_the_page() {
-    let t = sample();
-    let out = t.run(&["search", "ISIS", "--limit", "1", "--json"]);
-    let lines = json_lines(&out);
-    let summary = lines.iter().find(|m| m["type"] == "summary").unwrap();
-    let total = summary["data"]["total"].as_u64().unwrap();
-    assert!(total > 1);
-    let years = lines
+/// The values of the `field` facet of a `--json` search, with their counts.
+fn facet_counts(lines: &[serde_json::Value], field: &str) -> BTreeMap<String, u64> {
+    let facet = lines
         .iter()
-        .find(|m| m["type"] == "facet" && m["data"]["field"] == "year")
-        .unwrap();
-    let sum: u64 = years["data"]["values"]
+        .find(|m| m["type"] == "facet" && m["data"]["field"] == field)
+        .unwrap_or_else(|| panic!("no {field} facet in {lines:?}"));
+    facet["data"]["values"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|v| v["count"].as_u64().unwrap())
-        .sum();
-    let dated =
-        hit_ids(&t.run(&["search", "ISIS", "--limit", "1000", "--json", "--all"])).len() as u64;
-    assert_eq!(dated, total);
-    assert!(sum <= total && sum > 0);
+        .map(|v| {
+            (
+                v["value"].as_str().unwrap().to_owned(),
+                v["count"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn search_facets_count_all_matches_not_just_the_page() {
+    // Twelve articles about a convoy, with known years, places and actors,
+    // and three others that must not be counted.
+    let t = TestDir::new();
+    let convoys: [(&str, &str, bool); 12] = [
+        ("2015-01-10", "Mosul", true),
+        ("2015-02-11", "Mosul", true),
+        ("2015-03-12", "Mosul", false),
+        ("2015-04-13", "Kirkuk", true),
+        ("2015-05-14", "Kirkuk", false),
+        ("2016-01-15", "Mosul", true),
+        ("2016-02-16", "Mosul", false),
+        ("2016-03-17", "Kirkuk", true),
+        ("2016-04-18", "Kirkuk", false),
+        ("2017-01-19", "Mosul", true),
+        ("2017-02-20", "Kirkuk", false),
+        ("", "Mosul", false),
+    ];
+    for (n, (date, place, isis)) in convoys.iter().enumerate() {
+        let header = if date.is_empty() {
+            String::new()
+        } else {
+            format!("date: {date}\n\n")
+        };
+        let by = if *isis { " by ISIS fighters" } else { "" };
+        t.write(
+            &format!("convoy-{n:02}.txt"),
+            format!("{header}Convoy attacked near {place}\nA supply convoy was attacked near {place}{by}.\n"),
+        );
+    }
+    for n in 0..3 {
+        t.write(
+            &format!("other-{n}.txt"),
+            format!("date: 2015-06-0{}\n\nMarket bombing near Mosul\nA bomb hit a market near Mosul; ISIS claimed it.\n", n + 1),
+        );
+    }
+    t.index();
+
+    let out = t.run(&["search", "convoy", "--limit", "2", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let lines = json_lines(&out);
+    // The page is much smaller than the matches.
+    assert_eq!(hit_ids(&out).len(), 2);
+    let summary = lines.iter().find(|m| m["type"] == "summary").unwrap();
+    assert_eq!(summary["data"]["total"], 12, "{summary}");
+    assert_eq!(summary["data"]["counted"], "all", "{summary}");
+
+    let want = |pairs: &[(&str, u64)]| -> BTreeMap<String, u64> {
+        pairs.iter().map(|(v, n)| ((*v).to_owned(), *n)).collect()
+    };
+    assert_eq!(
+        facet_counts(&lines, "year"),
+        want(&[("2015", 5), ("2016", 4), ("2017", 2)])
+    );
+    assert_eq!(
+        facet_counts(&lines, "province"),
+        want(&[("Iraq/Nineveh", 7), ("Iraq/Kirkuk", 5)])
+    );
+    assert_eq!(facet_counts(&lines, "actor"), want(&[("Islamic State", 6)]));
 }
 
 #[test]

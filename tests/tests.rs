@@ -12,7 +12,7 @@ mod json;
 // Bad input: named with file and line, the rest still indexed, exit codes.
 mod errors;
 // Extraction quality: precision and recall on the labelled test set.
-mod relevance;
+mod extraction;
 // Crash safety: SIGKILL during `sitrep index` at many moments.
 mod crash;
 // Hostile input: every good article indexed, every problem reported once.

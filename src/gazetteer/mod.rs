@@ -413,6 +413,109 @@ ambiguous = ["National Security Agency"]
         }
     }
 
+    /// Suggestions as first written: every alias of the kind scored.
+    fn suggest_by_scoring_all(g: &Gazetteer, kind: FacetKind, key: &str) -> Vec<String> {
+        let mut scored: Vec<(f64, String)> = Vec::new();
+        for (phrase, claims) in &g.phrases {
+            for claim in claims {
+                let label = match (kind, claim.target) {
+                    (FacetKind::Country, Target::Country(_))
+                    | (FacetKind::Province, Target::Province(_) | Target::City(_))
+                    | (FacetKind::Actor, Target::Actor(_)) => g.facet_label(claim.target),
+                    _ => None,
+                };
+                if let Some(label) = label {
+                    scored.push((strsim::jaro_winkler(key, phrase), label));
+                }
+            }
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let mut out: Vec<String> = Vec::new();
+        for (score, label) in scored {
+            if score < 0.75 || out.len() == 3 {
+                break;
+            }
+            if !out.contains(&label) {
+                out.push(label);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn suggestions_are_those_of_scoring_every_alias() {
+        let files = SchemaFiles::read_dir(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("index-schema"),
+        )
+        .expect("index-schema");
+        let real = Gazetteer::load(&files).expect("gazetteers load");
+        let small = small();
+        let mut compared = 0;
+        let mut suggested = 0;
+        // Every alias of the small gazetteer, one in 500 of the real one.
+        for (g, step) in [(&small, 1), (&real, 500)] {
+            let mut phrases: Vec<&String> = g.phrases.keys().collect();
+            phrases.sort();
+            for key in misspellings(phrases.into_iter().step_by(step)).chain(
+                [
+                    "",
+                    "x",
+                    "ninevah",
+                    "ninawwa",
+                    "isi",
+                    "year 2010 to 2020",
+                    "the mosul title province nosuchfield",
+                    "الموص",
+                    "🙂",
+                    "mosul mosul mosul mosul mosul mosul mosul mosul mosul",
+                ]
+                .map(str::to_owned),
+            ) {
+                for kind in [FacetKind::Province, FacetKind::Country, FacetKind::Actor] {
+                    let want = suggest_by_scoring_all(g, kind, &key);
+                    assert_eq!(g.suggest(kind, &key), want, "{kind:?} {key:?}");
+                    compared += 1;
+                    suggested += usize::from(!want.is_empty());
+                }
+            }
+        }
+        assert!(compared > 400, "{compared}");
+        // Most keys have suggestions: the comparison is not of empty lists.
+        assert!(suggested * 3 > compared, "{suggested} of {compared}");
+    }
+
+    /// Each phrase, and misspellings of it: a letter dropped, doubled,
+    /// changed, two swapped, a word added.
+    fn misspellings<'a>(
+        phrases: impl Iterator<Item = &'a String> + 'a,
+    ) -> impl Iterator<Item = String> + 'a {
+        phrases.flat_map(|p| {
+            let c: Vec<char> = p.chars().collect();
+            let n = c.len();
+            let at = |i: usize| i.min(n.saturating_sub(1));
+            let mut swapped = c.clone();
+            if n > 2 {
+                swapped.swap(1, 2);
+            }
+            let mut changed = c.clone();
+            if n > 0 {
+                changed[at(n / 2)] = 'x';
+            }
+            [
+                p.clone(),
+                c.iter()
+                    .enumerate()
+                    .filter(|&(i, _)| i != at(n / 3))
+                    .map(|(_, c)| c)
+                    .collect(),
+                c.iter().flat_map(|&ch| [ch, ch]).take(n + 1).collect(),
+                swapped.into_iter().collect(),
+                changed.into_iter().collect(),
+                format!("{p} province"),
+            ]
+        })
+    }
+
     #[test]
     fn an_ordinary_word_as_alias_needs_a_rule() {
         let files = SchemaFiles::from_pairs(&[

@@ -151,26 +151,35 @@ impl Gazetteer {
         }
     }
 
-    /// The canonical names closest to `key` among those of `kind`.
+    /// The canonical names closest to `key` among those of `kind`: up to
+    /// three, best first, whose aliases have a Jaro-Winkler similarity to
+    /// `key` of at least [`SUGGEST_MIN`]. Aliases that cannot reach it
+    /// (see [`SuggestKey::may_reach`]) are passed over unscored: scoring
+    /// all of them took tens of milliseconds per unknown value.
     pub(super) fn suggest(&self, kind: FacetKind, key: &str) -> Vec<String> {
+        let probe = SuggestKey::new(key);
         let mut scored: Vec<(f64, String)> = Vec::new();
         for (phrase, claims) in &self.phrases {
-            for claim in claims {
-                let label = match (kind, claim.target) {
-                    (FacetKind::Country, Target::Country(_))
-                    | (FacetKind::Province, Target::Province(_) | Target::City(_))
-                    | (FacetKind::Actor, Target::Actor(_)) => self.facet_label(claim.target),
-                    _ => None,
-                };
-                if let Some(label) = label {
-                    scored.push((strsim::jaro_winkler(key, phrase), label));
-                }
+            if !probe.may_reach(phrase) {
+                continue;
             }
+            let mut of_kind = claims
+                .iter()
+                .filter(|c| suggests(kind, c.target))
+                .peekable();
+            if of_kind.peek().is_none() {
+                continue;
+            }
+            let score = strsim::jaro_winkler(key, phrase);
+            if score < SUGGEST_MIN {
+                continue;
+            }
+            scored.extend(of_kind.filter_map(|c| Some((score, self.facet_label(c.target)?))));
         }
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         let mut out: Vec<String> = Vec::new();
-        for (score, label) in scored {
-            if score < 0.75 || out.len() == 3 {
+        for (_, label) in scored {
+            if out.len() == 3 {
                 break;
             }
             if !out.contains(&label) {
@@ -183,5 +192,116 @@ impl Gazetteer {
     /// The facet path of a country's name (`Iraq` → `Iraq`), for counting.
     pub fn country_names(&self) -> impl Iterator<Item = &str> {
         self.countries.iter().map(|c| c.name.as_str())
+    }
+}
+
+/// The least similarity of a suggestion to the value typed.
+const SUGGEST_MIN: f64 = 0.75;
+
+/// Whether an alias naming `target` can be suggested for a `kind` filter.
+fn suggests(kind: FacetKind, target: Target) -> bool {
+    matches!(
+        (kind, target),
+        (FacetKind::Country, Target::Country(_))
+            | (FacetKind::Province, Target::Province(_) | Target::City(_))
+            | (FacetKind::Actor, Target::Actor(_))
+    )
+}
+
+/// A folded value to suggest names for, with what bounds its similarity to
+/// an alias cheaply.
+struct SuggestKey<'a> {
+    key: &'a str,
+    /// Its first character.
+    first: Option<char>,
+    /// Its length in characters (what Jaro counts).
+    len: usize,
+    /// How many times each ASCII character occurs in it.
+    ascii: [u32; 128],
+    /// Its other characters, sorted, with repeats.
+    other: Vec<char>,
+}
+
+impl<'a> SuggestKey<'a> {
+    fn new(key: &'a str) -> SuggestKey<'a> {
+        let mut ascii = [0u32; 128];
+        let mut other = Vec::new();
+        let mut len = 0;
+        for c in key.chars() {
+            len += 1;
+            match ascii.get_mut(c as usize) {
+                Some(n) => *n += 1,
+                None => other.push(c),
+            }
+        }
+        other.sort_unstable();
+        SuggestKey {
+            key,
+            first: key.chars().next(),
+            len,
+            ascii,
+            other,
+        }
+    }
+
+    /// Whether `strsim::jaro_winkler(key, phrase)` may be at least
+    /// [`SUGGEST_MIN`]; false only when it is certainly below.
+    ///
+    /// Jaro is `(m/|key| + m/|phrase| + (m-t)/m) / 3` for `m` matching
+    /// characters and `t` transpositions, and the matches pair equal
+    /// characters, so `m` is at most the characters the two have in common
+    /// (counted with repeats) and the third term at most 1. Winkler adds
+    /// `0.1 p (1 - jaro)` for a common prefix of `p` ≤ 4 characters when
+    /// Jaro is above 0.7, which grows with Jaro: the bound is the same
+    /// formula on the bound of Jaro.
+    fn may_reach(&self, phrase: &str) -> bool {
+        // `chars().count()` is the standard library's, fast even in a
+        // debug build: the length alone rules most aliases out.
+        let len = phrase.chars().count();
+        if self.len == 0 || len == 0 {
+            return self.len == len; // strsim: 1 for two empty strings, else 0
+        }
+        // Most aliases start with another letter: no prefix, and no need
+        // to walk one.
+        let prefix = if phrase.chars().next() != self.first {
+            0
+        } else {
+            self.key
+                .chars()
+                .zip(phrase.chars())
+                .take(4)
+                .take_while(|(a, b)| a == b)
+                .count()
+        };
+        if !self.bound_reaches(len, self.len.min(len), prefix) {
+            return false;
+        }
+        let mut seen = [0u32; 128];
+        let mut common = 0usize;
+        for c in phrase.chars() {
+            match seen.get_mut(c as usize) {
+                Some(n) => {
+                    *n += 1;
+                    common += usize::from(self.ascii.get(c as usize).is_some_and(|&k| *n <= k));
+                }
+                // Not counted with repeats: a looser bound, still a bound.
+                None => common += usize::from(self.other.binary_search(&c).is_ok()),
+            }
+        }
+        self.bound_reaches(len, common.min(self.len).min(len), prefix)
+    }
+
+    /// Whether Jaro-Winkler may reach [`SUGGEST_MIN`] with at most
+    /// `matches` matching characters against an alias of `len` characters
+    /// that shares a prefix of `prefix` characters with the key.
+    fn bound_reaches(&self, len: usize, matches: usize, prefix: usize) -> bool {
+        if matches == 0 {
+            return false; // Jaro is 0
+        }
+        let m = matches as f64;
+        let jaro = (m / self.len as f64 + m / len as f64 + 1.0) / 3.0;
+        let bound = jaro + 0.1 * prefix as f64 * (1.0 - jaro);
+        // A margin for rounding: never skip an alias that reaches it.
+        bound >= SUGGEST_MIN - 1e-9
     }
 }
