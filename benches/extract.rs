@@ -13,17 +13,16 @@ use sitrep::{Entry, Gazetteer, SchemaFiles};
 fn articles() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
-    for dir in ["sample-corpus", "tests/labelled/articles"] {
-        let dir: PathBuf = root.join(dir);
-        for entry in sitrep::walk(&dir) {
-            let Entry::File(file) = entry else { continue };
-            let Ok(text) = sitrep::read_text(&file.path) else {
-                continue;
-            };
-            for a in sitrep::parse_articles(&file, &text.text).articles {
-                out.push((a.title, a.body));
-            }
-        }
+    let dirs: Vec<PathBuf> = ["sample-corpus", "tests/labelled/articles"]
+        .iter()
+        .map(|dir| root.join(dir))
+        .collect();
+    for entry in sitrep::article_files(&dirs, None) {
+        let Entry::File(file) = entry else { continue };
+        let Ok(parsed) = sitrep::read_articles(&file) else {
+            continue;
+        };
+        out.extend(parsed.articles.into_iter().map(|a| (a.title, a.body)));
     }
     out
 }

@@ -50,6 +50,14 @@ pub enum Error {
         /// Why it cannot be used as it is.
         reason: String,
     },
+    /// tantivy cannot read the index's segments.
+    #[error("the index at {} is damaged; run `sitrep index --rebuild PATH...` to rebuild it", path.display())]
+    Damaged {
+        /// The index folder.
+        path: PathBuf,
+        /// What tantivy said.
+        source: tantivy::TantivyError,
+    },
     /// Another process holds the index's writer lock.
     #[error("another sitrep process is updating the index at {}; try again when it is done", .0.display())]
     Locked(PathBuf),
@@ -86,6 +94,12 @@ pub enum Error {
         since: String,
         /// The value of `--until`.
         until: String,
+    },
+    /// A file that holds binary data, not text.
+    #[error("{}: binary content, not text", path.display())]
+    Binary {
+        /// The file.
+        path: PathBuf,
     },
     /// `sitrep facets --by` asks for a picture that cannot be drawn.
     #[error("{0}")]
@@ -129,12 +143,13 @@ impl Error {
     /// This error as a problem with the file at `path`: what is wrong,
     /// without repeating the path the problem already names.
     pub fn into_problem(self, path: impl AsRef<Path>, line: Option<usize>) -> Problem {
-        let reason = match self {
-            Error::Io { source, .. } => source.to_string(),
-            Error::Data { message, .. } => message,
-            other => other.chain(),
+        let kind = match self {
+            Error::Io { source, .. } => ProblemKind::Unreadable(source.to_string()),
+            Error::Binary { .. } => ProblemKind::Binary,
+            Error::Data { message, .. } => ProblemKind::Other(message),
+            other => ProblemKind::Other(other.chain()),
         };
-        Problem::skipped(path, line, reason)
+        Problem::skipped(path, line, kind)
     }
 
     /// An I/O error on `path`.
@@ -162,10 +177,73 @@ pub struct Problem {
     pub path: PathBuf,
     /// The 1-based line, when the problem has one.
     pub line: Option<usize>,
-    /// What is wrong, for a person.
-    pub message: String,
+    /// What is wrong.
+    pub kind: ProblemKind,
     /// Whether the article was still indexed (a warning) or skipped.
     pub severity: Severity,
+}
+
+/// What is wrong with a file or record. Its `Display` is the message a
+/// person reads after the file's name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// A PATH given on the command line does not exist.
+    #[error("no such file or folder")]
+    NoSuchPath,
+    /// The file or folder could not be read (the system's reason).
+    #[error("{0}")]
+    Unreadable(String),
+    /// The file holds binary data.
+    #[error("binary content, not text (skipped)")]
+    Binary,
+    /// The bytes were not clean text and were decoded anyway.
+    #[error("{0}")]
+    Encoding(String),
+    /// A text file with nothing in it.
+    #[error("empty file: no title, no body")]
+    Empty,
+    /// A text file with a title and nothing else.
+    #[error("title only, no body")]
+    TitleOnly,
+    /// A date that cannot be read: the article is indexed undated.
+    #[error("cannot read the date {0:?}; the article is undated")]
+    BadDate(String),
+    /// Text that is not valid JSON (the parser's reason).
+    #[error("invalid JSON: {0}")]
+    InvalidJson(String),
+    /// A JSON value where an article object was expected.
+    #[error("{}", not_an_article(*.item, .found))]
+    NotAnArticle {
+        /// Which item of a top-level array, if it was one.
+        item: Option<usize>,
+        /// What was found instead (`a string`, `an array`…).
+        found: &'static str,
+    },
+    /// What is wrong with one record's fields, all in one report.
+    #[error("{}", .0.join("; "))]
+    Record(Vec<String>),
+    /// Another article already has this id.
+    #[error("duplicate id {id:?} ({elsewhere}); skipped")]
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// Where it was seen first.
+        elsewhere: String,
+    },
+    /// A gazetteer entry that cannot be used as it is.
+    #[error("{0}")]
+    Gazetteer(String),
+    /// Anything else, as the error that caused it said.
+    #[error("{0}")]
+    Other(String),
+}
+
+fn not_an_article(item: Option<usize>, found: &str) -> String {
+    match item {
+        Some(i) => format!("item {i} of the array is {found}, not an article object"),
+        None => format!("expected an article object, found {found}"),
+    }
 }
 
 /// How bad a [`Problem`] is.
@@ -179,28 +257,20 @@ pub enum Severity {
 
 impl Problem {
     /// A problem that made sitrep skip the file or record.
-    pub fn skipped(
-        path: impl AsRef<Path>,
-        line: Option<usize>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn skipped(path: impl AsRef<Path>, line: Option<usize>, kind: ProblemKind) -> Self {
         Problem {
             path: path.as_ref().to_path_buf(),
             line,
-            message: message.into(),
+            kind,
             severity: Severity::Skipped,
         }
     }
 
     /// A problem that did not stop the article from being indexed.
-    pub fn warning(
-        path: impl AsRef<Path>,
-        line: Option<usize>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(path: impl AsRef<Path>, line: Option<usize>, kind: ProblemKind) -> Self {
         Problem {
             severity: Severity::Warning,
-            ..Problem::skipped(path, line, message)
+            ..Problem::skipped(path, line, kind)
         }
     }
 }
@@ -211,6 +281,6 @@ impl fmt::Display for Problem {
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", self.kind)
     }
 }

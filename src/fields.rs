@@ -38,17 +38,6 @@ pub(crate) mod field {
     pub const SIZE: &str = "size";
     /// The file's modification time in nanoseconds (bookkeeping).
     pub const MTIME: &str = "mtime";
-    /// Where the record lies in its file: offset and length (bookkeeping).
-    pub const RECORD: &str = "record";
-    /// The record's line in a JSON Lines file (bookkeeping).
-    pub const RECORD_LINE: &str = "record_line";
-    /// A checksum of the record's bytes (bookkeeping).
-    pub const RECORD_HASH: &str = "record_hash";
-    /// Where the corpus-relative path starts in the stored path
-    /// (bookkeeping).
-    pub const ID_FROM: &str = "id_from";
-    /// The order of first mention of the facet values (bookkeeping).
-    pub const FACET_ORDER: &str = "facet_order";
 }
 
 /// The four ways sitrep counts and filters articles.

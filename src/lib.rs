@@ -58,10 +58,12 @@ mod render;
 mod search;
 
 pub use analyzer::{fold_into, register_analyzer, words, ANALYZER_NAME};
-pub use article::{parse as parse_articles, Article, Card, Parsed};
-pub use corpus::{decode, read_text, walk, Entry, Format, SkipReason, SourceFile, Text};
+pub use article::{parse as parse_articles, read_file as read_articles, Article, Card, Parsed};
+pub use corpus::{
+    decode, files as article_files, read_text, walk, Entry, Format, SkipReason, SourceFile, Text,
+};
 pub use date::{days_from_civil, parse as parse_date, Date, Period};
-pub use error::{Error, Problem, Result, Severity};
+pub use error::{Error, Problem, ProblemKind, Result, Severity};
 pub use fields::{FacetKind, UnknownFacet};
 pub use gazetteer::extract::{extract, Extraction};
 pub use gazetteer::{Explained, Facets, Gazetteer};

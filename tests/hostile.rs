@@ -132,7 +132,10 @@ fn a_file_deleted_between_walk_and_read_is_reported_not_fatal() {
     let problem = &report.problems[0];
     assert_eq!(problem.path, victim, "{problem:?}");
     assert_eq!(problem.severity, sitrep::Severity::Skipped, "{problem:?}");
-    assert!(problem.message.contains("No such file"), "{problem:?}");
+    assert!(
+        matches!(&problem.kind, sitrep::ProblemKind::Unreadable(reason) if reason.contains("No such file")),
+        "{problem:?}"
+    );
     // ...and the other files indexed.
     assert_eq!(report.added, 4, "{report:?}");
     let mut ids = hit_ids(&t.run(&["search", "", "--limit", "100", "--json"]));

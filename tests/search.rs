@@ -62,26 +62,40 @@ fn hits_json(t: &TestDir) -> Vec<serde_json::Value> {
 }
 
 #[test]
-fn hits_are_the_same_read_from_the_files_or_from_the_index() {
+fn hits_show_what_was_indexed_whatever_became_of_the_files() {
     let t = sample();
-    let from_files = hits_json(&t);
-    assert!(from_files.len() > 50, "{}", from_files.len());
-    // Edited since indexing (a newer modification time): the index's copy.
+    let indexed = hits_json(&t);
+    assert!(indexed.len() > 50, "{}", indexed.len());
+    // Rewritten since indexing, with the same size and modification time:
+    // hits still show what was indexed.
     for entry in walkdir::WalkDir::new(t.corpus()) {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
+            let meta = entry.metadata().unwrap();
+            let bytes = std::fs::read(entry.path()).unwrap();
+            let swapped: Vec<u8> = bytes
+                .iter()
+                .map(|b| {
+                    if b.is_ascii_lowercase() {
+                        b.to_ascii_uppercase()
+                    } else {
+                        *b
+                    }
+                })
+                .collect();
+            std::fs::write(entry.path(), swapped).unwrap();
             std::fs::File::options()
                 .append(true)
                 .open(entry.path())
                 .unwrap()
-                .set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(60))
+                .set_modified(meta.modified().unwrap())
                 .unwrap();
         }
     }
-    assert_eq!(hits_json(&t), from_files);
+    assert_eq!(hits_json(&t), indexed);
     // Gone: the index's copy still shows every hit whole.
     std::fs::remove_dir_all(t.corpus()).unwrap();
-    assert_eq!(hits_json(&t), from_files);
+    assert_eq!(hits_json(&t), indexed);
 }
 
 /// An article's id, places, actors and year.

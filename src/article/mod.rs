@@ -17,13 +17,11 @@ mod card;
 
 pub use card::Card;
 
-use std::ops::Range;
-
 use serde_json::{Map, Value};
 
-use crate::corpus::{Format, SourceFile};
+use crate::corpus::{read_text, Format, SourceFile, Text};
 use crate::date::{self, Date};
-use crate::error::Problem;
+use crate::error::{Problem, ProblemKind};
 
 /// One news article, as read from the corpus.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,10 +42,6 @@ pub struct Article {
     pub url: Option<String>,
     /// The line the record starts on, for JSON Lines.
     pub line: Option<usize>,
-    /// Where the record lies in the text it was parsed from, when it can
-    /// be parsed again on its own by `parse_record` (not an item of a
-    /// JSON array).
-    pub span: Option<Range<usize>>,
 }
 
 /// The articles of one file, and what was wrong with it.
@@ -69,17 +63,25 @@ pub fn parse(file: &SourceFile, text: &str) -> Parsed {
     with_dates(file, parsed)
 }
 
-/// Parses one record cut from `file` at an article's [`Article::span`],
-/// giving that article again. `line` is the article's [`Article::line`]:
-/// a JSON Lines record's default id holds its line number.
-pub fn parse_record(file: &SourceFile, record: &str, line: Option<usize>) -> Parsed {
-    match (file.format, line) {
-        (Format::JsonLines, Some(number)) => {
-            let mut parsed = Parsed::default();
-            json_line(file, record, number, 0..record.len(), &mut parsed);
-            with_dates(file, parsed)
-        }
-        _ => parse(file, record),
+/// The articles of `file`, whose bytes decoded to `text`: a decoding
+/// warning comes first among the problems.
+pub fn parse_decoded(file: &SourceFile, text: &Text) -> Parsed {
+    let mut parsed = parse(file, &text.text);
+    if let Some(warning) = &text.warning {
+        parsed.problems.insert(
+            0,
+            Problem::warning(&file.path, None, ProblemKind::Encoding(warning.clone())),
+        );
+    }
+    parsed
+}
+
+/// Reads and parses `file`; a file that cannot be read or decoded is a
+/// problem.
+pub fn read_file(file: &SourceFile) -> std::result::Result<Parsed, Problem> {
+    match read_text(&file.path) {
+        Ok(text) => Ok(parse_decoded(file, &text)),
+        Err(err) => Err(err.into_problem(&file.path, None)),
     }
 }
 
@@ -171,17 +173,15 @@ fn parse_text(file: &SourceFile, text: &str) -> Parsed {
     let body = body_lines.join("\n").trim().to_owned();
 
     let Some(title) = title else {
-        parsed.problems.push(Problem::skipped(
-            &file.path,
-            None,
-            "empty file: no title, no body",
-        ));
+        parsed
+            .problems
+            .push(Problem::skipped(&file.path, None, ProblemKind::Empty));
         return parsed;
     };
     if body.is_empty() {
         parsed
             .problems
-            .push(Problem::warning(&file.path, None, "title only, no body"));
+            .push(Problem::warning(&file.path, None, ProblemKind::TitleOnly));
     }
     let date_field = field("date").or_else(|| field("published"));
     let date = date_field.as_deref().and_then(|d| {
@@ -190,7 +190,7 @@ fn parse_text(file: &SourceFile, text: &str) -> Parsed {
             parsed.problems.push(Problem::warning(
                 &file.path,
                 None,
-                format!("cannot read the date {d:?}; the article is undated"),
+                ProblemKind::BadDate(d.to_owned()),
             ));
         }
         parsed_date
@@ -204,7 +204,6 @@ fn parse_text(file: &SourceFile, text: &str) -> Parsed {
         source: field("source"),
         url: field("url"),
         line: None,
-        span: Some(0..text.len()),
     });
     parsed
 }
@@ -217,7 +216,7 @@ fn parse_json(file: &SourceFile, text: &str) -> Parsed {
             parsed.problems.push(Problem::skipped(
                 &file.path,
                 Some(err.line()),
-                format!("invalid JSON: {err}"),
+                ProblemKind::InvalidJson(err.to_string()),
             ));
             return parsed;
         }
@@ -225,24 +224,20 @@ fn parse_json(file: &SourceFile, text: &str) -> Parsed {
     match value {
         Value::Object(map) => {
             let default_id = file.rel_path.clone();
-            let whole = Some(0..text.len());
-            push_record(file, &map, default_id, None, whole, &mut parsed);
+            push_record(file, &map, default_id, None, &mut parsed);
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 let default_id = format!("{}#{}", file.rel_path, i + 1);
                 match item {
-                    Value::Object(map) => {
-                        push_record(file, map, default_id, None, None, &mut parsed)
-                    }
+                    Value::Object(map) => push_record(file, map, default_id, None, &mut parsed),
                     other => parsed.problems.push(Problem::skipped(
                         &file.path,
                         None,
-                        format!(
-                            "item {} of the array is {}, not an article object",
-                            i + 1,
-                            kind(other)
-                        ),
+                        ProblemKind::NotAnArticle {
+                            item: Some(i + 1),
+                            found: kind(other),
+                        },
                     )),
                 }
             }
@@ -250,10 +245,10 @@ fn parse_json(file: &SourceFile, text: &str) -> Parsed {
         other => parsed.problems.push(Problem::skipped(
             &file.path,
             None,
-            format!(
-                "expected an article object or an array of them, found {}",
-                kind(&other)
-            ),
+            ProblemKind::NotAnArticle {
+                item: None,
+                found: kind(&other),
+            },
         )),
     }
     parsed
@@ -261,43 +256,34 @@ fn parse_json(file: &SourceFile, text: &str) -> Parsed {
 
 fn parse_json_lines(file: &SourceFile, text: &str) -> Parsed {
     let mut parsed = Parsed::default();
-    let mut start = 0;
-    // As `str::lines` cuts them, keeping where each line starts.
-    for (i, raw) in text.split_inclusive('\n').enumerate() {
-        let line = raw
-            .strip_suffix('\n')
-            .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l));
-        json_line(file, line, i + 1, start..start + line.len(), &mut parsed);
-        start += raw.len();
+    for (i, line) in text.lines().enumerate() {
+        json_line(file, line, i + 1, &mut parsed);
     }
     parsed
 }
 
-/// Reads line `number` of a JSON Lines file, found at `span` of its text.
-fn json_line(
-    file: &SourceFile,
-    line: &str,
-    number: usize,
-    span: Range<usize>,
-    parsed: &mut Parsed,
-) {
+/// Reads line `number` of a JSON Lines file.
+fn json_line(file: &SourceFile, line: &str, number: usize, parsed: &mut Parsed) {
     if line.trim().is_empty() {
         return;
     }
     match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(map)) => {
             let default_id = format!("{}#{}", file.rel_path, number);
-            push_record(file, &map, default_id, Some(number), Some(span), parsed);
+            push_record(file, &map, default_id, Some(number), parsed);
         }
         Ok(other) => parsed.problems.push(Problem::skipped(
             &file.path,
             Some(number),
-            format!("expected an article object, found {}", kind(&other)),
+            ProblemKind::NotAnArticle {
+                item: None,
+                found: kind(&other),
+            },
         )),
         Err(err) => parsed.problems.push(Problem::skipped(
             &file.path,
             Some(number),
-            format!("invalid JSON: {err}"),
+            ProblemKind::InvalidJson(err.to_string()),
         )),
     }
 }
@@ -319,7 +305,6 @@ fn push_record(
     map: &Map<String, Value>,
     default_id: String,
     line: Option<usize>,
-    span: Option<Range<usize>>,
     parsed: &mut Parsed,
 ) {
     let mut problems = Vec::new();
@@ -353,9 +338,11 @@ fn push_record(
             }
             None => {
                 problems.push("the record has neither a title nor a body (skipped)".into());
-                parsed
-                    .problems
-                    .push(Problem::skipped(&file.path, line, problems.join("; ")));
+                parsed.problems.push(Problem::skipped(
+                    &file.path,
+                    line,
+                    ProblemKind::Record(problems),
+                ));
                 return;
             }
         },
@@ -370,9 +357,11 @@ fn push_record(
         parsed_date
     });
     if !problems.is_empty() {
-        parsed
-            .problems
-            .push(Problem::warning(&file.path, line, problems.join("; ")));
+        parsed.problems.push(Problem::warning(
+            &file.path,
+            line,
+            ProblemKind::Record(problems),
+        ));
     }
     parsed.articles.push(Article {
         id: id.unwrap_or(default_id),
@@ -383,7 +372,6 @@ fn push_record(
         source,
         url,
         line,
-        span,
     });
 }
 
@@ -484,7 +472,7 @@ mod tests {
         assert_eq!(p.articles[1].line, Some(4));
         assert_eq!(p.problems.len(), 1);
         assert_eq!(p.problems[0].line, Some(2));
-        assert!(p.problems[0].message.contains("invalid JSON"));
+        assert!(p.problems[0].kind.to_string().contains("invalid JSON"));
     }
 
     #[test]
@@ -495,6 +483,9 @@ mod tests {
         );
         assert_eq!(p.articles.len(), 1);
         assert_eq!(p.articles[0].title, "Text line");
-        assert!(p.problems.iter().any(|p| p.message.contains("\"title\"")));
+        assert!(p
+            .problems
+            .iter()
+            .any(|p| p.kind.to_string().contains("\"title\"")));
     }
 }

@@ -7,6 +7,7 @@
 //! decoded, text that is not UTF-8 is read as Windows-1252 or decoded
 //! lossily, with a warning, and binary files are refused.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -14,7 +15,7 @@ use std::time::UNIX_EPOCH;
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use walkdir::WalkDir;
 
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Problem, ProblemKind, Result};
 
 /// The article formats sitrep reads, by file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,7 +134,7 @@ pub fn walk(root: &Path) -> impl Iterator<Item = Entry> + '_ {
                         return Some(Entry::Problem(Problem::skipped(
                             path,
                             None,
-                            format!("cannot read metadata: {err}"),
+                            ProblemKind::Unreadable(format!("cannot read metadata: {err}")),
                         )))
                     }
                 };
@@ -151,9 +152,61 @@ pub fn walk(root: &Path) -> impl Iterator<Item = Entry> + '_ {
                     .io_error()
                     .map(ToString::to_string)
                     .unwrap_or_else(|| err.to_string());
-                Some(Entry::Problem(Problem::skipped(path, None, reason)))
+                Some(Entry::Problem(Problem::skipped(
+                    path,
+                    None,
+                    ProblemKind::Unreadable(reason),
+                )))
             }
         })
+}
+
+/// Every article file under `paths`, each once, in the order of the
+/// PATHs and then sorted: what both `sitrep index` and `sitrep extract`
+/// read.
+///
+/// A PATH that does not exist is a [`Problem`]; a file reached through two
+/// PATHs is visited once; files inside `exclude` (the index's own folder,
+/// when it lies under a PATH) are passed over silently.
+pub fn files<'a>(paths: &'a [PathBuf], exclude: Option<&Path>) -> impl Iterator<Item = Entry> + 'a {
+    let exclude = exclude.map(file_key);
+    let mut seen = HashSet::new();
+    paths
+        .iter()
+        .flat_map(|root| -> Box<dyn Iterator<Item = Entry> + 'a> {
+            if root.exists() {
+                Box::new(walk(root))
+            } else {
+                Box::new(std::iter::once(Entry::Problem(Problem::skipped(
+                    root,
+                    None,
+                    ProblemKind::NoSuchPath,
+                ))))
+            }
+        })
+        .filter(move |entry| match entry {
+            Entry::File(file) => {
+                let key = file_key(&file.path);
+                !exclude.as_deref().is_some_and(|dir| is_inside(&key, dir)) && seen.insert(key)
+            }
+            _ => true,
+        })
+}
+
+/// The key an indexed file is known by: its absolute path.
+pub fn file_key(path: &Path) -> String {
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Whether the path `key` is `dir` or lies under it (both keys).
+pub fn is_inside(key: &str, dir: &str) -> bool {
+    key == dir
+        || key
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.starts_with(std::path::MAIN_SEPARATOR))
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -188,10 +241,6 @@ pub struct Text {
     pub warning: Option<String>,
     /// A fingerprint of the raw bytes, to notice changed files.
     pub fingerprint: u64,
-    /// Where `text` starts in the file when it is the file's bytes
-    /// unchanged (after a UTF-8 byte-order mark, if any): byte ranges of
-    /// the text are then byte ranges of the file.
-    pub verbatim_from: Option<usize>,
 }
 
 /// Reads `path` as text (see the module documentation for the rules).
@@ -208,7 +257,7 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<Text> {
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
         let rest = bytes.get(bom..).unwrap_or_default();
         if encoding == UTF_8 {
-            return Ok(from_utf8(rest, fingerprint, bom));
+            return Ok(from_utf8(rest, fingerprint));
         }
         // UTF-16, little or big endian.
         let (text, bad) = encoding.decode_without_bom_handling(rest);
@@ -216,25 +265,22 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<Text> {
             text: text.into_owned(),
             warning: bad.then(|| format!("invalid {}; replaced with U+FFFD", encoding.name())),
             fingerprint,
-            verbatim_from: None,
         });
     }
     if looks_binary(bytes) {
-        return Err(Error::data(
-            path,
-            None,
-            "binary content, not text (skipped)",
-        ));
+        return Err(Error::Binary {
+            path: path.to_path_buf(),
+        });
     }
-    Ok(from_utf8(bytes, fingerprint, 0))
+    Ok(from_utf8(bytes, fingerprint))
 }
 
-/// `bytes` as text; they start `offset` bytes into the file.
+/// `bytes` as text.
 ///
 /// Bytes that are not UTF-8 and hold no UTF-8 character beyond ASCII
 /// are read as Windows-1252 (a superset of Latin-1), what older tools
 /// save by default; text with some UTF-8 in it is decoded lossily.
-fn from_utf8(bytes: &[u8], fingerprint: u64, offset: usize) -> Text {
+fn from_utf8(bytes: &[u8], fingerprint: u64) -> Text {
     let (text, mut warning) = match std::str::from_utf8(bytes) {
         Ok(text) => (text.to_owned(), None),
         Err(err) if bytes.utf8_chunks().all(|c| c.valid().is_ascii()) => (
@@ -261,12 +307,10 @@ fn from_utf8(bytes: &[u8], fingerprint: u64, offset: usize) -> Text {
     } else {
         text
     };
-    let verbatim_from = warning.is_none().then_some(offset);
     Text {
         text,
         warning,
         fingerprint,
-        verbatim_from,
     }
 }
 
@@ -339,7 +383,6 @@ mod tests {
         let t = decode(Path::new("x"), b"Title\nCaf\xE9 bombing \x93here\x94").unwrap();
         assert_eq!(t.text, "Title\nCaf\u{E9} bombing \u{201C}here\u{201D}");
         assert!(t.warning.unwrap().contains("invalid UTF-8"));
-        assert_eq!(t.verbatim_from, None);
     }
 
     #[test]

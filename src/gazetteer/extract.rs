@@ -29,43 +29,33 @@ pub fn extract(
     on_article: &mut dyn FnMut(Extraction),
     on_problem: &mut dyn FnMut(Problem),
 ) {
-    for root in paths {
-        if !root.exists() {
-            on_problem(Problem::skipped(root, None, "no such file or folder"));
-            continue;
-        }
-        for entry in corpus::walk(root) {
-            let file = match entry {
-                Entry::File(file) => file,
-                Entry::Skipped(..) => continue,
-                Entry::Problem(p) => {
-                    on_problem(p);
-                    continue;
-                }
-            };
-            let text = match corpus::read_text(&file.path) {
-                Ok(text) => text,
-                Err(err) => {
-                    on_problem(err.into_problem(&file.path, None));
-                    continue;
-                }
-            };
-            if let Some(w) = text.warning {
-                on_problem(Problem::warning(&file.path, None, w));
+    for entry in corpus::files(paths, None) {
+        let file = match entry {
+            Entry::File(file) => file,
+            Entry::Skipped(..) => continue,
+            Entry::Problem(p) => {
+                on_problem(p);
+                continue;
             }
-            let parsed = article::parse(&file, &text.text);
-            parsed.problems.into_iter().for_each(&mut *on_problem);
-            for article in parsed.articles {
-                let (facets, explained) =
-                    gazetteer.extract_explained(&article.title, &article.body, explain);
-                let card = Card::new(
-                    article,
-                    file.path.display().to_string(),
-                    facets.place_paths(),
-                    facets.actors,
-                );
-                on_article(Extraction { card, explained });
+        };
+        let parsed = match article::read_file(&file) {
+            Ok(parsed) => parsed,
+            Err(p) => {
+                on_problem(p);
+                continue;
             }
+        };
+        parsed.problems.into_iter().for_each(&mut *on_problem);
+        for article in parsed.articles {
+            let (facets, explained) =
+                gazetteer.extract_explained(&article.title, &article.body, explain);
+            let card = Card::new(
+                article,
+                file.path.display().to_string(),
+                facets.place_paths(),
+                facets.actors,
+            );
+            on_article(Extraction { card, explained });
         }
     }
 }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::analyzer;
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Problem, ProblemKind, Result};
 use crate::index_schema::SchemaFiles;
 
 use super::format::{ActorsFile, CountriesFile, PlacesFile};
@@ -39,13 +39,49 @@ fn parse_toml<T: for<'de> Deserialize<'de>>(path: &Path, text: &str) -> Result<T
 /// in, the entry that made it, the alias as written and its line.
 type SourcedClaim = (Claim, PathBuf, String, String, Option<usize>);
 
-/// Collects aliases while loading, and the problems found on the way.
+/// Collects entries and aliases while loading, and the problems found on
+/// the way.
+#[derive(Default)]
 struct Builder {
+    countries: Vec<Country>,
+    provinces: Vec<Province>,
+    actors: Vec<Actor>,
+    country_index: HashMap<String, usize>,
     phrases: BTreeMap<String, Vec<SourcedClaim>>,
     problems: Vec<Problem>,
 }
 
+/// The folded aliases an entry lists under `ambiguous`.
+fn folded(list: &[String]) -> HashSet<String> {
+    list.iter().map(|a| analyzer::fold_phrase(a)).collect()
+}
+
 impl Builder {
+    fn problem(&mut self, path: &Path, line: Option<usize>, message: String) {
+        self.problems.push(Problem::skipped(
+            path,
+            line,
+            ProblemKind::Gazetteer(message),
+        ));
+    }
+
+    /// Adds every name in `names` as an alias of `target`, owned by the
+    /// entry `owner`.
+    fn add_all<'n>(
+        &mut self,
+        names: impl IntoIterator<Item = &'n Spanned<String>>,
+        target: Target,
+        ambiguous: &HashSet<String>,
+        exact: bool,
+        source: (&Path, &str),
+        owner: &str,
+    ) {
+        for name in names {
+            let is_ambiguous = ambiguous.contains(&analyzer::fold_phrase(name.get_ref()));
+            self.add(name, target, is_ambiguous, exact, source, owner);
+        }
+    }
+
     fn add(
         &mut self,
         alias: &Spanned<String>,
@@ -59,11 +95,11 @@ impl Builder {
         let alias = alias.get_ref();
         let key = analyzer::fold_phrase(alias);
         if key.is_empty() {
-            self.problems.push(Problem::skipped(
+            self.problem(
                 path,
                 line,
                 format!("alias {alias:?} of {owner:?} has no words"),
-            ));
+            );
             return;
         }
         let exact = exact.then(|| analyzer::words(alias).map(|(_, w)| w.to_owned()).collect());
@@ -88,6 +124,217 @@ impl Builder {
             line,
         ));
     }
+
+    /// `countries.toml`: every country, its aliases and demonyms.
+    fn countries(&mut self, files: &SchemaFiles) -> Result<()> {
+        let (path, text) = files.get("gazetteers/countries.toml")?;
+        let parsed: CountriesFile = parse_toml(&path, text)?;
+        for entry in parsed.country {
+            let i = self.countries.len();
+            let name = entry.name.get_ref();
+            if self.country_index.insert(name.clone(), i).is_some() {
+                let line = line_of(text, &entry.name);
+                self.problem(&path, line, format!("country {name:?} is listed twice"));
+            }
+            let ambiguous = folded(&entry.ambiguous);
+            let source = (path.as_path(), text);
+            let names = std::iter::once(&entry.name).chain(&entry.aliases);
+            self.add_all(names, Target::Country(i), &ambiguous, false, source, name);
+            let demonyms = &entry.demonyms;
+            self.add_all(
+                demonyms,
+                Target::Demonym(i),
+                &ambiguous,
+                false,
+                source,
+                name,
+            );
+            self.countries.push(Country {
+                name: entry.name.into_inner(),
+            });
+        }
+        Ok(())
+    }
+
+    /// `places/*.toml`: the first-level divisions of a country, with their
+    /// aliases and cities.
+    fn places(&mut self, files: &SchemaFiles) -> Result<()> {
+        for (path, text) in files.under("gazetteers/places/") {
+            let parsed: PlacesFile = parse_toml(&path, text)?;
+            let Some(&country) = self.country_index.get(parsed.country.get_ref()) else {
+                let line = line_of(text, &parsed.country);
+                let message = format!(
+                    "country {:?} is not in countries.toml",
+                    parsed.country.get_ref()
+                );
+                self.problem(&path, line, message);
+                continue;
+            };
+            for entry in parsed.province {
+                let i = self.provinces.len();
+                let name = entry.name.get_ref();
+                let ambiguous = folded(&entry.ambiguous);
+                let source = (path.as_path(), text);
+                let names = std::iter::once(&entry.name).chain(&entry.aliases);
+                self.add_all(names, Target::Province(i), &ambiguous, false, source, name);
+                self.add_all(
+                    &entry.cities,
+                    Target::City(i),
+                    &ambiguous,
+                    false,
+                    source,
+                    name,
+                );
+                self.provinces.push(Province {
+                    name: entry.name.into_inner(),
+                    country,
+                    kind: entry.kind,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// `actors.toml`: armed groups, forces and agencies.
+    fn actors(&mut self, files: &SchemaFiles) -> Result<()> {
+        let (path, text) = files.get("gazetteers/actors.toml")?;
+        let parsed: ActorsFile = parse_toml(&path, text)?;
+        for entry in parsed.actor {
+            let i = self.actors.len();
+            let name = entry.name.get_ref();
+            let country = match entry.country.filter(|c| !c.get_ref().is_empty()) {
+                None => None,
+                Some(spanned) => {
+                    let found = self.country_index.get(spanned.get_ref()).copied();
+                    if found.is_none() {
+                        let line = line_of(text, &spanned);
+                        let message = format!(
+                            "actor {name:?}: country {:?} is not in countries.toml",
+                            spanned.get_ref()
+                        );
+                        self.problem(&path, line, message);
+                    }
+                    found
+                }
+            };
+            let ambiguous = folded(&entry.ambiguous);
+            let source = (path.as_path(), text);
+            let names = std::iter::once(&entry.name).chain(&entry.aliases);
+            self.add_all(names, Target::Actor(i), &ambiguous, false, source, name);
+            self.add_all(
+                &entry.exact_case,
+                Target::Actor(i),
+                &ambiguous,
+                true,
+                source,
+                name,
+            );
+            self.actors.push(Actor {
+                name: entry.name.into_inner(),
+                kind: entry.kind,
+                country,
+            });
+        }
+        Ok(())
+    }
+
+    /// Ordinary English words make dangerous aliases ("Hit", "Unity"): each
+    /// needs a rule that says when it is the name.
+    fn check_common_words(&mut self, files: &SchemaFiles) {
+        let common: HashSet<&str> = files
+            .get(COMMON_WORDS)
+            .map(|(_, text)| {
+                text.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut found = Vec::new();
+        for (key, claims) in &self.phrases {
+            if key.contains(' ') || !common.contains(key.as_str()) {
+                continue;
+            }
+            for (claim, path, owner, alias, line) in claims {
+                if !claim.ambiguous && claim.exact.is_none() {
+                    found.push((path.clone(), *line, format!(
+                        "alias {alias:?} of {owner:?} is an ordinary English word (gazetteers/common-words.txt); list it under `ambiguous` or `exact_case`, or remove it"
+                    )));
+                }
+            }
+        }
+        for (path, line, message) in found {
+            self.problem(&path, line, message);
+        }
+    }
+
+    /// An alias claimed by several entries must be marked ambiguous by
+    /// every one of them, or the gazetteer cannot tell them apart.
+    fn check_shared(&mut self, key: &str, claims: &[SourcedClaim]) {
+        let case_free: Vec<_> = claims.iter().filter(|(c, ..)| c.exact.is_none()).collect();
+        // Demonyms only give context, so two countries may share one
+        // ("Congolese"); the context then stays undecided.
+        let all_demonyms = case_free
+            .iter()
+            .all(|(c, ..)| matches!(c.target, Target::Demonym(_)));
+        if case_free.len() < 2 || all_demonyms || case_free.iter().all(|(c, ..)| c.ambiguous) {
+            return;
+        }
+        let [(_, path, owner, _, line), rest @ ..] = case_free.as_slice() else {
+            return;
+        };
+        let others: Vec<String> = rest
+            .iter()
+            .map(|(_, p, o, _, l)| {
+                let file = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default();
+                let line = l.map(|l| format!(":{l}")).unwrap_or_default();
+                format!("{o:?} ({file}{line})")
+            })
+            .collect();
+        let message = format!(
+            "alias {key:?} of {owner:?} is also claimed by {}; list it under `ambiguous` in every entry that claims it",
+            others.join(", ")
+        );
+        self.problem(path, *line, message);
+    }
+
+    /// The gazetteer: every alias checked and put into the trie of folded
+    /// words.
+    fn finish(mut self) -> (Gazetteer, Vec<Problem>) {
+        let mut phrases: HashMap<String, Vec<Claim>> = HashMap::new();
+        let mut trie: Vec<Node> = vec![Node::default()];
+        for (key, claims) in std::mem::take(&mut self.phrases) {
+            self.check_shared(&key, &claims);
+            let claims: Vec<Claim> = claims.into_iter().map(|(c, ..)| c).collect();
+            let mut node = 0usize;
+            for word in key.split(' ') {
+                let next = trie.len() as u32;
+                let Some(parent) = trie.get_mut(node) else {
+                    break;
+                };
+                let child = *parent.children.entry(word.into()).or_insert(next);
+                if child == next {
+                    trie.push(Node::default());
+                }
+                node = child as usize;
+            }
+            if let Some(end) = trie.get_mut(node) {
+                end.claims = claims.clone();
+            }
+            phrases.insert(key, claims);
+        }
+        let gazetteer = Gazetteer {
+            countries: self.countries,
+            provinces: self.provinces,
+            actors: self.actors,
+            trie,
+            phrases,
+        };
+        (gazetteer, self.problems)
+    }
 }
 
 impl Gazetteer {
@@ -110,258 +357,11 @@ impl Gazetteer {
     /// Only a missing or unparsable file is an error here; everything
     /// else is a [`Problem`], so `sitrep gazetteer check` can list them all.
     pub fn load_with_problems(files: &SchemaFiles) -> Result<(Gazetteer, Vec<Problem>)> {
-        let mut b = Builder {
-            phrases: BTreeMap::new(),
-            problems: Vec::new(),
-        };
-        let mut countries = Vec::new();
-        let mut provinces = Vec::new();
-        let mut actors = Vec::new();
-        let mut country_index: HashMap<String, usize> = HashMap::new();
-
-        let (cpath, ctext) = files.get("gazetteers/countries.toml")?;
-        let parsed: CountriesFile = parse_toml(&cpath, ctext)?;
-        for entry in parsed.country {
-            let i = countries.len();
-            let name = entry.name.get_ref();
-            if country_index.insert(name.clone(), i).is_some() {
-                b.problems.push(Problem::skipped(
-                    &cpath,
-                    line_of(ctext, &entry.name),
-                    format!("country {name:?} is listed twice"),
-                ));
-            }
-            let amb: HashSet<String> = entry
-                .ambiguous
-                .iter()
-                .map(|a| analyzer::fold_phrase(a))
-                .collect();
-            let is_amb = |a: &Spanned<String>| amb.contains(&analyzer::fold_phrase(a.get_ref()));
-            for alias in std::iter::once(&entry.name).chain(&entry.aliases) {
-                b.add(
-                    alias,
-                    Target::Country(i),
-                    is_amb(alias),
-                    false,
-                    (&cpath, ctext),
-                    name,
-                );
-            }
-            for demonym in &entry.demonyms {
-                b.add(
-                    demonym,
-                    Target::Demonym(i),
-                    is_amb(demonym),
-                    false,
-                    (&cpath, ctext),
-                    name,
-                );
-            }
-            countries.push(Country {
-                name: entry.name.into_inner(),
-            });
-        }
-
-        for (ppath, ptext) in files.under("gazetteers/places/") {
-            let parsed: PlacesFile = parse_toml(&ppath, ptext)?;
-            let Some(&country) = country_index.get(parsed.country.get_ref()) else {
-                b.problems.push(Problem::skipped(
-                    &ppath,
-                    line_of(ptext, &parsed.country),
-                    format!(
-                        "country {:?} is not in countries.toml",
-                        parsed.country.get_ref()
-                    ),
-                ));
-                continue;
-            };
-            for entry in parsed.province {
-                let i = provinces.len();
-                let name = entry.name.get_ref();
-                let amb: HashSet<String> = entry
-                    .ambiguous
-                    .iter()
-                    .map(|a| analyzer::fold_phrase(a))
-                    .collect();
-                let is_amb =
-                    |a: &Spanned<String>| amb.contains(&analyzer::fold_phrase(a.get_ref()));
-                for alias in std::iter::once(&entry.name).chain(&entry.aliases) {
-                    b.add(
-                        alias,
-                        Target::Province(i),
-                        is_amb(alias),
-                        false,
-                        (&ppath, ptext),
-                        name,
-                    );
-                }
-                for city in &entry.cities {
-                    b.add(
-                        city,
-                        Target::City(i),
-                        is_amb(city),
-                        false,
-                        (&ppath, ptext),
-                        name,
-                    );
-                }
-                provinces.push(Province {
-                    name: entry.name.into_inner(),
-                    country,
-                    kind: entry.kind,
-                });
-            }
-        }
-
-        let (apath, atext) = files.get("gazetteers/actors.toml")?;
-        let parsed: ActorsFile = parse_toml(&apath, atext)?;
-        for entry in parsed.actor {
-            let i = actors.len();
-            let name = entry.name.get_ref();
-            let country = match entry.country.filter(|c| !c.get_ref().is_empty()) {
-                None => None,
-                Some(spanned) => {
-                    let found = country_index.get(spanned.get_ref()).copied();
-                    if found.is_none() {
-                        b.problems.push(Problem::skipped(
-                            &apath,
-                            line_of(atext, &spanned),
-                            format!(
-                                "actor {name:?}: country {:?} is not in countries.toml",
-                                spanned.get_ref()
-                            ),
-                        ));
-                    }
-                    found
-                }
-            };
-            let amb: HashSet<String> = entry
-                .ambiguous
-                .iter()
-                .map(|a| analyzer::fold_phrase(a))
-                .collect();
-            let is_amb = |a: &Spanned<String>| amb.contains(&analyzer::fold_phrase(a.get_ref()));
-            for alias in std::iter::once(&entry.name).chain(&entry.aliases) {
-                b.add(
-                    alias,
-                    Target::Actor(i),
-                    is_amb(alias),
-                    false,
-                    (&apath, atext),
-                    name,
-                );
-            }
-            for alias in &entry.exact_case {
-                b.add(
-                    alias,
-                    Target::Actor(i),
-                    is_amb(alias),
-                    true,
-                    (&apath, atext),
-                    name,
-                );
-            }
-            actors.push(Actor {
-                name: entry.name.into_inner(),
-                kind: entry.kind,
-                country,
-            });
-        }
-
-        // Ordinary English words make dangerous aliases ("Hit", "Unity"):
-        // each needs a rule that says when it is the name.
-        let common: HashSet<&str> = files
-            .get(COMMON_WORDS)
-            .map(|(_, text)| {
-                text.lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                    .collect()
-            })
-            .unwrap_or_default();
-        for (key, claims) in &b.phrases {
-            if key.contains(' ') || !common.contains(key.as_str()) {
-                continue;
-            }
-            for (claim, path, owner, alias, line) in claims {
-                if claim.ambiguous || claim.exact.is_some() {
-                    continue;
-                }
-                b.problems.push(Problem::skipped(
-                    path,
-                    *line,
-                    format!(
-                        "alias {alias:?} of {owner:?} is an ordinary English word (gazetteers/common-words.txt); list it under `ambiguous` or `exact_case`, or remove it"
-                    ),
-                ));
-            }
-        }
-
-        // An alias claimed by several entries must be marked ambiguous by
-        // every one of them, or the gazetteer cannot tell them apart.
-        let mut phrases: HashMap<String, Vec<Claim>> = HashMap::new();
-        let mut trie: Vec<Node> = vec![Node::default()];
-        for (key, claims) in std::mem::take(&mut b.phrases) {
-            let case_free: Vec<_> = claims.iter().filter(|(c, ..)| c.exact.is_none()).collect();
-            // Demonyms only give context, so two countries may share one
-            // ("Congolese"); the context then stays undecided.
-            let all_demonyms = case_free
-                .iter()
-                .all(|(c, ..)| matches!(c.target, Target::Demonym(_)));
-            if case_free.len() > 1 && !all_demonyms && case_free.iter().any(|(c, ..)| !c.ambiguous)
-            {
-                let [(_, path, owner, _, line), rest @ ..] = case_free.as_slice() else {
-                    continue;
-                };
-                let others: Vec<String> = rest
-                    .iter()
-                    .map(|(_, p, o, _, l)| {
-                        format!(
-                            "{:?} ({}{})",
-                            o,
-                            p.file_name()
-                                .map(|n| n.to_string_lossy())
-                                .unwrap_or_default(),
-                            l.map(|l| format!(":{l}")).unwrap_or_default()
-                        )
-                    })
-                    .collect();
-                b.problems.push(Problem::skipped(
-                    path,
-                    *line,
-                    format!(
-                        "alias {key:?} of {owner:?} is also claimed by {}; list it under `ambiguous` in every entry that claims it",
-                        others.join(", ")
-                    ),
-                ));
-            }
-            let claims: Vec<Claim> = claims.into_iter().map(|(c, ..)| c).collect();
-            let mut node = 0usize;
-            for word in key.split(' ') {
-                let next = trie.len() as u32;
-                let Some(parent) = trie.get_mut(node) else {
-                    break;
-                };
-                let child = *parent.children.entry(word.into()).or_insert(next);
-                if child == next {
-                    trie.push(Node::default());
-                }
-                node = child as usize;
-            }
-            if let Some(end) = trie.get_mut(node) {
-                end.claims = claims.clone();
-            }
-            phrases.insert(key, claims);
-        }
-        Ok((
-            Gazetteer {
-                countries,
-                provinces,
-                actors,
-                trie,
-                phrases,
-            },
-            b.problems,
-        ))
+        let mut builder = Builder::default();
+        builder.countries(files)?;
+        builder.places(files)?;
+        builder.actors(files)?;
+        builder.check_common_words(files);
+        Ok(builder.finish())
     }
 }

@@ -120,17 +120,31 @@ impl Gazetteer {
     ) -> (Facets, Vec<Explained>) {
         let mut all = self.mentions(title);
         let title_len = all.len();
-        let body_mentions = self.mentions(body);
-        all.extend(body_mentions);
-        let text_of = |k: usize, m: &Mention| -> String {
-            let src = if k < title_len { title } else { body };
-            src.get(m.start..m.end).unwrap_or("").to_owned()
-        };
+        all.extend(self.mentions(body));
+        let context = self.country_context(&all);
+        let mut found = Found::default();
+        let mut explained = Vec::new();
+        for (k, m) in all.iter().enumerate() {
+            let chosen = self.readings(m, &context);
+            let resolved = resolved(m, &chosen);
+            if explain {
+                let src = if k < title_len { title } else { body };
+                explained.push(Explained {
+                    text: src.get(m.start..m.end).unwrap_or("").to_owned(),
+                    resolved: resolved.and_then(|t| self.facet_label(t)),
+                    note: self.note(m, &chosen, resolved),
+                });
+            }
+            found.add(resolved);
+        }
+        (self.facets(&found), explained)
+    }
 
-        // Countries the article is about, from unambiguous mentions, with
-        // how often each is named.
+    /// The countries an article is about, from its unambiguous mentions,
+    /// with how often each is named.
+    fn country_context(&self, mentions: &[Mention]) -> HashMap<usize, usize> {
         let mut context: HashMap<usize, usize> = HashMap::new();
-        for m in &all {
+        for m in mentions {
             if m.ambiguous || m.targets.iter().any(|t| matches!(t, Target::Actor(_))) {
                 continue;
             }
@@ -141,87 +155,59 @@ impl Gazetteer {
                 }
             }
         }
+        context
+    }
 
+    /// The readings of `m` kept: all of them, or for an ambiguous name
+    /// those whose country the article names most (Donetsk in an article
+    /// about Ukraine that once mentions Russia is the Ukrainian oblast).
+    fn readings(&self, m: &Mention, context: &HashMap<usize, usize>) -> Vec<Target> {
+        if !m.ambiguous {
+            return m.targets.clone();
+        }
+        let weight = |t: Target| {
+            self.country_of(t)
+                .and_then(|c| context.get(&c).copied())
+                .unwrap_or(0)
+        };
+        let best = m.targets.iter().map(|&t| weight(t)).max().unwrap_or(0);
+        m.targets
+            .iter()
+            .copied()
+            .filter(|&t| best > 0 && weight(t) == best)
+            .collect()
+    }
+
+    /// Why `m` counted as `resolved`, or was left out, for `--explain`.
+    fn note(&self, m: &Mention, chosen: &[Target], resolved: Option<Target>) -> String {
+        match (resolved, chosen.first()) {
+            (None, Some(&first)) if m.speaker => format!(
+                "left out: speaks for its government ({})",
+                self.describe_all(&[first])
+            ),
+            (Some(_), Some(&first)) => self.describe(first),
+            (Some(t), None) => self.describe(t),
+            (None, None) => format!(
+                "left out: needs its country in the article ({})",
+                self.describe_all(&m.targets)
+            ),
+            (None, Some(_)) => format!("left out: could be {}", self.describe_all(chosen)),
+        }
+    }
+
+    /// The facet values of what was found, in order of first mention:
+    /// provinces, then countries named without any of their provinces,
+    /// then actors.
+    fn facets(&self, found: &Found) -> Facets {
         let mut facets = Facets::default();
         let mut seen_places: HashSet<(usize, Option<usize>)> = HashSet::new();
-        let mut countries_named: Vec<usize> = Vec::new();
-        let mut provinces_found: Vec<usize> = Vec::new();
-        let mut actors_found: Vec<usize> = Vec::new();
-        let mut explained = Vec::new();
-        for (k, m) in all.iter().enumerate() {
-            let chosen: Vec<Target> = if m.ambiguous {
-                // Keep the readings whose country the article names most
-                // (Donetsk in an article about Ukraine that once mentions
-                // Russia is the Ukrainian oblast).
-                let weight = |t: Target| {
-                    self.country_of(t)
-                        .and_then(|c| context.get(&c).copied())
-                        .unwrap_or(0)
-                };
-                let best = m.targets.iter().map(|&t| weight(t)).max().unwrap_or(0);
-                m.targets
-                    .iter()
-                    .copied()
-                    .filter(|&t| best > 0 && weight(t) == best)
-                    .collect()
-            } else {
-                m.targets.clone()
-            };
-            // Several readings that land on one facet are one reading.
-            let mut facet_keys: Vec<Target> = chosen
-                .iter()
-                .map(|&t| match t {
-                    Target::City(p) => Target::Province(p),
-                    other => other,
-                })
-                .collect();
-            facet_keys.sort();
-            facet_keys.dedup();
-            let resolved = match facet_keys.as_slice() {
-                [one] if !m.speaker => Some(*one),
-                _ => None,
-            };
-            if explain {
-                let note = match (resolved, chosen.first()) {
-                    (None, Some(&first)) if m.speaker => format!(
-                        "left out: speaks for its government ({})",
-                        self.describe_all(&[first])
-                    ),
-                    (Some(_), Some(&first)) => self.describe(first),
-                    (Some(t), None) => self.describe(t),
-                    (None, None) => format!(
-                        "left out: needs its country in the article ({})",
-                        self.describe_all(&m.targets)
-                    ),
-                    (None, Some(_)) => format!("left out: could be {}", self.describe_all(&chosen)),
-                };
-                explained.push(Explained {
-                    text: text_of(k, m),
-                    resolved: resolved.and_then(|t| self.facet_label(t)),
-                    note,
-                });
-            }
-            match resolved {
-                Some(Target::Country(c)) if !countries_named.contains(&c) => {
-                    countries_named.push(c);
-                }
-                Some(Target::Province(p)) if !provinces_found.contains(&p) => {
-                    provinces_found.push(p);
-                }
-                Some(Target::Actor(a)) if !actors_found.contains(&a) => {
-                    actors_found.push(a);
-                }
-                _ => {}
-            }
-        }
-        let countries_with_province: HashSet<usize> = provinces_found
+        let countries_with_province: HashSet<usize> = found
+            .provinces
             .iter()
             .filter_map(|&p| self.provinces.get(p))
             .map(|p| p.country)
             .collect();
-        // Places in order of first mention: provinces, then countries named
-        // without any of their provinces.
-        for &p in &provinces_found {
+        for &p in &found.provinces {
             if let Some(province) = self.provinces.get(p) {
                 if seen_places.insert((province.country, Some(p))) {
                     if let Some(country) = self.countries.get(province.country) {
@@ -232,19 +218,61 @@ impl Gazetteer {
                 }
             }
         }
-        for &c in &countries_named {
+        for &c in &found.countries {
             if !countries_with_province.contains(&c) && seen_places.insert((c, None)) {
                 if let Some(country) = self.countries.get(c) {
                     facets.places.push((country.name.clone(), None));
                 }
             }
         }
-        facets.actors = actors_found
+        facets.actors = found
+            .actors
             .iter()
             .filter_map(|&a| self.actors.get(a))
             .map(|a| a.name.clone())
             .collect();
-        (facets, explained)
+        facets
+    }
+}
+
+/// The one facet a mention counts as, if its readings land on one (a city
+/// counts as its province) and it does not speak for a government.
+fn resolved(m: &Mention, chosen: &[Target]) -> Option<Target> {
+    let mut facet_keys: Vec<Target> = chosen
+        .iter()
+        .map(|&t| match t {
+            Target::City(p) => Target::Province(p),
+            other => other,
+        })
+        .collect();
+    facet_keys.sort();
+    facet_keys.dedup();
+    match facet_keys.as_slice() {
+        [one] if !m.speaker => Some(*one),
+        _ => None,
+    }
+}
+
+/// Countries, provinces and actors resolved so far, each once, in order of
+/// first mention.
+#[derive(Default)]
+struct Found {
+    countries: Vec<usize>,
+    provinces: Vec<usize>,
+    actors: Vec<usize>,
+}
+
+impl Found {
+    fn add(&mut self, resolved: Option<Target>) {
+        let (list, i) = match resolved {
+            Some(Target::Country(c)) => (&mut self.countries, c),
+            Some(Target::Province(p)) => (&mut self.provinces, p),
+            Some(Target::Actor(a)) => (&mut self.actors, a),
+            _ => return,
+        };
+        if !list.contains(&i) {
+            list.push(i);
+        }
     }
 }
 

@@ -533,7 +533,10 @@ ambiguous = ["National Security Agency"]
         let (_, problems) = Gazetteer::load_with_problems(&files).unwrap();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(
-            problems[0].message.contains("\"Hit\" of \"Anbar\""),
+            problems[0]
+                .kind
+                .to_string()
+                .contains("\"Hit\" of \"Anbar\""),
             "{problems:?}"
         );
         assert_eq!(problems[0].line, Some(4));
@@ -551,7 +554,7 @@ ambiguous = ["National Security Agency"]
         let (_, problems) = Gazetteer::load_with_problems(&files).unwrap();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].line, Some(3));
-        assert!(problems[0].message.contains("\"B\""));
+        assert!(problems[0].kind.to_string().contains("\"B\""));
     }
 
     #[test]
@@ -573,11 +576,11 @@ ambiguous = ["National Security Agency"]
         assert_eq!(problems.len(), 3, "{problems:?}");
         assert_eq!(problems[0].line, Some(5), "{problems:?}");
         assert!(
-            problems[1].message.contains("(countries.toml:5)"),
+            problems[1].kind.to_string().contains("(countries.toml:5)"),
             "{problems:?}"
         );
         assert!(
-            problems[2].message.contains("(actors.toml:9)"),
+            problems[2].kind.to_string().contains("(actors.toml:9)"),
             "{problems:?}"
         );
     }

@@ -65,7 +65,50 @@ pub struct OpenIndex {
 }
 
 /// Opens the index at `dir` for searching.
+///
+/// An index being updated is never damaged for a reader, only moving: a
+/// commit's garbage collection can delete a segment file between reading
+/// `meta.json` and opening the file, and a rebuild swaps the whole folder.
+/// A missing file is therefore tried again, a few times over half a second,
+/// before it is reported.
 pub fn open(dir: &Path) -> Result<OpenIndex> {
+    const ATTEMPTS: usize = 20;
+    let mut attempt = 1;
+    loop {
+        match open_once(dir) {
+            Err(err) if attempt < ATTEMPTS && is_moving(&err) => {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+            result => return result,
+        }
+    }
+}
+
+/// Whether `err`, met while opening, may come from an update or a swap
+/// under way rather than from damage: a file or folder that is not there.
+fn is_moving(err: &Error) -> bool {
+    match err {
+        // A first build in progress swaps its folder in any moment.
+        Error::NoIndex(dir) => match (dir.parent(), dir.file_name()) {
+            (Some(parent), Some(name)) => parent
+                .join(format!(".{}.new", name.to_string_lossy()))
+                .exists(),
+            _ => false,
+        },
+        Error::Tantivy(inner) | Error::Damaged { source: inner, .. } => matches!(
+            inner,
+            tantivy::TantivyError::OpenReadError(
+                tantivy::directory::error::OpenReadError::FileDoesNotExist(_)
+            ) | tantivy::TantivyError::OpenDirectoryError(_)
+        ),
+        Error::RebuildNeeded { reason, .. } => reason.contains("No such file"),
+        Error::Io { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+        _ => false,
+    }
+}
+
+fn open_once(dir: &Path) -> Result<OpenIndex> {
     // Between the two renames of a swap the index waits beside its folder.
     let waiting = Siblings::of(dir).map(|s| s.old).ok();
     let dir = match waiting {
@@ -129,9 +172,9 @@ pub fn open(dir: &Path) -> Result<OpenIndex> {
 }
 
 fn damaged(dir: &Path, err: tantivy::TantivyError) -> Error {
-    Error::RebuildNeeded {
+    Error::Damaged {
         path: dir.to_path_buf(),
-        reason: format!("is damaged ({err})"),
+        source: err,
     }
 }
 
@@ -220,20 +263,4 @@ pub enum Event<'a> {
         /// Articles added or updated so far.
         articles: u64,
     },
-}
-
-/// Whether the path `key` is `dir` or lies under it (both absolute).
-pub fn is_inside(key: &str, dir: &str) -> bool {
-    key == dir
-        || key
-            .strip_prefix(dir)
-            .is_some_and(|rest| rest.starts_with(std::path::MAIN_SEPARATOR))
-}
-
-/// The key an indexed file is known by: its absolute path.
-pub fn file_key(path: &Path) -> String {
-    std::path::absolute(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .to_string_lossy()
-        .into_owned()
 }

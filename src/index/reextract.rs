@@ -47,9 +47,8 @@ pub(crate) fn reextract(
                 continue;
             };
             let stamp = stamps.of(doc_id);
-            let place = stamps.place(doc_id);
             let facets = gazetteer.extract(&article.title, &article.body);
-            writer.add_document(fields.document(&article, &facets, &path, stamp, place))?;
+            writer.add_document(fields.document(&article, &facets, &path, stamp))?;
             n += 1;
         }
     }
@@ -83,7 +82,6 @@ pub(crate) fn stored_article(
             source: text(f.source),
             url: text(f.url),
             line: None,
-            span: None,
         },
         text(f.path).unwrap_or_default(),
     ))

@@ -81,18 +81,11 @@ pub struct SchemaConfig {
     pub fields: BTreeMap<String, FieldConfig>,
 }
 
-/// The fields sitrep fills, with the kind each must have.
-const REQUIRED: [(&str, FieldKind); 19] = [
+/// The fields of `schema.toml`: what sitrep fills, with the kind each
+/// must have.
+const REQUIRED: [(&str, FieldKind); 11] = [
     (field::ID, FieldKind::String),
     (field::PATH, FieldKind::String),
-    (field::FINGERPRINT, FieldKind::U64),
-    (field::SIZE, FieldKind::U64),
-    (field::MTIME, FieldKind::U64),
-    (field::RECORD, FieldKind::U64),
-    (field::RECORD_LINE, FieldKind::U64),
-    (field::RECORD_HASH, FieldKind::U64),
-    (field::ID_FROM, FieldKind::U64),
-    (field::FACET_ORDER, FieldKind::U64),
     (field::TITLE, FieldKind::Text),
     (field::BODY, FieldKind::Text),
     (field::DATE, FieldKind::String),
@@ -138,6 +131,13 @@ impl SchemaConfig {
             }
         }
         for (name, field) in &config.fields {
+            if BOOKKEEPING.contains(&name.as_str()) {
+                return Err(Error::data(
+                    &path,
+                    line_of(name),
+                    format!("field {name:?} is sitrep's own bookkeeping, added by code: remove it from schema.toml"),
+                ));
+            }
             if !REQUIRED.iter().any(|(n, _)| n == name) {
                 return Err(Error::data(
                     &path,
@@ -208,7 +208,10 @@ impl SchemaConfig {
                     }
                     // The id is a column whatever the schema says: equal
                     // scores are ordered by it, which no merge changes.
-                    if f.fast || name == field::ID {
+                    // The id and the path are columns whatever the schema
+                    // says: equal scores are ordered by the id, and the
+                    // indexer reads each file's path back from its column.
+                    if f.fast || name == field::ID || name == field::PATH {
                         options = options.set_fast("raw");
                     }
                     builder.add_text_field(name, options);
@@ -249,6 +252,11 @@ impl SchemaConfig {
                 }
             }
         }
+        // The file stamps that tell a changed file: columns only, never
+        // searched, never shown.
+        for name in BOOKKEEPING {
+            builder.add_u64_field(name, NumericOptions::default().set_fast());
+        }
         builder.build()
     }
 
@@ -257,6 +265,10 @@ impl SchemaConfig {
         self.fields.get(name).and_then(|f| f.boost).unwrap_or(1.0)
     }
 }
+
+/// Fields sitrep adds to every index for its own use, whatever
+/// `schema.toml` says: the stamps of each article's file.
+const BOOKKEEPING: [&str; 3] = [field::FINGERPRINT, field::SIZE, field::MTIME];
 
 fn field_list() -> String {
     REQUIRED
@@ -275,11 +287,6 @@ pub struct Fields {
     pub fingerprint: Field,
     pub size: Field,
     pub mtime: Field,
-    pub record: Field,
-    pub record_line: Field,
-    pub record_hash: Field,
-    pub id_from: Field,
-    pub facet_order: Field,
     pub title: Field,
     pub body: Field,
     pub date: Field,
@@ -302,124 +309,6 @@ pub struct FileStamp {
     pub mtime: u64,
 }
 
-/// Where an article's record lies in its file: what a search needs to
-/// read a hit back from the file instead of the doc store.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct RecordPlace {
-    /// Byte offset × 2^24 + length; 0 when the record cannot be read back.
-    pub record: u64,
-    /// The record's line in a JSON Lines file, else 0.
-    pub line: u64,
-    /// [`record_hash`] of the record's bytes.
-    pub hash: u64,
-    /// Where the path relative to the corpus root starts in the stored path.
-    pub id_from: u64,
-}
-
-/// Bits of [`RecordPlace::record`] that hold the length.
-const LENGTH_BITS: u32 = 24;
-
-impl RecordPlace {
-    /// The place of `bytes`, found `offset` bytes into a file; unknown
-    /// (all zeros) when the offset or the length is too large to encode.
-    /// `fingerprint` is that of `bytes` when already known (a record that
-    /// is the whole file), to spare hashing them twice.
-    pub fn new(
-        offset: usize,
-        bytes: &[u8],
-        fingerprint: Option<u64>,
-        line: Option<usize>,
-        id_from: usize,
-    ) -> RecordPlace {
-        let (Ok(offset), Ok(len)) = (u64::try_from(offset), u64::try_from(bytes.len())) else {
-            return RecordPlace::default();
-        };
-        if len == 0 || len >> LENGTH_BITS != 0 || offset >> (64 - LENGTH_BITS) != 0 {
-            return RecordPlace::default();
-        }
-        RecordPlace {
-            record: offset << LENGTH_BITS | len,
-            line: line.map_or(0, |l| l as u64),
-            hash: fold_fingerprint(
-                fingerprint.unwrap_or_else(|| crate::corpus::fingerprint(bytes)),
-            ),
-            id_from: id_from as u64,
-        }
-    }
-
-    /// The byte offset and length of the record, when known.
-    pub fn range(&self) -> Option<(u64, u64)> {
-        let len = self.record & ((1 << LENGTH_BITS) - 1);
-        (len > 0).then_some((self.record >> LENGTH_BITS, len))
-    }
-}
-
-/// The fingerprint a record is checked against before a hit trusts it:
-/// FNV-1a folded to 32 bits, which keeps the column narrow.
-pub fn record_hash(bytes: &[u8]) -> u64 {
-    fold_fingerprint(crate::corpus::fingerprint(bytes))
-}
-
-fn fold_fingerprint(hash: u64) -> u64 {
-    (hash >> 32) ^ (hash & 0xffff_ffff)
-}
-
-/// At most this many province and actor values have their order kept.
-const ORDER_SLOTS: usize = 16;
-
-/// The order of first mention of `provinces` then `actors`, which facet
-/// columns lose (they sort a document's values): digit `i` (4 bits) is
-/// the place of value `i` among its field's values sorted as the column
-/// sorts them. `None` for more than 16 values or a repeated one.
-pub fn facet_order(provinces: &[Facet], actors: &[Facet]) -> Option<u64> {
-    if provinces.len() + actors.len() > ORDER_SLOTS {
-        return None;
-    }
-    let mut order = 0u64;
-    let mut digit = 0;
-    for values in [provinces, actors] {
-        let mut sorted: Vec<&str> = values.iter().map(Facet::encoded_str).collect();
-        sorted.sort_unstable();
-        if sorted.windows(2).any(|pair| pair.first() == pair.last()) {
-            return None;
-        }
-        for value in values {
-            let place = sorted.binary_search(&value.encoded_str()).ok()?;
-            order |= (place as u64) << (4 * digit);
-            digit += 1;
-        }
-    }
-    Some(order)
-}
-
-/// `provinces` and `actors`, each as its facet column sorts them, put back
-/// in the order of first mention recorded by [`facet_order`]. `None` when
-/// `order` does not fit the values.
-pub fn in_mention_order<T: Clone>(
-    provinces: &[T],
-    actors: &[T],
-    order: u64,
-) -> Option<(Vec<T>, Vec<T>)> {
-    if provinces.len() + actors.len() > ORDER_SLOTS {
-        return None;
-    }
-    let mut digits = (0..ORDER_SLOTS).map(|i| (order >> (4 * i) & 0xf) as usize);
-    let mut reorder = |sorted: &[T]| -> Option<Vec<T>> {
-        let mut out = Vec::with_capacity(sorted.len());
-        let mut used = [false; ORDER_SLOTS];
-        for _ in 0..sorted.len() {
-            let place = digits.next()?;
-            let seen = used.get_mut(place)?;
-            if std::mem::replace(seen, true) {
-                return None;
-            }
-            out.push(sorted.get(place)?.clone());
-        }
-        Some(out)
-    };
-    Some((reorder(provinces)?, reorder(actors)?))
-}
-
 impl Fields {
     /// Looks the fields up in `schema`.
     pub fn new(schema: &Schema) -> Result<Fields> {
@@ -435,11 +324,6 @@ impl Fields {
             fingerprint: get(field::FINGERPRINT)?,
             size: get(field::SIZE)?,
             mtime: get(field::MTIME)?,
-            record: get(field::RECORD)?,
-            record_line: get(field::RECORD_LINE)?,
-            record_hash: get(field::RECORD_HASH)?,
-            id_from: get(field::ID_FROM)?,
-            facet_order: get(field::FACET_ORDER)?,
             title: get(field::TITLE)?,
             body: get(field::BODY)?,
             date: get(field::DATE)?,
@@ -452,15 +336,13 @@ impl Fields {
         })
     }
 
-    /// The tantivy document of `article` read from `path`, where it lies
-    /// at `place`.
+    /// The tantivy document of `article` read from the file at `path`.
     pub fn document(
         &self,
         article: &Article,
         facets: &Facets,
         path: &str,
         stamp: FileStamp,
-        place: RecordPlace,
     ) -> TantivyDocument {
         let provinces: Vec<Facet> = facets
             .places
@@ -475,23 +357,12 @@ impl Fields {
             .iter()
             .map(|actor| Facet::from_path([actor.as_str()]))
             .collect();
-        // A hit read back from the file takes its facets from the columns,
-        // so without their order it must come from the doc store.
-        let (place, order) = match facet_order(&provinces, &actors) {
-            Some(order) => (place, order),
-            None => (RecordPlace::default(), 0),
-        };
         let mut doc = TantivyDocument::default();
         doc.add_text(self.id, &article.id);
         doc.add_text(self.path, path);
         doc.add_u64(self.fingerprint, stamp.fingerprint);
         doc.add_u64(self.size, stamp.size);
         doc.add_u64(self.mtime, stamp.mtime);
-        doc.add_u64(self.record, place.record);
-        doc.add_u64(self.record_line, place.line);
-        doc.add_u64(self.record_hash, place.hash);
-        doc.add_u64(self.id_from, place.id_from);
-        doc.add_u64(self.facet_order, order);
         doc.add_text(self.title, &article.title);
         doc.add_text(self.body, &article.body);
         if let Some(date) = article.date {
@@ -546,50 +417,26 @@ mod tests {
     }
 
     #[test]
-    fn facet_order_puts_sorted_values_back_in_mention_order() {
-        let facets = |paths: &[&[&str]]| -> Vec<Facet> {
-            paths.iter().map(|p| Facet::from_path(p.iter())).collect()
-        };
-        let provinces = facets(&[&["Syria", "Idlib"], &["Iraq", "Nineveh"], &["Iraq"]]);
-        let actors = facets(&[&["Taliban"], &["Islamic State"]]);
-        let order = facet_order(&provinces, &actors).unwrap();
-        let sorted = |values: &[Facet]| {
-            let mut v: Vec<String> = values.iter().map(|f| f.to_path().join("/")).collect();
-            v.sort_unstable_by_key(|path| path.replace('/', "\0"));
-            v
-        };
-        let (p, a) = in_mention_order(&sorted(&provinces), &sorted(&actors), order).unwrap();
-        assert_eq!(p, ["Syria/Idlib", "Iraq/Nineveh", "Iraq"]);
-        assert_eq!(a, ["Taliban", "Islamic State"]);
-        // An order that does not fit the values is refused, not guessed.
-        assert!(in_mention_order(&["a", "b"], &[], 0).is_none());
-        assert!(in_mention_order(&["a"], &[], 0x1).is_none());
-        // Too many values, or one twice, keep no order.
-        let many: Vec<Facet> = (0..17).map(|i| Facet::from_path([i.to_string()])).collect();
-        assert!(facet_order(&many, &[]).is_none());
-        assert!(facet_order(&actors, &[]).is_some());
-        let twice = facets(&[&["Taliban"], &["Taliban"]]);
-        assert!(facet_order(&[], &twice).is_none());
-    }
-
-    #[test]
-    fn record_place_keeps_offset_and_length() {
-        let record = b"{\"title\": \"x\"}";
-        let place = RecordPlace::new(123_456_789, record, None, Some(7), 12);
-        let known = crate::corpus::fingerprint(record);
-        assert_eq!(
-            RecordPlace::new(123_456_789, record, Some(known), Some(7), 12),
-            place
-        );
-        assert_eq!(place.range(), Some((123_456_789, 14)));
-        assert_eq!(place.line, 7);
-        assert_eq!(place.hash, record_hash(b"{\"title\": \"x\"}"));
-        assert_eq!(RecordPlace::new(0, b"", None, None, 0).range(), None);
-        let huge = vec![b'x'; 1 << 24];
-        assert_eq!(
-            RecordPlace::new(0, &huge, None, None, 0),
-            RecordPlace::default()
-        );
+    fn bookkeeping_fields_are_added_by_code_and_refused_in_the_file() {
+        let config =
+            SchemaConfig::load(&SchemaFiles::from_pairs(&[("schema.toml", SCHEMA)])).unwrap();
+        let schema = config.build();
+        for name in BOOKKEEPING {
+            let entry = schema.get_field_entry(schema.get_field(name).unwrap());
+            assert!(entry.is_fast(), "{name}");
+        }
+        let with = format!("{SCHEMA}\n[fields.mtime]\nkind = \"u64\"\n");
+        let err = SchemaConfig::load(&SchemaFiles::from_pairs(&[("schema.toml", &with)]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("bookkeeping"), "{err}");
+        // A schema that keeps the path out of the columns still gets it.
+        let slow = SCHEMA.replacen("fast = true", "fast = false", 1);
+        let config =
+            SchemaConfig::load(&SchemaFiles::from_pairs(&[("schema.toml", &slow)])).unwrap();
+        let schema = config.build();
+        let path = schema.get_field_entry(schema.get_field(field::PATH).unwrap());
+        assert!(path.is_fast());
     }
 
     #[test]

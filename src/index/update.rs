@@ -11,16 +11,18 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
 use crate::article;
 use crate::corpus::{self, Entry};
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Problem, ProblemKind, Result};
 use crate::gazetteer::table::{self, NameTable, NAME_TABLE_FILE};
 use crate::gazetteer::Gazetteer;
-use crate::index::schema::{Fields, FileStamp, RecordPlace, SchemaConfig};
+use crate::index::schema::{Fields, FileStamp, SchemaConfig};
 use crate::index_schema::SchemaFiles;
 
+use crate::corpus::{file_key, is_inside, SourceFile};
+
 use super::{
-    file_key, is_inside, merge_policy, open_tantivy, prepare_fresh, recover_swap, swap,
-    write_atomically, Event, IndexOptions, IndexReport, RunLock, Siblings, Stamp, StampColumns,
-    FORMAT_VERSION, STAMP_FILE, TANTIVY_DIR,
+    merge_policy, open_tantivy, prepare_fresh, recover_swap, swap, write_atomically, Event,
+    IndexOptions, IndexReport, RunLock, Siblings, Stamp, StampColumns, FORMAT_VERSION, STAMP_FILE,
+    TANTIVY_DIR,
 };
 use crate::index::reextract;
 
@@ -180,21 +182,14 @@ pub(crate) fn id_held_elsewhere(
 }
 
 /// The number and total size of the article files under `paths`, outside
-/// the index folder `index_key`.
-pub(crate) fn count_files(paths: &[PathBuf], index_key: &str) -> (u64, u64) {
-    let mut keys = HashSet::new();
-    let mut bytes = 0;
-    for root in paths {
-        for entry in corpus::walk(root) {
-            if let Entry::File(file) = entry {
-                let key = file_key(&file.path);
-                if !is_inside(&key, index_key) && keys.insert(key) {
-                    bytes += file.size;
-                }
-            }
-        }
-    }
-    (keys.len() as u64, bytes)
+/// the index folder.
+fn count_files(paths: &[PathBuf], index_dir: &Path) -> (u64, u64) {
+    corpus::files(paths, Some(index_dir))
+        .filter_map(|entry| match entry {
+            Entry::File(file) => Some(file.size),
+            _ => None,
+        })
+        .fold((0, 0), |(n, bytes), size| (n + 1, bytes + size))
 }
 
 /// Walks `paths`, writes what changed into `index`, and commits once.
@@ -206,8 +201,6 @@ pub(crate) fn fill(
     report: &mut IndexReport,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<()> {
-    let fields = &Fields::new(&index.schema())?;
-    let known = indexed_files(index)?;
     let mut writer: IndexWriter<TantivyDocument> = match index.writer(options.memory_bytes) {
         Ok(w) => w,
         Err(tantivy::TantivyError::LockFailure(..)) => {
@@ -216,162 +209,57 @@ pub(crate) fn fill(
         Err(e) => return Err(e.into()),
     };
     writer.set_merge_policy(merge_policy());
-    let mut seen: HashSet<String> = HashSet::new();
-    let index_key = file_key(&options.index_dir);
-    // Every article id of this run, with the file it came from (an index
-    // into `id_files`: one copy of a path, not one per article).
-    let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut id_files: Vec<String> = Vec::new();
-    // The last commit, to catch an id that another file already holds.
-    let committed = index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()
-        .map(|r: IndexReader| r.searcher())?;
-    let problem = |report: &mut IndexReport, p: Problem, on_event: &mut dyn FnMut(Event<'_>)| {
-        on_event(Event::Problem(&p));
-        report.problems.push(p);
+    let mut batch = Batch {
+        fields: Fields::new(&index.schema())?,
+        known: indexed_files(index)?,
+        committed: index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map(|r: IndexReader| r.searcher())?,
+        writer: &mut writer,
+        gazetteer,
+        report,
+        on_event,
+        seen: HashSet::new(),
+        ids: HashMap::new(),
+        id_files: Vec::new(),
     };
-    let total_files = options.count_files.then(|| count_files(paths, &index_key));
-    let (mut files_done, mut bytes_done) = (0u64, 0u64);
-
-    for root in paths {
-        let root_abs = std::path::absolute(root).unwrap_or_else(|_| root.clone());
-        if !root.exists() {
-            problem(
-                report,
-                Problem::skipped(root, None, "no such file or folder"),
-                on_event,
-            );
-            continue;
-        }
-        for entry in corpus::walk(root) {
-            let file = match entry {
-                Entry::File(file) => file,
-                Entry::Skipped(path, reason) => {
-                    on_event(Event::Skipped(&path, &reason));
-                    *report.skipped.entry(reason.to_string()).or_default() += 1;
-                    continue;
-                }
-                Entry::Problem(p) => {
-                    problem(report, p, on_event);
-                    continue;
-                }
-            };
-            let key = file_key(&file.path);
-            if is_inside(&key, &index_key) {
-                // `sitrep index .` with the index in ./sitrep-index: the
-                // index's own files are not articles.
-                continue;
+    let total = options
+        .count_files
+        .then(|| count_files(paths, &options.index_dir));
+    let (mut files, mut bytes) = (0u64, 0u64);
+    for entry in corpus::files(paths, Some(&options.index_dir)) {
+        match entry {
+            Entry::File(file) => {
+                files += 1;
+                bytes += file.size;
+                let articles = batch.report.added + batch.report.updated;
+                (batch.on_event)(Event::Progress {
+                    files,
+                    bytes,
+                    total,
+                    articles,
+                });
+                batch.file(&file)?;
             }
-            if !seen.insert(key.clone()) {
-                continue; // the same file reached through two PATHs
+            Entry::Skipped(path, reason) => {
+                (batch.on_event)(Event::Skipped(&path, &reason));
+                *batch.report.skipped.entry(reason.to_string()).or_default() += 1;
             }
-            files_done += 1;
-            bytes_done += file.size;
-            on_event(Event::Progress {
-                files: files_done,
-                bytes: bytes_done,
-                total: total_files,
-                articles: report.added + report.updated,
-            });
-            let before = known.get(&key);
-            if let Some(k) = before {
-                if k.stamp.size == file.size && k.stamp.mtime == file.mtime && file.mtime != 0 {
-                    report.unchanged += k.articles;
-                    continue;
-                }
-            }
-            let text = match corpus::read_text(&file.path) {
-                Ok(text) => text,
-                Err(err) => {
-                    problem(report, err.into_problem(&file.path, None), on_event);
-                    continue;
-                }
-            };
-            report.files_read += 1;
-            if let Some(k) = before {
-                if k.stamp.fingerprint == text.fingerprint {
-                    report.unchanged += k.articles;
-                    continue;
-                }
-            }
-            if let Some(w) = &text.warning {
-                problem(
-                    report,
-                    Problem::warning(&file.path, None, w.clone()),
-                    on_event,
-                );
-            }
-            let parsed = article::parse(&file, &text.text);
-            for p in parsed.problems {
-                problem(report, p, on_event);
-            }
-            if let Some(k) = before {
-                writer.delete_term(Term::from_field_text(fields.path, &key));
-                report.removed += k.articles;
-            }
-            let stamp = FileStamp {
-                fingerprint: text.fingerprint,
-                size: file.size,
-                mtime: file.mtime,
-            };
-            for article in parsed.articles {
-                let duplicate = match ids.get(&article.id) {
-                    Some(&first) => Some(format!(
-                        "first seen in {}",
-                        id_files.get(first as usize).map_or("", String::as_str)
-                    )),
-                    None => id_held_elsewhere(&committed, fields, &article.id, &key)
-                        .map(|other| format!("already indexed from {other}")),
-                };
-                if let Some(where_) = duplicate {
-                    let message = format!("duplicate id {:?} ({where_}); skipped", article.id);
-                    problem(
-                        report,
-                        Problem::skipped(&file.path, article.line, message),
-                        on_event,
-                    );
-                    continue;
-                }
-                if id_files.last() != Some(&file.rel_path) {
-                    id_files.push(file.rel_path.clone());
-                }
-                let file_number = u32::try_from(id_files.len() - 1).unwrap_or(u32::MAX);
-                ids.insert(article.id.clone(), file_number);
-                let extract_started = Instant::now();
-                let facets = gazetteer.extract(&article.title, &article.body);
-                report.extraction += extract_started.elapsed();
-                let place = record_place(&text, &article, &file.rel_path, &key);
-                let doc = fields.document(&article, &facets, &key, stamp, place);
-                writer.add_document(doc)?;
-                if before.is_some() {
-                    report.updated += 1;
-                } else {
-                    report.added += 1;
-                }
-            }
-        }
-        // Files indexed from under this root that are gone now.
-        let prefix = file_key(&root_abs);
-        for (key, k) in &known {
-            if is_inside(key, &prefix) && !seen.contains(key) {
-                writer.delete_term(Term::from_field_text(fields.path, key));
-                report.removed += k.articles;
-                seen.insert(key.clone());
-            }
+            Entry::Problem(p) => batch.problem(p),
         }
     }
+    batch.remove_gone(paths);
     // Updated articles were counted as removed and added again: report
     // them once, as updated.
     report.removed = report.removed.saturating_sub(report.updated);
-
     if let Err(e) = writer.commit() {
         let _ = writer.rollback();
         return Err(e.into());
     }
     writer.wait_merging_threads()?;
-    let reader = index
+    let reader: IndexReader = index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
         .try_into()?;
@@ -379,34 +267,135 @@ pub(crate) fn fill(
     Ok(())
 }
 
-/// Where `article`, parsed from `text`, lies in its file, stored under
-/// `key` with ids relative to `rel_path`. Unknown when the text is not the
-/// file's bytes (it was decoded or repaired), when the record cannot be
-/// parsed on its own, or when `rel_path` is not the end of `key`.
-pub(crate) fn record_place(
-    text: &corpus::Text,
-    article: &article::Article,
-    rel_path: &str,
-    key: &str,
-) -> RecordPlace {
-    let (Some(from), Some(span)) = (text.verbatim_from, article.span.clone()) else {
-        return RecordPlace::default();
-    };
-    let Some(bytes) = text.text.as_bytes().get(span.clone()) else {
-        return RecordPlace::default();
-    };
-    let id_from = key
-        .len()
-        .checked_sub(rel_path.len())
-        .filter(|&at| key.get(at..) == Some(rel_path));
-    // A one-article file's record is the whole file: its fingerprint is
-    // known already.
-    let whole_file = from == 0 && span == (0..text.text.len());
-    let fingerprint = whole_file.then_some(text.fingerprint);
-    match id_from {
-        Some(id_from) => {
-            RecordPlace::new(from + span.start, bytes, fingerprint, article.line, id_from)
+/// One run of [`fill`]: what the index held, what this run has seen, and
+/// where its changes go.
+struct Batch<'a> {
+    fields: Fields,
+    /// The files the index held before the run, by key.
+    known: HashMap<String, Indexed>,
+    /// The last commit, to catch an id that another file already holds.
+    committed: tantivy::Searcher,
+    writer: &'a mut IndexWriter<TantivyDocument>,
+    gazetteer: &'a Gazetteer,
+    report: &'a mut IndexReport,
+    on_event: &'a mut dyn FnMut(Event<'_>),
+    /// The keys of the files walked.
+    seen: HashSet<String>,
+    /// Every article id of this run, with the file it came from (an index
+    /// into `id_files`: one copy of a path, not one per article).
+    ids: HashMap<String, u32>,
+    id_files: Vec<String>,
+}
+
+impl Batch<'_> {
+    fn problem(&mut self, p: Problem) {
+        (self.on_event)(Event::Problem(&p));
+        self.report.problems.push(p);
+    }
+
+    /// Indexes `file` again if it changed (size and modification time
+    /// first, then its fingerprint), or for the first time.
+    fn file(&mut self, file: &SourceFile) -> Result<()> {
+        let key = file_key(&file.path);
+        self.seen.insert(key.clone());
+        let before = self.known.get(&key).copied();
+        if let Some(k) = before {
+            if k.stamp.size == file.size && k.stamp.mtime == file.mtime && file.mtime != 0 {
+                self.report.unchanged += k.articles;
+                return Ok(());
+            }
         }
-        None => RecordPlace::default(),
+        let text = match corpus::read_text(&file.path) {
+            Ok(text) => text,
+            Err(err) => {
+                self.problem(err.into_problem(&file.path, None));
+                return Ok(());
+            }
+        };
+        self.report.files_read += 1;
+        if let Some(k) = before {
+            if k.stamp.fingerprint == text.fingerprint {
+                self.report.unchanged += k.articles;
+                return Ok(());
+            }
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.path, &key));
+            self.report.removed += k.articles;
+        }
+        let parsed = article::parse_decoded(file, &text);
+        for p in parsed.problems {
+            self.problem(p);
+        }
+        let stamp = FileStamp {
+            fingerprint: text.fingerprint,
+            size: file.size,
+            mtime: file.mtime,
+        };
+        for article in parsed.articles {
+            if self.add(article, file, &key, stamp)? {
+                if before.is_some() {
+                    self.report.updated += 1;
+                } else {
+                    self.report.added += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds `article` of `file` (stored under `key`), unless another file
+    /// holds its id; whether it was added.
+    fn add(
+        &mut self,
+        article: article::Article,
+        file: &SourceFile,
+        key: &str,
+        stamp: FileStamp,
+    ) -> Result<bool> {
+        let duplicate = match self.ids.get(&article.id) {
+            Some(&first) => Some(format!(
+                "first seen in {}",
+                self.id_files.get(first as usize).map_or("", String::as_str)
+            )),
+            None => id_held_elsewhere(&self.committed, &self.fields, &article.id, key)
+                .map(|other| format!("already indexed from {other}")),
+        };
+        if let Some(elsewhere) = duplicate {
+            let kind = ProblemKind::DuplicateId {
+                id: article.id,
+                elsewhere,
+            };
+            self.problem(Problem::skipped(&file.path, article.line, kind));
+            return Ok(false);
+        }
+        if self.id_files.last() != Some(&file.rel_path) {
+            self.id_files.push(file.rel_path.clone());
+        }
+        let file_number = u32::try_from(self.id_files.len() - 1).unwrap_or(u32::MAX);
+        self.ids.insert(article.id.clone(), file_number);
+        let started = Instant::now();
+        let facets = self.gazetteer.extract(&article.title, &article.body);
+        self.report.extraction += started.elapsed();
+        let doc = self.fields.document(&article, &facets, key, stamp);
+        self.writer.add_document(doc)?;
+        Ok(true)
+    }
+
+    /// Removes the files indexed from under an existing PATH that the walk
+    /// did not find.
+    fn remove_gone(&mut self, paths: &[PathBuf]) {
+        let roots: Vec<String> = paths
+            .iter()
+            .filter(|root| root.exists())
+            .map(|root| file_key(root))
+            .collect();
+        for (key, k) in &self.known {
+            let under_a_root = roots.iter().any(|root| is_inside(key, root));
+            if under_a_root && !self.seen.contains(key) {
+                self.writer
+                    .delete_term(Term::from_field_text(self.fields.path, key));
+                self.report.removed += k.articles;
+            }
+        }
     }
 }

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
+use crate::corpus;
 use crate::error::{Error, Result};
 use crate::index::{self, Event, IndexOptions, IndexReport};
 use crate::index_schema::SchemaFiles;
@@ -59,7 +60,7 @@ pub fn watch(
 
     // The index's own writes (when it lies under a watched folder) and its
     // siblings (`.name.new`, `.name.lock`) are not news.
-    let index_key = index::file_key(&options.index_dir);
+    let index_key = corpus::file_key(&options.index_dir);
     let report = index::update(paths, options, files, on_event)?;
     on_commit(&report);
     let incremental = IndexOptions {
@@ -118,8 +119,8 @@ fn relevant(event: &notify::Result<notify::Event>, index_key: &str) -> bool {
         Ok(event) => {
             !matches!(event.kind, notify::EventKind::Access(_))
                 && event.paths.iter().any(|p| {
-                    let key = index::file_key(p);
-                    !index::is_inside(&key, index_key) && !key.starts_with(&sibling)
+                    let key = corpus::file_key(p);
+                    !corpus::is_inside(&key, index_key) && !key.starts_with(&sibling)
                 })
         }
         Err(_) => true,

@@ -301,6 +301,42 @@ pub(crate) fn timeline_text<W: Write>(
 }
 
 /// Writes a cross table: rows × columns, fitted to the terminal (fewer
+/// The width of each column of a table: its header or its widest number.
+fn cell_widths(table: &CrossTable, headers: &[String]) -> Vec<usize> {
+    (0..headers.len())
+        .map(|c| {
+            let digits = table
+                .cells
+                .iter()
+                .filter_map(|row| row.get(c))
+                .map(|n| n.to_string().len())
+                .max()
+                .unwrap_or(1);
+            headers
+                .get(c)
+                .map(|h| display_width(h))
+                .unwrap_or(0)
+                .max(digits)
+        })
+        .collect()
+}
+
+/// How many columns of `widths` fit beside the row names on a terminal of
+/// `width` columns (at least one; all of them when piped).
+fn columns_that_fit(widths: &[usize], row_width: usize, width: Option<usize>) -> usize {
+    let mut shown = 0;
+    let mut used = row_width;
+    for w in widths {
+        let need = w + 2;
+        if width.is_some_and(|width| used + need > width) && shown > 0 {
+            break;
+        }
+        used += need;
+        shown += 1;
+    }
+    shown
+}
+
 /// columns when they do not fit); empty cells show `·`.
 pub(crate) fn table_text<W: Write>(
     w: &mut W,
@@ -338,35 +374,15 @@ pub(crate) fn table_text<W: Write>(
         .iter()
         .map(|h| fit_str(&style.clean(h), HEADER_MAX))
         .collect();
-    let cell_width = |c: usize| -> usize {
-        let digits = table
-            .cells
-            .iter()
-            .filter_map(|row| row.get(c))
-            .map(|n| n.to_string().len())
-            .max()
-            .unwrap_or(1);
-        headers
-            .get(c)
-            .map(|h| display_width(h))
-            .unwrap_or(0)
-            .max(digits)
-    };
-    // As many columns as fit.
-    let mut shown = 0;
-    let mut used = row_width;
-    for c in 0..headers.len() {
-        let need = cell_width(c) + 2;
-        if style.width.is_some_and(|width| used + need > width) && shown > 0 {
-            break;
-        }
-        used += need;
-        shown += 1;
-    }
+    let widths = cell_widths(table, &headers);
+    let shown = columns_that_fit(&widths, row_width, style.width);
     let mut line = " ".repeat(row_width);
     for (c, h) in headers.iter().enumerate().take(shown) {
-        let width = cell_width(c);
-        line.push_str(&format!("  {}{h}", " ".repeat(width - display_width(h))));
+        let width = widths.get(c).copied().unwrap_or(0);
+        line.push_str(&format!(
+            "  {}{h}",
+            " ".repeat(width.saturating_sub(display_width(h)))
+        ));
     }
     writeln!(w, "{}", style.paint(BOLD, &line))?;
     for (r, name) in row_names.iter().enumerate() {
@@ -383,7 +399,7 @@ pub(crate) fn table_text<W: Write>(
             } else {
                 n.to_string()
             };
-            let width = cell_width(c);
+            let width = widths.get(c).copied().unwrap_or(0);
             line.push_str(&format!(
                 "  {}{cell}",
                 " ".repeat(width.saturating_sub(cell.chars().count()))

@@ -8,7 +8,6 @@ use super::plan::Plan;
 use super::{Highlighted, Hit};
 use crate::error::Result;
 use crate::index::OpenIndex;
-use crate::search::card::Cards;
 
 pub(crate) fn page(
     open: &OpenIndex,
@@ -25,10 +24,10 @@ pub(crate) fn page(
     let mut title_snippets = SnippetGenerator::create(searcher, &*highlight, f.title)?;
     title_snippets.set_max_num_chars(1_000);
     let addresses: Vec<DocAddress> = found.iter().map(|&(_, address, _)| address).collect();
-    let cards = Cards::new(searcher, open.fields).cards(&addresses)?;
+    let cards = super::card::cards(searcher, &open.fields, &addresses)?;
 
     let mut hits = Vec::with_capacity(found.len());
-    for ((score, _, k), (card, _)) in found.into_iter().zip(cards) {
+    for ((score, _, k), card) in found.into_iter().zip(cards) {
         let title = card.title.clone();
         let body = &card.body;
         let title_snippet = title_snippets.snippet(&title);

@@ -306,74 +306,131 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
     // Paging: the best `offset + limit`, of which the first `offset` are
     // passed over.
     let limit = request.offset.saturating_add(request.limit);
+    let ranked = if request.matching == Matching::Any && !plan.words.is_empty() {
+        rank_any(&searcher, &plan, &filter_queries, limit)?
+    } else {
+        rank_tiers(&searcher, &plan, &filter_queries, request.matching, limit)?
+    };
+    let page = best_first(&searcher, ranked.found, limit, request.offset)?;
     let words = plan.content_words();
-    let tally = FacetTally::new();
-    // A few more than the page: articles tied with the last one on the
-    // page are then ordered by id too, not by where they lie in the index.
-    let page = limit.max(1).saturating_add(TIE_SLACK);
+    let hits = hits::page(open, &searcher, &plan, page, words, request.offset)?;
+    Ok(Results {
+        hits,
+        total: ranked.total,
+        full_matches: ranked.full_matches,
+        counted: ranked.counted,
+        facets: ranked.facets.into_counts(request.facet_limit),
+        filters: shown_filters,
+        expansions: plan.expansions,
+    })
+}
 
-    let mut found: Vec<(Score, DocAddress, usize)> = Vec::new();
-    let mut seen: HashSet<DocAddress> = HashSet::new();
-    let (total, full_matches, counted, raw_facets);
+/// Matches found by relevance: candidates for the page (score, address,
+/// words matched), and what the counted articles number and hold.
+struct Ranked {
+    found: Vec<(Score, DocAddress, usize)>,
+    total: u64,
+    full_matches: u64,
+    counted: Counted,
+    facets: Tallies,
+}
 
-    if request.matching == Matching::Any && !plan.words.is_empty() {
-        let q = plan.any(&filter_queries);
-        let (top, count, facets) = ranked_and_tallied(&searcher, &*q, page, &tally)?;
-        found.extend(top.into_iter().map(|(s, a)| (s, a, 0)));
-        let full = searcher.search(&*plan.tier(words, &filter_queries), &Count)?;
-        total = count as u64;
-        full_matches = full as u64;
-        counted = Counted {
+/// A few more than the page are ranked: articles tied with the last one on
+/// the page are then ordered by id too, not by where they lie in the index.
+fn candidates(limit: usize) -> usize {
+    limit.max(1).saturating_add(TIE_SLACK)
+}
+
+/// `--any`: articles with any of the words, by relevance.
+fn rank_any(
+    searcher: &tantivy::Searcher,
+    plan: &Plan,
+    filters: &[Box<dyn Query>],
+    limit: usize,
+) -> Result<Ranked> {
+    let words = plan.content_words();
+    let q = plan.any(filters);
+    let (top, count, facets) =
+        ranked_and_tallied(searcher, &*q, candidates(limit), &FacetTally::new())?;
+    let full = searcher.search(&*plan.tier(words, filters), &Count)?;
+    Ok(Ranked {
+        found: top.into_iter().map(|(s, a)| (s, a, 0)).collect(),
+        total: count as u64,
+        full_matches: full as u64,
+        counted: Counted {
             words_required: 1.min(words),
             words,
-        };
-        raw_facets = facets;
+        },
+        facets,
+    })
+}
+
+/// Articles with every word (`--all`, or the first tier of the default
+/// strategy); by default, when they do not fill the page, the page is
+/// filled from articles with one word fewer, then two… The counts are of
+/// the full matches, or of the first tier that has any.
+fn rank_tiers(
+    searcher: &tantivy::Searcher,
+    plan: &Plan,
+    filters: &[Box<dyn Query>],
+    matching: Matching,
+    limit: usize,
+) -> Result<Ranked> {
+    let words = plan.content_words();
+    let tally = FacetTally::new();
+    let q = if matching == Matching::All {
+        plan.every(filters)
     } else {
-        let q = if request.matching == Matching::All {
-            plan.every(&filter_queries)
-        } else {
-            plan.tier(words, &filter_queries)
-        };
-        let (top, count, facets) = ranked_and_tallied(&searcher, &*q, page, &tally)?;
-        for (s, a) in top {
-            seen.insert(a);
-            found.push((s, a, words));
-        }
-        full_matches = count as u64;
-        let mut counted_tier = (count as u64, words, facets);
-        if request.matching == Matching::Last && found.len() < limit && words > 1 {
-            for k in (1..words).rev() {
-                let q = plan.tier(k, &filter_queries);
-                let (top, count, facets) =
-                    ranked_and_tallied(&searcher, &*q, limit.max(1) + seen.len(), &tally)?;
-                if full_matches == 0 {
-                    counted_tier = (count as u64, k, facets);
-                }
-                for (s, a) in top {
-                    if found.len() >= limit {
-                        break;
-                    }
-                    if seen.insert(a) {
-                        found.push((s, a, k));
-                    }
-                }
+        plan.tier(words, filters)
+    };
+    let (top, count, facets) = ranked_and_tallied(searcher, &*q, candidates(limit), &tally)?;
+    let mut seen: HashSet<DocAddress> = top.iter().map(|&(_, a)| a).collect();
+    let mut found: Vec<_> = top.into_iter().map(|(s, a)| (s, a, words)).collect();
+    let full_matches = count as u64;
+    let mut counted = (count as u64, words, facets);
+    if matching == Matching::Last && found.len() < limit && words > 1 {
+        for k in (1..words).rev() {
+            let q = plan.tier(k, filters);
+            let page = limit.max(1) + seen.len();
+            let (top, count, facets) = ranked_and_tallied(searcher, &*q, page, &tally)?;
+            if full_matches == 0 {
+                counted = (count as u64, k, facets);
+            }
+            for (s, a) in top {
                 if found.len() >= limit {
                     break;
                 }
+                if seen.insert(a) {
+                    found.push((s, a, k));
+                }
+            }
+            if found.len() >= limit {
+                break;
             }
         }
-        total = counted_tier.0;
-        counted = Counted {
-            words_required: counted_tier.1,
-            words,
-        };
-        raw_facets = counted_tier.2;
     }
+    Ok(Ranked {
+        found,
+        total: counted.0,
+        full_matches,
+        counted: Counted {
+            words_required: counted.1,
+            words,
+        },
+        facets: counted.2,
+    })
+}
 
-    // Full matches first, then by words matched and score; the article
-    // id orders equal scores, the same way in every run and after every
-    // merge (a document's address changes when segments merge).
-    let ids = ids_of(&searcher, found.iter().map(|f| f.1))?;
+/// The page: full matches first, then by words matched and score; the
+/// article id orders equal scores, the same way in every run and after
+/// every merge (a document's address changes when segments merge).
+fn best_first(
+    searcher: &tantivy::Searcher,
+    found: Vec<(Score, DocAddress, usize)>,
+    limit: usize,
+    offset: usize,
+) -> Result<Vec<(Score, DocAddress, usize)>> {
+    let ids = ids_of(searcher, found.iter().map(|f| f.1))?;
     let mut found: Vec<_> = found.into_iter().zip(ids).collect();
     found.sort_by(|(a, a_id), (b, b_id)| {
         b.2.cmp(&a.2)
@@ -381,22 +438,12 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
             .then_with(|| a_id.cmp(b_id))
             .then(a.1.cmp(&b.1))
     });
-    let page: Vec<_> = found
+    Ok(found
         .into_iter()
         .map(|(f, _)| f)
         .take(limit)
-        .skip(request.offset)
-        .collect();
-    let hits = hits::page(open, &searcher, &plan, page, words, request.offset)?;
-    Ok(Results {
-        hits,
-        total,
-        full_matches,
-        counted,
-        facets: raw_facets.into_counts(request.facet_limit),
-        filters: shown_filters,
-        expansions: plan.expansions,
-    })
+        .skip(offset)
+        .collect())
 }
 
 /// The article ids of the documents at `addresses`, from the id column

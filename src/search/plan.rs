@@ -193,23 +193,8 @@ pub(crate) fn parse(open: &OpenIndex, query: &str, expand: bool) -> Result<Plan>
                             plan.highlight.push(build(w.clone())?);
                             words.push(build(w.clone())?);
                         }
-                        let field = match expansion.kind {
-                            FacetKind::Actor => open.fields.actor,
-                            _ => open.fields.province,
-                        };
-                        let facet = Facet::from_path(expansion.value.split('/'));
-                        let tagged = ConstScoreQuery::new(
-                            boxed(TermQuery::new(
-                                Term::from_facet(field, &facet),
-                                IndexRecordOption::Basic,
-                            )),
-                            EXPANSION_SCORE,
-                        );
                         plan.words.push(Unit {
-                            query: boxed(BooleanQuery::union(vec![
-                                boxed(BooleanQuery::intersection(words)),
-                                boxed(tagged),
-                            ])),
+                            query: widened(open, words, &expansion),
                             stop_word: false,
                         });
                         plan.expansions.push(expansion);
@@ -228,6 +213,27 @@ pub(crate) fn parse(open: &OpenIndex, query: &str, expand: bool) -> Result<Plan>
         i += 1;
     }
     Ok(plan)
+}
+
+/// The words of a phrase that names an actor or province, or the
+/// articles tagged with what it names.
+fn widened(open: &OpenIndex, words: Vec<Box<dyn Query>>, expansion: &Expansion) -> Box<dyn Query> {
+    let field = match expansion.kind {
+        FacetKind::Actor => open.fields.actor,
+        _ => open.fields.province,
+    };
+    let facet = Facet::from_path(expansion.value.split('/'));
+    let tagged = ConstScoreQuery::new(
+        boxed(TermQuery::new(
+            Term::from_facet(field, &facet),
+            IndexRecordOption::Basic,
+        )),
+        EXPANSION_SCORE,
+    );
+    boxed(BooleanQuery::union(vec![
+        boxed(BooleanQuery::intersection(words)),
+        boxed(tagged),
+    ]))
 }
 
 /// The score an article gets for being tagged with what a query word
