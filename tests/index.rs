@@ -190,7 +190,7 @@ fn the_doc_store_is_zstd_compressed() {
         Some("zstd(compression_level=3)"),
         "{settings}"
     );
-    assert_eq!(settings["docstore_blocksize"].as_u64(), Some(64 * 1024));
+    assert_eq!(settings["docstore_blocksize"].as_u64(), Some(32 * 1024));
 }
 
 #[test]

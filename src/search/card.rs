@@ -2,7 +2,7 @@
 //! store, so a hit always shows what was indexed, however its file has
 //! changed since.
 //!
-//! The store keeps articles zstd-compressed in blocks of 64 KiB, so reading
+//! The store keeps articles zstd-compressed in blocks of 32 KiB, so reading
 //! one decompresses a few articles, not a megabyte (see
 //! `index::layout::index_settings`). An earlier design read each hit back
 //! from its own file when the file looked unchanged; measured against this

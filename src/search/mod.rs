@@ -430,11 +430,34 @@ fn best_first(
     limit: usize,
     offset: usize,
 ) -> Result<Vec<(Score, DocAddress, usize)>> {
-    let ids = ids_of(searcher, found.iter().map(|f| f.1))?;
-    let mut found: Vec<_> = found.into_iter().zip(ids).collect();
+    let by_score = |a: &(Score, DocAddress, usize), b: &(Score, DocAddress, usize)| {
+        b.2.cmp(&a.2).then(b.0.total_cmp(&a.0))
+    };
+    let mut found = found;
+    found.sort_by(|a, b| by_score(a, b).then(a.1.cmp(&b.1)));
+    // Ids are looked up only for articles that tie with a neighbour: each
+    // lookup reads the id column's dictionary, and ties are rare.
+    let tied: Vec<bool> = (0..found.len())
+        .map(|i| {
+            let equal = |j: usize| {
+                matches!((found.get(i), found.get(j)), (Some(a), Some(b)) if by_score(a, b).is_eq())
+            };
+            (i > 0 && equal(i - 1)) || equal(i + 1)
+        })
+        .collect();
+    let tied_addresses = found
+        .iter()
+        .zip(&tied)
+        .filter(|(_, &t)| t)
+        .map(|(f, _)| f.1);
+    let mut tied_ids = ids_of(searcher, tied_addresses)?.into_iter();
+    let mut found: Vec<_> = found
+        .into_iter()
+        .zip(tied)
+        .map(|(f, t)| (f, if t { tied_ids.next().flatten() } else { None }))
+        .collect();
     found.sort_by(|(a, a_id), (b, b_id)| {
-        b.2.cmp(&a.2)
-            .then(b.0.total_cmp(&a.0))
+        by_score(a, b)
             .then_with(|| a_id.cmp(b_id))
             .then(a.1.cmp(&b.1))
     });
