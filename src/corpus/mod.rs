@@ -69,6 +69,8 @@ pub enum SkipReason {
     Hidden,
     /// A symbolic link (never followed).
     Symlink,
+    /// A folder holding a sitrep index, not articles.
+    Index,
 }
 
 impl fmt::Display for SkipReason {
@@ -77,6 +79,7 @@ impl fmt::Display for SkipReason {
             SkipReason::Extension(ext) => write!(f, "not an article format ({ext})"),
             SkipReason::Hidden => f.write_str("hidden"),
             SkipReason::Symlink => f.write_str("symbolic link, not followed"),
+            SkipReason::Index => f.write_str("a sitrep index, not articles"),
         }
     }
 }
@@ -103,62 +106,75 @@ pub fn walk(root: &Path) -> impl Iterator<Item = Entry> + '_ {
     } else {
         root.to_path_buf()
     };
-    WalkDir::new(root)
+    let mut entries = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
-        .filter_map(move |entry| match entry {
-            Ok(entry) => {
-                let path = entry.path();
-                let file_type = entry.file_type();
-                if file_type.is_symlink() {
-                    return Some(Entry::Skipped(path.to_path_buf(), SkipReason::Symlink));
-                }
-                if !file_type.is_file() {
-                    return None;
-                }
-                let Some(format) = Format::of(path) else {
-                    let ext = path
-                        .extension()
-                        .map(|e| format!(".{}", e.to_string_lossy()))
-                        .unwrap_or_else(|| "no extension".into());
-                    return Some(Entry::Skipped(
-                        path.to_path_buf(),
-                        SkipReason::Extension(ext),
-                    ));
-                };
-                let (size, mtime) = match entry.metadata() {
-                    Ok(meta) => (meta.len(), mtime_nanos(&meta)),
-                    Err(err) => {
-                        return Some(Entry::Problem(Problem::skipped(
-                            path,
-                            None,
-                            ProblemKind::Unreadable(format!("cannot read metadata: {err}")),
-                        )))
-                    }
-                };
-                Some(Entry::File(SourceFile {
-                    rel_path: relative(path, &base),
-                    path: path.to_path_buf(),
-                    format,
-                    size,
-                    mtime,
-                }))
-            }
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    std::iter::from_fn(move || loop {
+        let entry = match entries.next()? {
+            Ok(entry) => entry,
             Err(err) => {
                 let path = err.path().unwrap_or(root).to_path_buf();
                 let reason = err
                     .io_error()
                     .map(ToString::to_string)
                     .unwrap_or_else(|| err.to_string());
-                Some(Entry::Problem(Problem::skipped(
+                return Some(Entry::Problem(Problem::skipped(
                     path,
                     None,
                     ProblemKind::Unreadable(reason),
-                )))
+                )));
             }
-        })
+        };
+        let path = entry.path();
+        let file_type = entry.file_type();
+        if file_type.is_symlink() {
+            return Some(Entry::Skipped(path.to_path_buf(), SkipReason::Symlink));
+        }
+        if file_type.is_dir() {
+            // Another index (or this one, however its PATH is spelled)
+            // inside the corpus tree holds no articles.
+            if entry.depth() > 0 && is_index(path) {
+                entries.skip_current_dir();
+                return Some(Entry::Skipped(path.to_path_buf(), SkipReason::Index));
+            }
+            continue;
+        }
+        if !file_type.is_file() {
+            continue;
+        }
+        let Some(format) = Format::of(path) else {
+            let ext = path
+                .extension()
+                .map(|e| format!(".{}", e.to_string_lossy()))
+                .unwrap_or_else(|| "no extension".into());
+            return Some(Entry::Skipped(
+                path.to_path_buf(),
+                SkipReason::Extension(ext),
+            ));
+        };
+        return Some(match entry.metadata() {
+            Ok(meta) => Entry::File(SourceFile {
+                rel_path: relative(path, &base),
+                path: path.to_path_buf(),
+                format,
+                size: meta.len(),
+                mtime: mtime_nanos(&meta),
+            }),
+            Err(err) => Entry::Problem(Problem::skipped(
+                path,
+                None,
+                ProblemKind::Unreadable(format!("cannot read metadata: {err}")),
+            )),
+        });
+    })
+}
+
+/// Whether the folder `dir` is a sitrep index: its stamp beside a tantivy
+/// folder.
+fn is_index(dir: &Path) -> bool {
+    dir.join("sitrep.json").is_file() && dir.join("tantivy").is_dir()
 }
 
 /// Every article file under `paths`, each once, in the order of the
@@ -193,12 +209,50 @@ pub fn files<'a>(paths: &'a [PathBuf], exclude: Option<&Path>) -> impl Iterator<
         })
 }
 
-/// The key an indexed file is known by: its absolute path.
+/// The key an indexed file is known by: its absolute path, however it
+/// was spelled.
+///
+/// `c`, `c/`, `./c` and `c/../c` give one key: a trailing separator and
+/// `.` components are dropped, and a path with `..` in it has the part up
+/// to its last `..` resolved by the file system (lexically when that part
+/// does not exist), so that the files under a PATH keep their keys from
+/// one run to the next.
 pub fn file_key(path: &Path) -> String {
-    std::path::absolute(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .to_string_lossy()
-        .into_owned()
+    use std::path::Component;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let components: Vec<Component<'_>> = absolute.components().collect();
+    let last_parent = components
+        .iter()
+        .rposition(|c| matches!(c, Component::ParentDir));
+    let mut key = PathBuf::new();
+    let rest = match last_parent {
+        Some(i) => {
+            let head: PathBuf = components.iter().take(i + 1).collect();
+            key = std::fs::canonicalize(&head).unwrap_or_else(|_| lexical(&head));
+            components.get(i + 1..).unwrap_or_default()
+        }
+        None => &components[..],
+    };
+    for c in rest {
+        key.push(c);
+    }
+    key.to_string_lossy().into_owned()
+}
+
+/// `path` with each `..` taking the component before it away.
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Whether the path `key` is `dir` or lies under it (both keys).

@@ -117,12 +117,43 @@ impl RunLock {
     }
 }
 
-/// Puts back an index whose swap was interrupted between its two renames.
+/// Clears what an interrupted run left beside the index, under the run
+/// lock: an index whose swap stopped between its two renames is put back;
+/// with the index in place, a `.old` folder (whole or half deleted) and a
+/// `.new` folder (a build that never finished) are debris, as are the
+/// temporary files of sitrep's own atomic writes.
 pub(crate) fn recover_swap(dir: &Path, siblings: &Siblings) -> Result<()> {
     if !dir.exists() && siblings.old.join(STAMP_FILE).is_file() {
         std::fs::rename(&siblings.old, dir).map_err(|e| Error::io(dir, e))?;
     }
+    // A first build is complete once its stamp is written, its last step.
+    if !dir.exists() && siblings.fresh.join(STAMP_FILE).is_file() {
+        std::fs::rename(&siblings.fresh, dir).map_err(|e| Error::io(dir, e))?;
+    }
+    for debris in [&siblings.old, &siblings.fresh] {
+        if debris.symlink_metadata().is_ok() && (dir.exists() || debris == &siblings.fresh) {
+            remove_debris(debris)?;
+        }
+    }
+    for file in [STAMP_FILE, crate::gazetteer::table::NAME_TABLE_FILE] {
+        let tmp = dir.join(file).with_extension("tmp");
+        if tmp.is_file() {
+            std::fs::remove_file(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        }
+    }
     Ok(())
+}
+
+fn remove_debris(path: &Path) -> Result<()> {
+    let removed = if path.is_dir() {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    };
+    match removed {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, e)),
+        _ => Ok(()),
+    }
 }
 
 /// Creates an empty index in the sibling `.new` folder, with a copy of

@@ -117,8 +117,15 @@ fn open_once(dir: &Path) -> Result<OpenIndex> {
     };
     let dir = dir.as_path();
     let tantivy_dir = dir.join(TANTIVY_DIR);
-    if !dir.join(STAMP_FILE).is_file() || !tantivy_dir.is_dir() {
+    if !dir.join(STAMP_FILE).is_file() {
         return Err(Error::NoIndex(dir.to_path_buf()));
+    }
+    // What `sitrep index` does about it too: a rebuild.
+    if !tantivy_dir.is_dir() {
+        return Err(Error::RebuildNeeded {
+            path: dir.to_path_buf(),
+            reason: format!("has no {TANTIVY_DIR}/ folder"),
+        });
     }
     let stamp = Stamp::read(dir)?;
     if stamp.format != FORMAT_VERSION {

@@ -52,7 +52,12 @@ pub(crate) fn reextract(
             n += 1;
         }
     }
-    writer.commit()?;
+    // The files that lost an id to another are still to be read again.
+    let mut prepared = writer.prepare_commit()?;
+    if let Some(payload) = super::update::last_payload(&old) {
+        prepared.set_payload(&payload);
+    }
+    prepared.commit()?;
     writer.wait_merging_threads()?;
     drop(fresh);
     stamp.write(&siblings.fresh)?;

@@ -21,8 +21,8 @@ use crate::corpus::{file_key, is_inside, SourceFile};
 
 use super::{
     merge_policy, open_tantivy, prepare_fresh, recover_swap, swap, write_atomically, Event,
-    IndexOptions, IndexReport, RunLock, Siblings, Stamp, StampColumns, FORMAT_VERSION, STAMP_FILE,
-    TANTIVY_DIR,
+    IndexOptions, IndexReport, RunLock, Siblings, Stamp, StampColumns, FORMAT_VERSION, SCHEMA_COPY,
+    STAMP_FILE, TANTIVY_DIR,
 };
 use crate::index::reextract;
 
@@ -74,6 +74,16 @@ pub fn update(
             reextracted = Some(n);
         }
     }
+    if !rebuild_all && !dir.join(TANTIVY_DIR).is_dir() {
+        on_event(Event::Notice(&format!(
+            "the index at {} has no {TANTIVY_DIR}/ folder: rebuilding it from the given PATHs",
+            dir.display()
+        )));
+        rebuild_all = true;
+    }
+    if !rebuild_all && reextracted.is_none() {
+        repair_schema_copy(dir, files, &stamp, on_event)?;
+    }
     let mut report = if rebuild_all {
         let fresh = prepare_fresh(dir, &siblings, files, &config)?;
         let mut report = IndexReport {
@@ -95,6 +105,38 @@ pub fn update(
     write_name_table(dir, &gazetteer, &stamp)?;
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Writes the index's copy of `index-schema/` again when it is missing or
+/// is not what the stamp says built the index: searches read it.
+fn repair_schema_copy(
+    dir: &Path,
+    files: &SchemaFiles,
+    stamp: &Stamp,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<()> {
+    let copy = dir.join(SCHEMA_COPY);
+    let sound = SchemaFiles::read_dir(&copy).ok().is_some_and(|held| {
+        held.digest("gazetteers/") == stamp.gazetteer_digest
+            && SchemaConfig::load(&held).is_ok_and(|c| c.digest() == stamp.schema_digest)
+    });
+    if sound {
+        return Ok(());
+    }
+    // Written beside it and renamed in, so that it is never half there.
+    let tmp = dir.join(format!(".{SCHEMA_COPY}.tmp"));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    }
+    files.write_to(&tmp)?;
+    if copy.exists() {
+        std::fs::remove_dir_all(&copy).map_err(|e| Error::io(&copy, e))?;
+    }
+    std::fs::rename(&tmp, &copy).map_err(|e| Error::io(&copy, e))?;
+    on_event(Event::Notice(&format!(
+        "the index's copy of {SCHEMA_COPY}/ was missing or damaged: written again"
+    )));
+    Ok(())
 }
 
 /// Writes the index's name table (see [`crate::gazetteer::table`]) unless it is
@@ -152,33 +194,81 @@ pub(crate) fn indexed_files(index: &Index) -> Result<HashMap<String, Indexed>> {
     Ok(out)
 }
 
-/// The file that holds `id` in the last commit, when it is another file
-/// than `key` and still exists (a file that is gone gives its ids up).
-pub(crate) fn id_held_elsewhere(
-    committed: &tantivy::Searcher,
-    fields: &Fields,
-    id: &str,
-    key: &str,
-) -> Option<String> {
+/// The files that hold `id` in the last commit.
+pub(crate) fn id_holders(committed: &tantivy::Searcher, fields: &Fields, id: &str) -> Vec<String> {
     use tantivy::schema::Value;
     if committed.num_docs() == 0 {
-        return None;
+        return Vec::new();
     }
     let query = tantivy::query::TermQuery::new(
         Term::from_field_text(fields.id, id),
         tantivy::schema::IndexRecordOption::Basic,
     );
-    let top = committed
-        .search(
-            &query,
-            &tantivy::collector::TopDocs::with_limit(4).order_by_score(),
-        )
-        .ok()?;
-    top.into_iter().find_map(|(_, address)| {
-        let doc: TantivyDocument = committed.doc(address).ok()?;
-        let path = doc.get_first(fields.path)?.as_str()?.to_owned();
-        (path != key && Path::new(&path).exists()).then_some(path)
-    })
+    let Ok(top) = committed.search(
+        &query,
+        &tantivy::collector::TopDocs::with_limit(4).order_by_score(),
+    ) else {
+        return Vec::new();
+    };
+    top.into_iter()
+        .filter_map(|(_, address)| {
+            let doc: TantivyDocument = committed.doc(address).ok()?;
+            Some(doc.get_first(fields.path)?.as_str()?.to_owned())
+        })
+        .collect()
+}
+
+/// What a commit remembers besides its documents (its payload): the files
+/// that hold an id another file won, so that they are read again until
+/// they hold none (the winner may go away).
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Payload {
+    losers: Vec<String>,
+}
+
+impl Payload {
+    fn of(index: &Index) -> HashSet<String> {
+        index
+            .load_metas()
+            .ok()
+            .and_then(|meta| meta.payload)
+            .and_then(|text| serde_json::from_str::<Payload>(&text).ok())
+            .map(|p| p.losers.into_iter().collect())
+            .unwrap_or_default()
+    }
+}
+
+/// The payload of the last commit of `index`, to carry over to a copy.
+pub(crate) fn last_payload(index: &Index) -> Option<String> {
+    index.load_metas().ok().and_then(|meta| meta.payload)
+}
+
+/// An error of the index writer, with its cause: when a worker thread
+/// failed (disk full, no file handles left), tantivy only says that "an
+/// index writer was killed"; the worker's own error comes back when its
+/// thread is joined, which preparing a commit does.
+fn writer_failure(
+    writer: &mut IndexWriter<TantivyDocument>,
+    dir: &Path,
+    err: tantivy::TantivyError,
+) -> Error {
+    let err = match err {
+        tantivy::TantivyError::ErrorInThread(_) => match writer.prepare_commit() {
+            Err(cause) => cause,
+            Ok(prepared) => {
+                let _ = prepared.abort();
+                err
+            }
+        },
+        other => other,
+    };
+    match err {
+        tantivy::TantivyError::IoError(io) => Error::io(
+            dir.join(TANTIVY_DIR),
+            std::io::Error::new(io.kind(), io.to_string()),
+        ),
+        other => other.into(),
+    }
 }
 
 /// The number and total size of the article files under `paths`, outside
@@ -209,6 +299,19 @@ pub(crate) fn fill(
         Err(e) => return Err(e.into()),
     };
     writer.set_merge_policy(merge_policy());
+    // A run killed (or out of disk) before its commit leaves files no
+    // commit lists, such as a segment's `.del` file; the next run with the
+    // same operations would write that very name again and fail. Only this
+    // run writes (it holds the lock), so whatever the last commit does not
+    // list is debris.
+    if let Err(e) = writer.garbage_collect_files().wait() {
+        return Err(writer_failure(&mut writer, &options.index_dir, e));
+    }
+    let roots: Vec<String> = paths
+        .iter()
+        .filter(|root| root.exists())
+        .map(|root| file_key(root))
+        .collect();
     let mut batch = Batch {
         fields: Fields::new(&index.schema())?,
         known: indexed_files(index)?,
@@ -217,11 +320,18 @@ pub(crate) fn fill(
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map(|r: IndexReader| r.searcher())?,
+        losers_before: Payload::of(index),
         writer: &mut writer,
+        dir: &options.index_dir,
         gazetteer,
         report,
         on_event,
+        roots,
         seen: HashSet::new(),
+        replaced: HashSet::new(),
+        unknown: Vec::new(),
+        losers: HashSet::new(),
+        claims: Vec::new(),
         ids: HashMap::new(),
         id_files: Vec::new(),
     };
@@ -247,16 +357,29 @@ pub(crate) fn fill(
                 (batch.on_event)(Event::Skipped(&path, &reason));
                 *batch.report.skipped.entry(reason.to_string()).or_default() += 1;
             }
-            Entry::Problem(p) => batch.problem(p),
+            Entry::Problem(p) => {
+                // What could not be visited may still be there.
+                if p.kind != ProblemKind::NoSuchPath {
+                    batch.unknown.push(file_key(&p.path));
+                }
+                batch.problem(p);
+            }
         }
     }
-    batch.remove_gone(paths);
+    batch.settle_claims()?;
+    batch.remove_gone();
+    let payload = batch.payload();
     // Updated articles were counted as removed and added again: report
     // them once, as updated.
     report.removed = report.removed.saturating_sub(report.updated);
-    if let Err(e) = writer.commit() {
+    let committed = writer.prepare_commit().and_then(|mut prepared| {
+        prepared.set_payload(&payload);
+        prepared.commit()
+    });
+    if let Err(e) = committed {
+        let err = writer_failure(&mut writer, &options.index_dir, e);
         let _ = writer.rollback();
-        return Err(e.into());
+        return Err(err);
     }
     writer.wait_merging_threads()?;
     let reader: IndexReader = index
@@ -267,6 +390,26 @@ pub(crate) fn fill(
     Ok(())
 }
 
+/// An article whose id a file not walked yet holds in the last commit:
+/// it wins if that file turns out to be later in the walk or gone, as
+/// it would in a fresh build.
+struct Claim {
+    article: article::Article,
+    file: SourceFile,
+    key: String,
+    stamp: FileStamp,
+    holders: Vec<String>,
+    count: Count,
+}
+
+/// How an article written again is reported.
+#[derive(Debug, Clone, Copy)]
+enum Count {
+    Added,
+    Updated,
+    Unchanged,
+}
+
 /// One run of [`fill`]: what the index held, what this run has seen, and
 /// where its changes go.
 struct Batch<'a> {
@@ -275,12 +418,25 @@ struct Batch<'a> {
     known: HashMap<String, Indexed>,
     /// The last commit, to catch an id that another file already holds.
     committed: tantivy::Searcher,
+    /// The files of the last commit that hold an id another file won.
+    losers_before: HashSet<String>,
     writer: &'a mut IndexWriter<TantivyDocument>,
+    dir: &'a Path,
     gazetteer: &'a Gazetteer,
     report: &'a mut IndexReport,
     on_event: &'a mut dyn FnMut(Event<'_>),
+    /// The keys of the PATHs that exist.
+    roots: Vec<String>,
     /// The keys of the files walked.
     seen: HashSet<String>,
+    /// The files whose documents of the last commit this run deleted.
+    replaced: HashSet<String>,
+    /// The folders and files that could not be visited: what was indexed
+    /// from under them is neither known to be there nor known to be gone.
+    unknown: Vec<String>,
+    /// The files of this run that hold an id another file won.
+    losers: HashSet<String>,
+    claims: Vec<Claim>,
     /// Every article id of this run, with the file it came from (an index
     /// into `id_files`: one copy of a path, not one per article).
     ids: HashMap<String, u32>,
@@ -293,14 +449,25 @@ impl Batch<'_> {
         self.report.problems.push(p);
     }
 
+    fn under_a_root(&self, key: &str) -> bool {
+        self.roots.iter().any(|root| is_inside(key, root))
+    }
+
+    fn under_unknown(&self, key: &str) -> bool {
+        self.unknown.iter().any(|dir| is_inside(key, dir))
+    }
+
     /// Indexes `file` again if it changed (size and modification time
     /// first, then its fingerprint), or for the first time.
     fn file(&mut self, file: &SourceFile) -> Result<()> {
         let key = file_key(&file.path);
         self.seen.insert(key.clone());
         let before = self.known.get(&key).copied();
+        // A file that lost an id is read again until it holds none.
+        let loser = self.losers_before.contains(&key);
         if let Some(k) = before {
-            if k.stamp.size == file.size && k.stamp.mtime == file.mtime && file.mtime != 0 {
+            if !loser && k.stamp.size == file.size && k.stamp.mtime == file.mtime && file.mtime != 0
+            {
                 self.report.unchanged += k.articles;
                 return Ok(());
             }
@@ -308,19 +475,32 @@ impl Batch<'_> {
         let text = match corpus::read_text(&file.path) {
             Ok(text) => text,
             Err(err) => {
+                if loser {
+                    self.losers.insert(key);
+                }
                 self.problem(err.into_problem(&file.path, None));
                 return Ok(());
             }
         };
         self.report.files_read += 1;
+        let mut count = if before.is_some() {
+            Count::Updated
+        } else {
+            Count::Added
+        };
         if let Some(k) = before {
             if k.stamp.fingerprint == text.fingerprint {
-                self.report.unchanged += k.articles;
-                return Ok(());
+                if !loser {
+                    self.report.unchanged += k.articles;
+                    return Ok(());
+                }
+                count = Count::Unchanged;
+            } else {
+                self.report.removed += k.articles;
             }
             self.writer
                 .delete_term(Term::from_field_text(self.fields.path, &key));
-            self.report.removed += k.articles;
+            self.replaced.insert(key.clone());
         }
         let parsed = article::parse_decoded(file, &text);
         for p in parsed.problems {
@@ -332,70 +512,169 @@ impl Batch<'_> {
             mtime: file.mtime,
         };
         for article in parsed.articles {
-            if self.add(article, file, &key, stamp)? {
-                if before.is_some() {
-                    self.report.updated += 1;
-                } else {
-                    self.report.added += 1;
-                }
-            }
+            self.add(article, file, &key, stamp, count)?;
         }
         Ok(())
     }
 
-    /// Adds `article` of `file` (stored under `key`), unless another file
-    /// holds its id; whether it was added.
+    /// Adds `article` of `file` (stored under `key`), unless a file before
+    /// it in the walk holds its id; an id that a file not walked yet holds
+    /// is settled after the walk.
     fn add(
         &mut self,
         article: article::Article,
         file: &SourceFile,
         key: &str,
         stamp: FileStamp,
-    ) -> Result<bool> {
-        let duplicate = match self.ids.get(&article.id) {
-            Some(&first) => Some(format!(
+        count: Count,
+    ) -> Result<()> {
+        if let Some(&first) = self.ids.get(&article.id) {
+            let elsewhere = format!(
                 "first seen in {}",
                 self.id_files.get(first as usize).map_or("", String::as_str)
-            )),
-            None => id_held_elsewhere(&self.committed, &self.fields, &article.id, key)
-                .map(|other| format!("already indexed from {other}")),
-        };
-        if let Some(elsewhere) = duplicate {
-            let kind = ProblemKind::DuplicateId {
-                id: article.id,
-                elsewhere,
-            };
-            self.problem(Problem::skipped(&file.path, article.line, kind));
-            return Ok(false);
+            );
+            self.lose(article, file, key, elsewhere);
+            return Ok(());
         }
-        if self.id_files.last() != Some(&file.rel_path) {
-            self.id_files.push(file.rel_path.clone());
+        let mut later = Vec::new();
+        let mut stale = false;
+        for holder in id_holders(&self.committed, &self.fields, &article.id) {
+            if holder == key || self.replaced.contains(&holder) {
+                continue;
+            }
+            let keeps = if self.seen.contains(&holder) {
+                // Before this file in the walk, and unchanged.
+                true
+            } else if self.under_a_root(&holder) {
+                later.push(holder.clone());
+                false
+            } else {
+                // Outside this run's PATHs: it keeps its articles while
+                // it may be there.
+                !matches!(std::fs::symlink_metadata(&holder), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
+            };
+            if keeps {
+                self.lose(article, file, key, format!("already indexed from {holder}"));
+                return Ok(());
+            }
+            stale = true;
+        }
+        self.claim_id(&article.id, &file.rel_path);
+        if !later.is_empty() {
+            self.claims.push(Claim {
+                article,
+                file: file.clone(),
+                key: key.to_owned(),
+                stamp,
+                holders: later,
+                count,
+            });
+            return Ok(());
+        }
+        if stale {
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.id, &article.id));
+        }
+        self.write(&article, key, stamp, count)
+    }
+
+    /// Records that this run gives `id` to the file `rel_path`.
+    fn claim_id(&mut self, id: &str, rel_path: &str) {
+        if self.id_files.last().map(String::as_str) != Some(rel_path) {
+            self.id_files.push(rel_path.to_owned());
         }
         let file_number = u32::try_from(self.id_files.len() - 1).unwrap_or(u32::MAX);
-        self.ids.insert(article.id.clone(), file_number);
+        self.ids.insert(id.to_owned(), file_number);
+    }
+
+    /// Skips `article` of `file`: another file holds its id.
+    fn lose(&mut self, article: article::Article, file: &SourceFile, key: &str, elsewhere: String) {
+        self.losers.insert(key.to_owned());
+        let kind = ProblemKind::DuplicateId {
+            id: article.id,
+            elsewhere,
+        };
+        self.problem(Problem::skipped(&file.path, article.line, kind));
+    }
+
+    fn write(
+        &mut self,
+        article: &article::Article,
+        key: &str,
+        stamp: FileStamp,
+        count: Count,
+    ) -> Result<()> {
         let started = Instant::now();
         let facets = self.gazetteer.extract(&article.title, &article.body);
         self.report.extraction += started.elapsed();
-        let doc = self.fields.document(&article, &facets, key, stamp);
-        self.writer.add_document(doc)?;
-        Ok(true)
+        let doc = self.fields.document(article, &facets, key, stamp);
+        if let Err(e) = self.writer.add_document(doc) {
+            return Err(writer_failure(self.writer, self.dir, e));
+        }
+        match count {
+            Count::Added => self.report.added += 1,
+            Count::Updated => self.report.updated += 1,
+            Count::Unchanged => self.report.unchanged += 1,
+        }
+        Ok(())
     }
 
-    /// Removes the files indexed from under an existing PATH that the walk
-    /// did not find.
-    fn remove_gone(&mut self, paths: &[PathBuf]) {
-        let roots: Vec<String> = paths
-            .iter()
-            .filter(|root| root.exists())
-            .map(|root| file_key(root))
-            .collect();
-        for (key, k) in &self.known {
-            let under_a_root = roots.iter().any(|root| is_inside(key, root));
-            if under_a_root && !self.seen.contains(key) {
-                self.writer
-                    .delete_term(Term::from_field_text(self.fields.path, key));
-                self.report.removed += k.articles;
+    /// Settles the ids claimed from files that were not walked yet: the
+    /// claim wins over a file walked later or gone, not over one that
+    /// could not be visited.
+    fn settle_claims(&mut self) -> Result<()> {
+        for claim in std::mem::take(&mut self.claims) {
+            if let Some(holder) = claim.holders.iter().find(|h| self.under_unknown(h)) {
+                let elsewhere = format!("already indexed from {holder}");
+                self.lose(claim.article, &claim.file, &claim.key, elsewhere);
+                continue;
             }
+            for holder in &claim.holders {
+                // Its copy goes, as in a fresh build: it is read again
+                // (and its line told) until it holds the id no more.
+                if self.seen.contains(holder) && !self.replaced.contains(holder) {
+                    self.losers.insert(holder.clone());
+                    let kind = ProblemKind::DuplicateId {
+                        id: claim.article.id.clone(),
+                        elsewhere: format!("first seen in {}", claim.file.rel_path),
+                    };
+                    self.problem(Problem::skipped(holder, None, kind));
+                }
+            }
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.id, &claim.article.id));
+            self.write(&claim.article, &claim.key, claim.stamp, claim.count)?;
         }
+        Ok(())
+    }
+
+    /// Removes the files indexed from under an existing PATH that are
+    /// known to be gone: not walked, and not under a folder that could not
+    /// be read.
+    fn remove_gone(&mut self) {
+        let gone: Vec<(String, u64)> = self
+            .known
+            .iter()
+            .filter(|(key, _)| {
+                self.under_a_root(key) && !self.seen.contains(*key) && !self.under_unknown(key)
+            })
+            .map(|(key, k)| (key.clone(), k.articles))
+            .collect();
+        for (key, articles) in gone {
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.path, &key));
+            self.report.removed += articles;
+        }
+    }
+
+    /// The payload of this run's commit.
+    fn payload(&self) -> String {
+        let kept = self.losers_before.iter().filter(|key| {
+            !self.seen.contains(*key) && (!self.under_a_root(key) || self.under_unknown(key))
+        });
+        let mut losers: Vec<String> = self.losers.iter().chain(kept).cloned().collect();
+        losers.sort();
+        losers.dedup();
+        serde_json::to_string(&Payload { losers }).unwrap_or_default()
     }
 }
