@@ -69,7 +69,8 @@ pub use gazetteer::extract::{extract, Extraction};
 pub use gazetteer::{Explained, Facets, Gazetteer};
 pub use index::watch::watch;
 pub use index::{
-    open, stats, update, Event, IndexOptions, IndexReport, OpenIndex, Stamp, Stats, FORMAT_VERSION,
+    open, panic_is_reported, stats, update, Event, IndexOptions, IndexReport, OpenIndex, Stamp,
+    Stats, FORMAT_VERSION,
 };
 pub use index_schema::SchemaFiles;
 pub use render::{display_width, sanitize, OutputFormat, Printer, Style};

@@ -15,6 +15,14 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // A panic that the library reports as a damaged index is not a crash:
+    // its message says what to run, without a panic message before it.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !sitrep::panic_is_reported() {
+            default_hook(info);
+        }
+    }));
     let cli = cli::Cli::parse();
     match cli::run::run(cli) {
         Ok(outcome) => outcome.into(),

@@ -61,6 +61,15 @@ impl Config {
                 _ => return Ok(Config::default()),
             }
         };
+        // A named pipe or a device would block the read for ever.
+        let meta = std::fs::metadata(&path)
+            .map_err(|e| anyhow::anyhow!("config file {}: {e}", path.display()))?;
+        if !meta.is_file() {
+            anyhow::bail!(
+                "config file {}: not a regular file; point SITREP_CONFIG at a TOML file",
+                path.display()
+            );
+        }
         let text = std::fs::read_to_string(&path)
             .map_err(|e| anyhow::anyhow!("config file {}: {e}", path.display()))?;
         Config::parse(&text, &path, home.as_deref())

@@ -12,7 +12,10 @@
 //! suggest the closest names) or a `Country/Province` path.
 //!
 //! The table starts with a line naming the gazetteer digest it was made
-//! from; a table that does not match the index's stamp is not used.
+//! from and the length and fingerprint of the lines after it; a table that
+//! does not match the index's stamp, or is damaged or cut short, is not
+//! used (searches load the gazetteers instead) and the next `sitrep index`
+//! writes it again.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -26,11 +29,16 @@ use crate::index_schema::SchemaFiles;
 /// The file in the index folder.
 pub const NAME_TABLE_FILE: &str = "names.tsv";
 
-const HEADER: &str = "sitrep name table 1";
+const HEADER: &str = "sitrep name table 2";
 
-/// The first line of a table made from the gazetteers of digest `digest`.
-fn header_line(digest: &str) -> String {
-    format!("{HEADER} {digest}")
+/// The first line of a table made from the gazetteers of digest `digest`,
+/// whose lines after the first are `body`.
+fn header_line(digest: &str, body: &[u8]) -> String {
+    format!(
+        "{HEADER} {digest} {} {:016x}",
+        body.len(),
+        crate::corpus::fingerprint(body)
+    )
 }
 
 /// Separates the values of one list in a line.
@@ -41,7 +49,7 @@ pub fn table_text(gazetteer: &Gazetteer, digest: &str) -> String {
     let mut keys: Vec<&str> = gazetteer.alias_phrases().collect();
     keys.sort_unstable();
     keys.dedup();
-    let mut out = format!("{}\n", header_line(digest));
+    let mut out = String::new();
     for key in keys {
         if key.is_empty() || key.contains(['\t', '\n']) {
             continue;
@@ -62,7 +70,7 @@ pub fn table_text(gazetteer: &Gazetteer, digest: &str) -> String {
             list(FacetKind::Actor)
         ));
     }
-    out
+    format!("{}\n{out}", header_line(digest, out.as_bytes()))
 }
 
 fn kind_letter(kind: FacetKind) -> char {
@@ -83,12 +91,17 @@ pub struct NameTable {
 }
 
 impl NameTable {
-    /// Reads the table at `path`, if it exists and was made from the
-    /// gazetteers of digest `digest`.
+    /// Reads the table at `path`, if it exists, was made from the
+    /// gazetteers of digest `digest`, and is whole.
     pub fn read(path: &Path, digest: &str) -> Option<NameTable> {
+        // A regular file only: a named pipe would never end.
+        if !std::fs::metadata(path).ok()?.is_file() {
+            return None;
+        }
         let text = std::fs::read(path).ok()?;
         let first = text.split(|&b| b == b'\n').next()?;
-        if first != header_line(digest).as_bytes() {
+        let body = text.get(first.len() + 1..)?;
+        if first != header_line(digest, body).as_bytes() {
             return None;
         }
         Some(NameTable {
@@ -98,15 +111,9 @@ impl NameTable {
     }
 
     /// Whether the table at `path` was made from the gazetteers of digest
-    /// `digest`, reading only its first line.
+    /// `digest` and is whole.
     pub fn is_current(path: &Path, digest: &str) -> bool {
-        use std::io::BufRead;
-        let Ok(file) = std::fs::File::open(path) else {
-            return false;
-        };
-        let mut first = String::new();
-        std::io::BufReader::new(file).read_line(&mut first).is_ok()
-            && first.trim_end_matches('\n') == header_line(digest)
+        NameTable::read(path, digest).is_some()
     }
 
     /// The line of folded alias `key`, by binary search over the sorted
@@ -290,5 +297,22 @@ mod tests {
         assert!(NameTable::is_current(&path, "d1"));
         assert!(!NameTable::is_current(&path, "d2"));
         assert!(NameTable::read(&dir.path().join("missing"), "d1").is_none());
+    }
+
+    #[test]
+    fn a_table_cut_short_or_changed_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(NAME_TABLE_FILE);
+        let text = table_text(&small(), "d1");
+        std::fs::write(&path, &text[..text.len() / 2]).unwrap();
+        assert!(NameTable::read(&path, "d1").is_none());
+        assert!(!NameTable::is_current(&path, "d1"));
+        let mut flipped = text.clone().into_bytes();
+        let last = flipped.len() - 2;
+        flipped[last] ^= 1;
+        std::fs::write(&path, flipped).unwrap();
+        assert!(NameTable::read(&path, "d1").is_none());
+        std::fs::write(&path, &text).unwrap();
+        assert!(NameTable::is_current(&path, "d1"));
     }
 }

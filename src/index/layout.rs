@@ -5,12 +5,12 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tantivy::directory::MmapDirectory;
 use tantivy::Index;
 
 use crate::analyzer::register_analyzer;
 use crate::error::{Error, Result};
 use crate::index::schema::SchemaConfig;
+use crate::index::{Access, IndexDirectory};
 use crate::index_schema::SchemaFiles;
 
 /// The on-disk layout version of a sitrep index folder.
@@ -186,7 +186,7 @@ pub(crate) fn prepare_fresh(
     let tantivy_dir = fresh.join(TANTIVY_DIR);
     std::fs::create_dir_all(&tantivy_dir).map_err(|e| Error::io(&tantivy_dir, e))?;
     files.write_to(&fresh.join(SCHEMA_COPY))?;
-    let directory = MmapDirectory::open(&tantivy_dir)
+    let directory = IndexDirectory::open(&tantivy_dir, Access::Update)
         .map_err(|e| Error::io(&tantivy_dir, std::io::Error::other(e.to_string())))?;
     let index = Index::create(directory, config.build(), index_settings())?;
     register_analyzer(&index);

@@ -18,12 +18,14 @@ pub mod schema;
 pub mod watch;
 
 mod columns;
+mod directory;
 mod layout;
 mod reextract;
 mod stats;
 mod update;
 
 pub(crate) use columns::StampColumns;
+pub(crate) use directory::{Access, IndexDirectory};
 use layout::{
     merge_policy, prepare_fresh, recover_swap, swap, write_atomically, RunLock, Siblings,
     SCHEMA_COPY, STAMP_FILE, TANTIVY_DIR,
@@ -36,7 +38,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
 use crate::analyzer::register_analyzer;
@@ -68,20 +69,52 @@ pub struct OpenIndex {
 ///
 /// An index being updated is never damaged for a reader, only moving: a
 /// commit's garbage collection can delete a segment file between reading
-/// `meta.json` and opening the file, and a rebuild swaps the whole folder.
-/// A missing file is therefore tried again, a few times over half a second,
-/// before it is reported.
+/// `meta.json` and opening the file, a rebuild or a re-extraction swaps
+/// the whole folder, and the files of an open are read one after the
+/// other. So an open is trusted only when the folder and its top files are
+/// the same ones before and after it ([`Generation`]); otherwise, or when
+/// a file is missing, it is tried again, for up to half a second.
 pub fn open(dir: &Path) -> Result<OpenIndex> {
     const ATTEMPTS: usize = 20;
     let mut attempt = 1;
     loop {
-        match open_once(dir) {
-            Err(err) if attempt < ATTEMPTS && is_moving(&err) => {
-                attempt += 1;
-                std::thread::sleep(std::time::Duration::from_millis(25));
-            }
-            result => return result,
+        let before = Generation::of(dir);
+        // Opening reads segment files too: damage there is no crash either.
+        let result = guard(dir, || open_once(dir));
+        let moved = Generation::of(dir) != before;
+        let retry = match &result {
+            Ok(_) => moved,
+            Err(err) => moved || is_moving(err),
+        };
+        if !retry || attempt >= ATTEMPTS {
+            return result;
         }
+        attempt += 1;
+        drop(result);
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+}
+
+/// Which folder and files an index path names at one moment: every
+/// update replaces `meta.json` (a commit) or the folder (a swap) by a
+/// rename, which gives a new inode and change time.
+#[derive(Debug, PartialEq, Eq)]
+struct Generation(Vec<Option<(u64, i64, i64)>>);
+
+impl Generation {
+    fn of(dir: &Path) -> Generation {
+        let id = |path: &Path| std::fs::symlink_metadata(path).ok().map(|m| file_id(&m));
+        let siblings = Siblings::of(dir).ok();
+        let mut ids = vec![
+            id(dir),
+            id(&dir.join(STAMP_FILE)),
+            id(&dir.join(NAME_TABLE_FILE)),
+            id(&dir.join(TANTIVY_DIR).join("meta.json")),
+        ];
+        if let Some(s) = siblings {
+            ids.push(id(&s.old));
+        }
+        Generation(ids)
     }
 }
 
@@ -106,6 +139,26 @@ fn is_moving(err: &Error) -> bool {
         Error::Io { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
         _ => false,
     }
+}
+
+#[cfg(unix)]
+fn file_id(m: &std::fs::Metadata) -> (u64, i64, i64) {
+    use std::os::unix::fs::MetadataExt;
+    (m.ino(), m.ctime(), m.ctime_nsec())
+}
+
+#[cfg(not(unix))]
+fn file_id(m: &std::fs::Metadata) -> (u64, i64, i64) {
+    let modified = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .unwrap_or_default();
+    (
+        m.len(),
+        modified.as_secs() as i64,
+        i64::from(modified.subsec_nanos()),
+    )
 }
 
 fn open_once(dir: &Path) -> Result<OpenIndex> {
@@ -157,7 +210,7 @@ fn open_once(dir: &Path) -> Result<OpenIndex> {
     .map_err(unreadable)?;
     let config = SchemaConfig::load(&files).map_err(unreadable)?;
     let names = Names::new(table, copy, &files).map_err(unreadable)?;
-    let index = open_tantivy(dir, &tantivy_dir)?;
+    let index = open_tantivy(dir, &tantivy_dir, Access::Search)?;
     let fields = Fields::new(&index.schema()).map_err(|_| Error::RebuildNeeded {
         path: dir.to_path_buf(),
         reason: "does not have the fields its schema lists".into(),
@@ -178,6 +231,40 @@ fn open_once(dir: &Path) -> Result<OpenIndex> {
     })
 }
 
+thread_local! {
+    /// How many [`guard`]ed reads the current thread is inside.
+    static GUARDED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `read`, which reads the segments of the index at `dir`, and
+/// reports a panic inside it as damage (exit 2 and the way out), not a
+/// crash: tantivy checks no checksum when it reads a segment, and some
+/// damaged bytes (a flipped bit in a posting list, a term dictionary or a
+/// column) make its decoders panic (index out of bounds, failed asserts)
+/// instead of returning an error.
+pub(crate) fn guard<T>(dir: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    GUARDED.with(|g| g.set(g.get() + 1));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    GUARDED.with(|g| g.set(g.get().saturating_sub(1)));
+    outcome.unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into());
+        Err(damaged(
+            dir,
+            tantivy::TantivyError::InternalError(format!("reading its segments failed: {what}")),
+        ))
+    })
+}
+
+/// Whether the current thread is inside a read whose panic is reported as
+/// damage: a panic hook can stay quiet about such a panic.
+pub fn panic_is_reported() -> bool {
+    GUARDED.with(|g| g.get() > 0)
+}
+
 fn damaged(dir: &Path, err: tantivy::TantivyError) -> Error {
     Error::Damaged {
         path: dir.to_path_buf(),
@@ -185,14 +272,39 @@ fn damaged(dir: &Path, err: tantivy::TantivyError) -> Error {
     }
 }
 
-fn open_tantivy(dir: &Path, tantivy_dir: &Path) -> Result<Index> {
-    let directory = MmapDirectory::open(tantivy_dir).map_err(|e| Error::RebuildNeeded {
-        path: dir.to_path_buf(),
-        reason: format!("cannot be opened ({e})"),
-    })?;
+fn open_tantivy(dir: &Path, tantivy_dir: &Path, access: Access) -> Result<Index> {
+    let directory =
+        IndexDirectory::open(tantivy_dir, access).map_err(|e| Error::RebuildNeeded {
+            path: dir.to_path_buf(),
+            reason: format!("cannot be opened ({e})"),
+        })?;
     let index = Index::open(directory).map_err(|e| damaged(dir, e))?;
+    check_deletions(dir, &index)?;
     register_analyzer(&index);
     Ok(index)
+}
+
+/// Checks the checksums of the segments' deletion bitsets: tantivy reads
+/// them without, and one flipped bit would bring a removed article back
+/// for good. They are small (a bit per article), unlike the other segment
+/// files, whose checksums only a full read could check.
+fn check_deletions(dir: &Path, index: &Index) -> Result<()> {
+    use tantivy::index::SegmentComponent;
+    let metas = index
+        .searchable_segment_metas()
+        .map_err(|e| damaged(dir, e))?;
+    for meta in metas.iter().filter(|m| m.has_deletes()) {
+        let path = meta.relative_path(SegmentComponent::Delete);
+        let intact = index
+            .directory()
+            .validate_checksum(&path)
+            .map_err(|e| damaged(dir, e.into()))?;
+        if !intact {
+            let corruption = tantivy::error::DataCorruption::new(path, "checksum mismatch".into());
+            return Err(damaged(dir, corruption.into()));
+        }
+    }
+    Ok(())
 }
 
 /// How to run [`update`].

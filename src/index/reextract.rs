@@ -12,7 +12,8 @@ use crate::index::schema::{Fields, SchemaConfig};
 use crate::index_schema::SchemaFiles;
 
 use super::{
-    merge_policy, open_tantivy, prepare_fresh, swap, Siblings, Stamp, StampColumns, TANTIVY_DIR,
+    merge_policy, open_tantivy, prepare_fresh, swap, Access, Siblings, Stamp, StampColumns,
+    TANTIVY_DIR,
 };
 
 /// Rebuilds the index at `dir` from its own stored articles with new
@@ -25,7 +26,7 @@ pub(crate) fn reextract(
     gazetteer: &Gazetteer,
     stamp: &Stamp,
 ) -> Result<u64> {
-    let old = open_tantivy(dir, &dir.join(TANTIVY_DIR))?;
+    let old = open_tantivy(dir, &dir.join(TANTIVY_DIR), Access::Update)?;
     let old_fields = Fields::new(&old.schema())?;
     let reader: IndexReader = old
         .reader_builder()

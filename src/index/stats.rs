@@ -28,6 +28,11 @@ pub struct Stats {
 
 /// Computes [`Stats`] for an open index.
 pub fn stats(open: &OpenIndex) -> Result<Stats> {
+    crate::index::guard(&open.dir, || stats_unguarded(open))
+}
+
+/// See [`stats`]; a panic inside tantivy is not caught here.
+fn stats_unguarded(open: &OpenIndex) -> Result<Stats> {
     let searcher = open.reader.searcher();
     let articles = searcher.num_docs();
     let dated = searcher.search(

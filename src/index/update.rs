@@ -20,7 +20,7 @@ use crate::index_schema::SchemaFiles;
 use crate::corpus::{file_key, is_inside, SourceFile};
 
 use super::{
-    merge_policy, open_tantivy, prepare_fresh, recover_swap, swap, write_atomically, Event,
+    merge_policy, open_tantivy, prepare_fresh, recover_swap, swap, write_atomically, Access, Event,
     IndexOptions, IndexReport, RunLock, Siblings, Stamp, StampColumns, FORMAT_VERSION, SCHEMA_COPY,
     STAMP_FILE, TANTIVY_DIR,
 };
@@ -96,7 +96,7 @@ pub fn update(
         swap(dir, &siblings)?;
         report
     } else {
-        let index = open_tantivy(dir, &dir.join(TANTIVY_DIR))?;
+        let index = open_tantivy(dir, &dir.join(TANTIVY_DIR), Access::Update)?;
         let mut report = IndexReport::default();
         fill(&index, paths, options, &gazetteer, &mut report, on_event)?;
         report

@@ -35,6 +35,11 @@ pub(crate) fn cards(
 
 /// The article with id `id` as it was indexed.
 pub fn show(open: &OpenIndex, id: &str) -> Result<Card> {
+    crate::index::guard(&open.dir, || show_unguarded(open, id))
+}
+
+/// See [`show`]; a panic inside tantivy is not caught here.
+fn show_unguarded(open: &OpenIndex, id: &str) -> Result<Card> {
     let searcher = open.reader.searcher();
     let query = TermQuery::new(
         Term::from_field_text(open.fields.id, id),

@@ -283,6 +283,11 @@ pub fn tally<C: Collector>(
 
 /// Runs `request` against `open`.
 pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
+    crate::index::guard(&open.dir, || search_unguarded(open, request))
+}
+
+/// See [`search`]; a panic inside tantivy is not caught here.
+fn search_unguarded(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
     // tantivy's top-k collectors allocate their page up front: a page or
     // an offset beyond the index's size asks for no more than the index.
     let docs = usize::try_from(open.reader.searcher().num_docs()).unwrap_or(usize::MAX);

@@ -86,6 +86,11 @@ impl Picture {
 
 /// Counts what `request` asks for.
 pub fn facets(open: &OpenIndex, request: &FacetsRequest) -> Result<Picture> {
+    crate::index::guard(&open.dir, || facets_unguarded(open, request))
+}
+
+/// See [`facets`]; a panic inside tantivy is not caught here.
+fn facets_unguarded(open: &OpenIndex, request: &FacetsRequest) -> Result<Picture> {
     let search_request = SearchRequest {
         limit: 0,
         ..request.search.clone()
