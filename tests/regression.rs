@@ -147,13 +147,15 @@ fn r19_f1_a_run_killed_before_its_commit_is_not_stuck() {
     t.index();
     std::fs::remove_file(t.corpus().join("a1.txt")).expect("remove");
     t.write("a2.txt", r19_article("Report two, changed"));
-    let meta = t.path("index/tantivy/meta.json");
-    let meta = meta.to_str().expect("utf-8 path");
+    // The commit writes `.meta.json.tmp` and renames it onto meta.json;
+    // strace matches the rename by its first path.
+    let tmp = t.path("index/tantivy/.meta.json.tmp");
+    let tmp = tmp.to_str().expect("utf-8 path");
     let Some(killed) = r19_under_strace(
         &t,
         &[
             "-P",
-            meta,
+            tmp,
             "-e",
             "trace=rename,renameat,renameat2",
             "-e",

@@ -16,7 +16,6 @@
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tantivy::directory::error::{
@@ -65,9 +64,6 @@ impl IndexDirectory {
     }
 }
 
-/// Tells temporary files of one process apart.
-static TEMPORARY: AtomicU64 = AtomicU64::new(0);
-
 /// Replaces `path` with `content` through a temporary file beside it,
 /// created with the umask's permissions.
 fn atomic_write(path: &Path, content: &[u8]) -> io::Result<()> {
@@ -75,11 +71,9 @@ fn atomic_write(path: &Path, content: &[u8]) -> io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = path.with_file_name(format!(
-        ".{name}.{}-{}.tmp",
-        std::process::id(),
-        TEMPORARY.fetch_add(1, Ordering::Relaxed)
-    ));
+    // One writer at a time holds the index's lock, so the temporary name
+    // need not be unique; a fixed one lets a fault-injection test find it.
+    let tmp = path.with_file_name(format!(".{name}.tmp"));
     let written = (|| {
         let mut file = OpenOptions::new()
             .write(true)
