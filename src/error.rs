@@ -101,6 +101,16 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
+    /// A file larger than sitrep reads (see [`crate::MAX_FILE_BYTES`]).
+    #[error("{}: {}", path.display(), too_large(*.size, *.limit))]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes, or at least this many.
+        size: u64,
+        /// The largest size read.
+        limit: u64,
+    },
     /// `sitrep facets --by` asks for a picture that cannot be drawn.
     #[error("{0}")]
     FacetsBy(&'static str),
@@ -146,6 +156,7 @@ impl Error {
         let kind = match self {
             Error::Io { source, .. } => ProblemKind::Unreadable(source.to_string()),
             Error::Binary { .. } => ProblemKind::Binary,
+            Error::TooLarge { size, limit, .. } => ProblemKind::TooLarge { size, limit },
             Error::Data { message, .. } => ProblemKind::Other(message),
             other => ProblemKind::Other(other.chain()),
         };
@@ -197,6 +208,14 @@ pub enum ProblemKind {
     /// The file holds binary data.
     #[error("binary content, not text (skipped)")]
     Binary,
+    /// The file is larger than sitrep reads.
+    #[error("{}", too_large(*.size, *.limit))]
+    TooLarge {
+        /// Its size in bytes, or at least this many.
+        size: u64,
+        /// The largest size read.
+        limit: u64,
+    },
     /// The bytes were not clean text and were decoded anyway.
     #[error("{0}")]
     Encoding(String),
@@ -237,6 +256,15 @@ pub enum ProblemKind {
     /// Anything else, as the error that caused it said.
     #[error("{0}")]
     Other(String),
+}
+
+fn too_large(size: u64, limit: u64) -> String {
+    let mb = |n: u64| n.div_ceil(1_000_000);
+    format!(
+        "too large ({} MB; files over {} MB are not read): split it into smaller files (skipped)",
+        mb(size),
+        mb(limit)
+    )
 }
 
 fn not_an_article(item: Option<usize>, found: &str) -> String {

@@ -61,6 +61,7 @@ pub use analyzer::{fold_into, register_analyzer, words, ANALYZER_NAME};
 pub use article::{parse as parse_articles, read_file as read_articles, Article, Card, Parsed};
 pub use corpus::{
     decode, files as article_files, read_text, walk, Entry, Format, SkipReason, SourceFile, Text,
+    MAX_FILE_BYTES,
 };
 pub use date::{days_from_civil, parse as parse_date, Date, Period};
 pub use error::{Error, Problem, ProblemKind, Result, Severity};

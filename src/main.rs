@@ -4,15 +4,104 @@
 
 mod cli;
 
+use std::alloc::{GlobalAlloc, Layout};
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
+
+/// What to do when the system refused a resource, from the error's
+/// message: tantivy wraps the system's error in its own text, so its
+/// code is found in the words, not in the error's type.
+fn exhausted(message: &str) -> Option<&'static str> {
+    let has = |codes: &[&str]| codes.iter().any(|c| message.contains(c));
+    if has(&["(os error 24)", "(os error 23)", "Too many open files"]) {
+        Some("too many open files: allow sitrep more (`ulimit -n`) and run it again")
+    } else if has(&[
+        "(os error 12)",
+        "Cannot allocate memory",
+        "(os error 11)",
+        "Resource temporarily unavailable",
+    ]) {
+        // EAGAIN: a thread could not be started, for want of memory.
+        Some("out of memory: the system refused sitrep more memory or another thread; allow it more (for `sitrep index`, a smaller --memory needs less) and run it again")
+    } else {
+        None
+    }
+}
 
 /// mimalloc instead of the system allocator: glibc maps and unmaps every
 /// large block (each doc-store block read, each zstd context), and the
 /// kernel zeroes those pages again each time.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: OutOfMemoryExit = OutOfMemoryExit(mimalloc::MiMalloc);
+
+/// An allocator that ends the program with a message and exit status 2
+/// when memory runs out, where Rust would abort (status 134, a core dump
+/// and "memory allocation of N bytes failed").
+struct OutOfMemoryExit(mimalloc::MiMalloc);
+
+// SAFETY: every call goes to mimalloc unchanged; only a failed allocation
+// is turned into an exit instead of a null pointer.
+unsafe impl GlobalAlloc for OutOfMemoryExit {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        non_null(self.0.alloc(layout), layout.size())
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        non_null(self.0.alloc_zeroed(layout), layout.size())
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        non_null(self.0.realloc(ptr, layout, new_size), new_size)
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        self.0.dealloc(ptr, layout);
+    }
+}
+
+fn non_null(ptr: *mut u8, size: usize) -> *mut u8 {
+    if ptr.is_null() {
+        out_of_memory(size);
+    }
+    ptr
+}
+
+/// Says that memory ran out and exits with status 2, allocating nothing:
+/// the message is built on the stack and written straight to stderr, and
+/// the process ends at once (`_exit`), as a kill would end it, which every
+/// command survives (an index keeps its last commit).
+#[cold]
+fn out_of_memory(size: usize) -> ! {
+    extern "C" {
+        fn _exit(status: std::ffi::c_int) -> !;
+    }
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = size;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Straight to file descriptor 2: no lock another thread might hold.
+    // SAFETY: descriptor 2 stays open; ManuallyDrop never closes it.
+    let mut err = std::mem::ManuallyDrop::new(unsafe {
+        <std::fs::File as std::os::fd::FromRawFd>::from_raw_fd(2)
+    });
+    let _ = err.write_all(b"sitrep: out of memory: ");
+    let _ = err.write_all(&digits[at..]);
+    let _ = err.write_all(
+        b" more bytes could not be allocated; allow sitrep more memory \
+          (for `sitrep index`, a smaller --memory needs less)\n",
+    );
+    // SAFETY: _exit ends the process without running any code of ours.
+    unsafe { _exit(2) }
+}
 
 fn main() -> ExitCode {
     // A panic that the library reports as a damaged index is not a crash:
@@ -36,7 +125,11 @@ fn main() -> ExitCode {
             if broken_pipe {
                 return ExitCode::SUCCESS;
             }
-            cli::run::say(&format!("{err:#}"));
+            let message = format!("{err:#}");
+            cli::run::say(&message);
+            if let Some(hint) = exhausted(&message) {
+                cli::run::say(hint);
+            }
             ExitCode::from(2)
         }
     }

@@ -114,7 +114,11 @@ pub struct IndexArgs {
     /// Memory for the index writer, in MB [default: 128]
     ///
     /// The writer flushes a segment when its budget is used up, so memory
-    /// stays bounded whatever the corpus size. Example: --memory 64
+    /// stays bounded whatever the corpus size. Each file is read whole on
+    /// top of that budget: files over 64 MB are skipped as too large (split
+    /// a bigger JSON Lines feed). When memory runs out all the same, the
+    /// run ends with a message and exit status 2; the index keeps its last
+    /// commit. Example: --memory 64
     #[arg(long, value_name = "MB", default_value_t = 128)]
     pub memory: usize,
     /// List files passed over (other formats, hidden, links)

@@ -5,7 +5,8 @@
 //! an article file (by extension) or why it is skipped. [`read_text`] turns
 //! a file's bytes into text: byte-order marks are honoured, UTF-16 is
 //! decoded, text that is not UTF-8 is read as Windows-1252 or decoded
-//! lossily, with a warning, and binary files are refused.
+//! lossily, with a warning, and binary files are refused, as are files
+//! over [`MAX_FILE_BYTES`].
 
 use std::collections::HashSet;
 use std::fmt;
@@ -301,8 +302,60 @@ pub struct Text {
 ///
 /// A binary file is an error naming the file: the caller skips it.
 pub fn read_text(path: &Path) -> Result<Text> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = read_bounded(path)?;
+    let fingerprint = fingerprint(&bytes);
+    // Clean UTF-8, by far the most common case, becomes the text without
+    // a copy: one file's bytes are held once, not twice.
+    if Encoding::for_bom(&bytes).is_none() && !bytes.contains(&0) && !looks_binary(&bytes) {
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                return Ok(Text {
+                    text,
+                    warning: None,
+                    fingerprint,
+                })
+            }
+            Err(err) => return decode(path, err.as_bytes()),
+        }
+    }
     decode(path, &bytes)
+}
+
+/// The largest article file sitrep reads: 64 MB.
+///
+/// A file is read, decoded and parsed whole, and its largest record is
+/// handed to the index writer in one piece, so memory grows with the file
+/// (some ten times its size for a single huge record) and not with
+/// `--memory`, which bounds only what the writer holds between flushes.
+/// A larger file is a problem (skipped), not a run that exhausts memory.
+/// News articles are far smaller; a larger JSON Lines feed can be split
+/// (`split -l 100000 feed.jsonl part- --additional-suffix=.jsonl`).
+pub const MAX_FILE_BYTES: u64 = 64_000_000;
+
+/// The bytes of `path`, or [`Error::TooLarge`] past [`MAX_FILE_BYTES`].
+fn read_bounded(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let too_large = |size: u64| Error::TooLarge {
+        path: path.to_path_buf(),
+        size,
+        limit: MAX_FILE_BYTES,
+    };
+    if size > MAX_FILE_BYTES {
+        return Err(too_large(size));
+    }
+    // One byte past the limit: a file that grew since its size was read
+    // is caught as well.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if read > MAX_FILE_BYTES {
+        return Err(too_large(read));
+    }
+    Ok(bytes)
 }
 
 /// Decodes file bytes as [`read_text`] does.
