@@ -850,3 +850,116 @@ fn r19_f15_running_out_of_file_handles_says_so() {
         "{err}"
     );
 }
+
+// ---- Issue 19, F12 to F14 (h19-small): CSV on a terminal, Markdown
+// rules, big ids.
+
+/// Issue 19 (F12): `search --format csv` on a terminal printed escape
+/// sequences from file names and titles raw; piped, they stay as written.
+#[test]
+fn r19_f12_csv_on_a_terminal_is_sanitised() {
+    let t = TestDir::new();
+    t.write(
+        "\u{1b}]0;pwned\u{7}mosul.txt",
+        "Mosul \u{1b}[31mbridge\u{1b}[0m reopened\nThe old bridge in Mosul reopened.\n",
+    );
+    t.index();
+    let args = ["search", "bridge", "--format", "csv"];
+    // Piped, the cells are the article's own text, byte for byte.
+    let piped = t.run(&args);
+    assert_eq!(code(&piped), 0, "{}", stderr(&piped));
+    let out = crate::util::stdout(&piped);
+    assert!(out.contains("Mosul \u{1b}[31mbridge"), "{out:?}");
+    assert!(out.contains("\u{1b}]0;pwned\u{7}mosul.txt"), "{out:?}");
+    let Some(screen) = t.on_terminal(200, &[], &args) else {
+        return;
+    };
+    assert!(screen.contains("bridge"), "{screen:?}");
+    assert!(
+        !screen.contains('\u{1b}'),
+        "raw escape on the screen: {screen:?}"
+    );
+    assert!(
+        !screen.contains('\u{7}'),
+        "raw bell on the screen: {screen:?}"
+    );
+    assert!(screen.contains("\\u{1b}[31mbridge"), "{screen:?}");
+}
+
+/// Issue 19 (F13): a Markdown file opening with a `---` rule and no front
+/// matter was skipped as "empty file"; only a closed `---` block of
+/// `key: value` lines is front matter.
+#[test]
+fn r19_f13_a_markdown_rule_is_not_front_matter() {
+    let t = TestDir::new();
+    t.write(
+        "rule.md",
+        "---\n\nMosul bridge reopened\n\nThe old bridge in Mosul reopened.\n",
+    );
+    t.write(
+        "unclosed-looking.md",
+        "---\nKirkuk bridge: a history\n\nThe bridge in Kirkuk was built long ago.\n\n---\n\nMore text.\n",
+    );
+    t.write(
+        "front.md",
+        "---\nid: front-1\ndate: 2020-05-01\nlayout: post\n---\n\n# Basra bridge opens\n\nA bridge opened in Basra.\n",
+    );
+    t.index();
+    let out = t.run(&["search", "bridge", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mut ids = hit_ids(&out);
+    ids.sort();
+    assert_eq!(ids, ["front-1", "rule.md", "unclosed-looking.md"]);
+    let titles: Vec<String> = crate::util::json_lines(&out)
+        .iter()
+        .filter(|m| m["type"] == "hit")
+        .map(|m| m["data"]["title"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(
+        titles.contains(&"Mosul bridge reopened".to_owned()),
+        "{titles:?}"
+    );
+    assert!(
+        titles.contains(&"Kirkuk bridge: a history".to_owned()),
+        "{titles:?}"
+    );
+    assert!(
+        titles.contains(&"Basra bridge opens".to_owned()),
+        "{titles:?}"
+    );
+}
+
+/// Issue 19 (F14): integer ids above 64 bits went through a float, so
+/// two records collided as `1.2345678901234568e+22`; ids are kept as
+/// written.
+#[test]
+fn r19_f14_big_integer_ids_are_kept_as_written() {
+    let t = TestDir::new();
+    t.write(
+        "feed.jsonl",
+        concat!(
+            "{\"id\":12345678901234567890123,\"title\":\"Mosul bridge reopened\",\"body\":\"x\"}\n",
+            "{\"id\":12345678901234567890124,\"title\":\"Kirkuk bridge closed\",\"body\":\"y\"}\n",
+        ),
+    );
+    t.write(
+        "list.json",
+        "[{\"id\": 99999999999999999999999, \"title\": \"Basra bridge\", \"body\": \"z\"}, 3]",
+    );
+    let out = t.run(&["index", "corpus"]);
+    // The array's `3` is reported; nothing else is.
+    let err = stderr(&out);
+    assert!(!err.contains("duplicate"), "{err}");
+    let out = t.run(&["search", "bridge", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mut ids = hit_ids(&out);
+    ids.sort();
+    assert_eq!(
+        ids,
+        [
+            "12345678901234567890123",
+            "12345678901234567890124",
+            "99999999999999999999999"
+        ]
+    );
+}

@@ -119,6 +119,60 @@ fn header_line(line: &str) -> Option<(String, &str)> {
         .then_some((key, value.trim()))
 }
 
+/// The text of `text` from its line `index` (as `str::lines` counts) on.
+fn line_tail(text: &str, index: usize) -> &str {
+    let mut rest = text;
+    for _ in 0..index {
+        match rest.find('\n') {
+            Some(end) => rest = &rest[end + 1..],
+            None => return "",
+        }
+    }
+    rest
+}
+
+/// Whether `line` (trimmed) is a Markdown thematic break: three or more
+/// of one of `-`, `*`, `_`, spaces allowed between them.
+fn is_rule(line: &str) -> bool {
+    let marks: Vec<char> = line.chars().filter(|c| !c.is_whitespace()).collect();
+    marks.len() >= 3
+        && ['-', '*', '_']
+            .iter()
+            .any(|&m| marks.iter().all(|&c| c == m))
+}
+
+/// When `text` opens with YAML front matter, the number of lines between
+/// its `---` rules. A `---` line opens front matter only when a `---`
+/// line closes it and every line between is a `key: value` line (or the
+/// indented or `- ` continuation of one); otherwise the rule is part of
+/// the text, as Markdown has it.
+fn front_matter_lines(text: &str) -> Option<usize> {
+    let mut lines = text.lines();
+    if lines.next()?.trim() != "---" {
+        return None;
+    }
+    let mut keys = 0;
+    for (count, line) in lines.enumerate() {
+        if line.trim() == "---" {
+            return (keys > 0).then_some(count);
+        }
+        let continuation = line.starts_with([' ', '\t']) || line.starts_with("- ");
+        if line.trim().is_empty() || (keys > 0 && continuation) {
+            continue;
+        }
+        let (key, _) = line.split_once(':')?;
+        let is_key = !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+        if !is_key {
+            return None;
+        }
+        keys += 1;
+    }
+    None
+}
+
 fn parse_text(file: &SourceFile, text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut lines = text.lines().enumerate().peekable();
@@ -128,14 +182,13 @@ fn parse_text(file: &SourceFile, text: &str) -> Parsed {
     while lines.peek().is_some_and(|(_, l)| l.trim().is_empty()) {
         lines.next();
     }
-    let front_matter =
-        file.format == Format::Markdown && lines.peek().is_some_and(|(_, l)| l.trim() == "---");
-    if front_matter {
-        lines.next();
-        for (_, line) in lines.by_ref() {
-            if line.trim() == "---" {
-                break;
-            }
+    let rest = lines.peek().map_or("", |&(i, _)| line_tail(text, i));
+    let front_matter = (file.format == Format::Markdown)
+        .then(|| front_matter_lines(rest))
+        .flatten();
+    if let Some(count) = front_matter {
+        // The opening rule, the block and the closing rule.
+        for (_, line) in lines.by_ref().take(count + 2).skip(1) {
             if let Some((key, value)) = header_line(line) {
                 fields.push((key, value.trim_matches('"').to_owned()));
             }
@@ -158,7 +211,10 @@ fn parse_text(file: &SourceFile, text: &str) -> Parsed {
     if title.is_none() {
         for (_, line) in lines.by_ref() {
             let line = line.trim();
-            if !line.is_empty() {
+            // A Markdown rule (`---`, `***`, `___`) has no words to be a
+            // title.
+            let rule = file.format == Format::Markdown && is_rule(line);
+            if !line.is_empty() && !rule {
                 let line = if file.format == Format::Markdown {
                     line.trim_start_matches('#').trim()
                 } else {
@@ -224,13 +280,27 @@ fn parse_json(file: &SourceFile, text: &str) -> Parsed {
     match value {
         Value::Object(map) => {
             let default_id = file.rel_path.clone();
-            push_record(file, &map, default_id, None, &mut parsed);
+            let raw = raw_id(&map, text);
+            push_record(file, &map, raw.as_deref(), default_id, None, &mut parsed);
         }
         Value::Array(items) => {
+            // The number ids of the array's objects as written, read
+            // again only when one was rounded.
+            let rounded = items.iter().any(|item| rounded_id(item).is_some());
+            let raw_ids = if rounded {
+                raw_ids(text, 2)
+            } else {
+                Vec::new()
+            };
+            let mut objects = 0;
             for (i, item) in items.iter().enumerate() {
                 let default_id = format!("{}#{}", file.rel_path, i + 1);
+                let raw = raw_ids.get(objects).and_then(|r| r.as_deref());
+                objects += usize::from(item.is_object());
                 match item {
-                    Value::Object(map) => push_record(file, map, default_id, None, &mut parsed),
+                    Value::Object(map) => {
+                        push_record(file, map, raw, default_id, None, &mut parsed)
+                    }
                     other => parsed.problems.push(Problem::skipped(
                         &file.path,
                         None,
@@ -270,7 +340,8 @@ fn json_line(file: &SourceFile, line: &str, number: usize, parsed: &mut Parsed) 
     match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(map)) => {
             let default_id = format!("{}#{}", file.rel_path, number);
-            push_record(file, &map, default_id, Some(number), parsed);
+            let raw = raw_id(&map, line);
+            push_record(file, &map, raw.as_deref(), default_id, Some(number), parsed);
         }
         Ok(other) => parsed.problems.push(Problem::skipped(
             &file.path,
@@ -299,10 +370,88 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-/// Reads one JSON article object into `parsed`.
+/// The `id` of a record when it is a number serde_json read as a float,
+/// which may have rounded it: integers beyond 64 bits go through `f64`.
+fn rounded_id(record: &Value) -> Option<&serde_json::Number> {
+    record
+        .get("id")
+        .and_then(Value::as_number)
+        .filter(|n| n.is_f64())
+}
+
+/// The number id of `map`, read from its JSON `text`, as written, when
+/// serde_json read it as a float (which may have rounded it).
+fn raw_id(map: &Map<String, Value>, text: &str) -> Option<String> {
+    match map.get("id") {
+        Some(Value::Number(n)) if n.is_f64() => raw_ids(text, 1).pop().flatten(),
+        _ => None,
+    }
+}
+
+/// For each object at nesting `depth` of the valid JSON `text` (1: the
+/// text is the object; 2: objects in a top-level array), in order, its
+/// `id` as written when that is a number: the digits, not what a float
+/// makes of them, so that `12345678901234567890123` and `…124` stay two
+/// ids. The last of repeated keys wins, as in `Value`.
+fn raw_ids(text: &str, depth: usize) -> Vec<Option<String>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut level = 0;
+    let mut key: Option<String> = None;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'"' => {
+                // A string, escapes skipped; a key when a `:` follows.
+                let start = i;
+                i += 1;
+                while let Some(&c) = bytes.get(i) {
+                    i += if c == b'\\' { 2 } else { 1 };
+                    if c == b'"' {
+                        break;
+                    }
+                }
+                let rest = text.get(i..).unwrap_or("").trim_start();
+                if level == depth && rest.starts_with(':') {
+                    key = text
+                        .get(start..i)
+                        .and_then(|k| serde_json::from_str::<String>(k).ok());
+                }
+                continue;
+            }
+            b'{' | b'[' => {
+                level += 1;
+                if level == depth && b == b'{' {
+                    out.push(None);
+                }
+            }
+            b'}' | b']' => level = level.saturating_sub(1),
+            b'-' | b'0'..=b'9' if level == depth && key.as_deref() == Some("id") => {
+                let end = text
+                    .get(i..)
+                    .unwrap_or("")
+                    .find(|c: char| !matches!(c, '-' | '+' | '.' | 'e' | 'E' | '0'..='9'))
+                    .map_or(text.len(), |n| i + n);
+                if let Some(last) = out.last_mut() {
+                    *last = text.get(i..end).map(str::to_owned);
+                }
+                i = end;
+                continue;
+            }
+            b',' if level == depth => key = None,
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Reads one JSON article object into `parsed`; `raw` is its number id
+/// as written, when it has one.
 fn push_record(
     file: &SourceFile,
     map: &Map<String, Value>,
+    raw: Option<&str>,
     default_id: String,
     line: Option<usize>,
     parsed: &mut Parsed,
@@ -313,7 +462,10 @@ fn push_record(
             match map.get(*name) {
                 None | Some(Value::Null) => continue,
                 Some(Value::String(s)) => return Some(s.clone()),
-                Some(Value::Number(n)) if *name == "id" => return Some(n.to_string()),
+                Some(Value::Number(n)) if *name == "id" => {
+                    let as_written = raw.filter(|_| n.is_f64()).map(str::to_owned);
+                    return Some(as_written.unwrap_or_else(|| n.to_string()));
+                }
                 Some(other) => {
                     problems.push(format!("field {name:?} is {}, not a string", kind(other)));
                     continue;
@@ -487,5 +639,33 @@ mod tests {
             .problems
             .iter()
             .any(|p| p.kind.to_string().contains("\"title\"")));
+    }
+
+    #[test]
+    fn number_ids_are_kept_as_written() {
+        let text = r#"[{"id":12345678901234567890123,"title":"A","body":"x","n":{"id":1}},3,{"title":"B","id":1.50,"body":"y"}]"#;
+        let p = parse(&file("big.json"), text);
+        let ids: Vec<&str> = p.articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, vec!["12345678901234567890123", "1.50"]);
+        let p = parse(
+            &file("big.jsonl"),
+            "{\"i\\u0064\": -99999999999999999999999, \"title\": \"A\"}\n{\"id\": 7, \"title\": \"B\"}\n",
+        );
+        let ids: Vec<&str> = p.articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, vec!["-99999999999999999999999", "7"]);
+    }
+
+    #[test]
+    fn a_markdown_rule_is_not_front_matter() {
+        let p = parse(&file("r.md"), "---\n\nTitle\n\nBody.\n");
+        assert_eq!(p.articles[0].title, "Title");
+        let p = parse(
+            &file("s.md"),
+            "---\nA sentence: not front matter\n---\nBody.",
+        );
+        assert_eq!(p.articles[0].title, "A sentence: not front matter");
+        let p = parse(&file("f.md"), "---\ntags:\n  - a\nid: x\n---\n# T\nB");
+        assert_eq!(p.articles[0].id, "x");
+        assert_eq!(p.articles[0].title, "T");
     }
 }

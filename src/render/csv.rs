@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use crate::search::tables::{CrossTable, Timeline};
 use crate::search::Results;
 
-use super::facet_fields;
+use super::{facet_fields, sanitize, Style};
 use crate::fields::FacetKind;
 
 /// One CSV field (RFC 4180): quoted when it holds a comma, quote or line
@@ -25,18 +25,36 @@ pub(crate) fn csv_field(text: &str) -> String {
     }
 }
 
-/// Writes one CSV record, ended by CRLF as RFC 4180 says.
-pub(crate) fn csv_row<W: Write, S: AsRef<str>>(w: &mut W, fields: &[S]) -> io::Result<()> {
-    let line: Vec<String> = fields.iter().map(|f| csv_field(f.as_ref())).collect();
+/// Writes one CSV record, ended by CRLF as RFC 4180 says. On a terminal
+/// (`style.sanitize`) each cell is sanitised after quoting, as text output
+/// is: file names and titles come from anywhere. Piped, cells stay as
+/// written, for the program reading them.
+pub(crate) fn csv_row<W: Write, S: AsRef<str>>(
+    w: &mut W,
+    style: Style,
+    fields: &[S],
+) -> io::Result<()> {
+    let line: Vec<String> = fields
+        .iter()
+        .map(|f| {
+            let cell = csv_field(f.as_ref());
+            if style.sanitize {
+                sanitize(&cell)
+            } else {
+                cell
+            }
+        })
+        .collect();
     write!(w, "{}\r\n", line.join(","))
 }
 
 /// Writes search results as CSV: a header, then one row per hit with id,
 /// date, title, provinces, actors, path and score (several values in a
 /// cell are separated by `; `).
-pub(crate) fn results_csv<W: Write>(w: &mut W, results: &Results) -> io::Result<()> {
+pub(crate) fn results_csv<W: Write>(w: &mut W, results: &Results, style: Style) -> io::Result<()> {
     csv_row(
         w,
+        style,
         &[
             "id",
             "date",
@@ -50,6 +68,7 @@ pub(crate) fn results_csv<W: Write>(w: &mut W, results: &Results) -> io::Result<
     for hit in &results.hits {
         csv_row(
             w,
+            style,
             &[
                 hit.article.id.as_str(),
                 hit.article.date.as_deref().unwrap_or(""),
@@ -69,23 +88,29 @@ pub(crate) fn facet_csv<W: Write>(
     w: &mut W,
     results: &Results,
     field: FacetKind,
+    style: Style,
 ) -> io::Result<()> {
-    csv_row(w, &[field.name(), "count"])?;
+    csv_row(w, style, &[field.name(), "count"])?;
     if let Some((_, values)) = facet_fields(results).into_iter().find(|(f, _)| *f == field) {
         for v in values {
-            csv_row(w, &[v.value.as_str(), &v.count.to_string()])?;
+            csv_row(w, style, &[v.value.as_str(), &v.count.to_string()])?;
         }
     }
     Ok(())
 }
 
 /// Writes a timeline as CSV: `period,count`, then `undated`.
-pub(crate) fn timeline_csv<W: Write>(w: &mut W, timeline: &Timeline, unit: &str) -> io::Result<()> {
-    csv_row(w, &[unit, "count"])?;
+pub(crate) fn timeline_csv<W: Write>(
+    w: &mut W,
+    timeline: &Timeline,
+    unit: &str,
+    style: Style,
+) -> io::Result<()> {
+    csv_row(w, style, &[unit, "count"])?;
     for (period, count) in &timeline.periods {
-        csv_row(w, &[period.as_str(), &count.to_string()])?;
+        csv_row(w, style, &[period.as_str(), &count.to_string()])?;
     }
-    csv_row(w, &["undated", &timeline.undated.to_string()])
+    csv_row(w, style, &["undated", &timeline.undated.to_string()])
 }
 
 /// Writes a cross table as CSV: a header of column values, then one row
@@ -94,14 +119,15 @@ pub(crate) fn table_csv<W: Write>(
     w: &mut W,
     table: &CrossTable,
     dimensions: (&str, &str),
+    style: Style,
 ) -> io::Result<()> {
     let mut header = vec![format!("{} \\ {}", dimensions.0, dimensions.1)];
     header.extend(table.columns.iter().map(|(c, _)| c.clone()));
-    csv_row(w, &header)?;
+    csv_row(w, style, &header)?;
     for ((r, _), cells) in table.rows.iter().zip(&table.cells) {
         let mut row = vec![r.clone()];
         row.extend(cells.iter().map(u64::to_string));
-        csv_row(w, &row)?;
+        csv_row(w, style, &row)?;
     }
     Ok(())
 }

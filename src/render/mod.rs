@@ -219,7 +219,7 @@ impl<W: Write> Printer<W> {
                 text::results_text(&mut self.out, results, self.style, self.base.as_deref())
             }
             OutputFormat::Json => json::results_json(&mut self.out, results, query, elapsed_ms),
-            OutputFormat::Csv => csv::results_csv(&mut self.out, results),
+            OutputFormat::Csv => csv::results_csv(&mut self.out, results, self.style),
         }
     }
 
@@ -234,7 +234,7 @@ impl<W: Write> Printer<W> {
                 json::facet_json(w, results, *kind)
             }
             (Picture::Values { kind, results }, OutputFormat::Csv) => {
-                csv::facet_csv(w, results, *kind)
+                csv::facet_csv(w, results, *kind, self.style)
             }
             (
                 Picture::Timeline {
@@ -251,7 +251,7 @@ impl<W: Write> Printer<W> {
                 match format {
                     OutputFormat::Text => text::timeline_text(w, timeline, summary, self.style),
                     OutputFormat::Json => json::timeline_json(w, timeline, unit, summary.total),
-                    OutputFormat::Csv => csv::timeline_csv(w, timeline, unit),
+                    OutputFormat::Csv => csv::timeline_csv(w, timeline, unit, self.style),
                 }
             }
             (
@@ -266,7 +266,7 @@ impl<W: Write> Printer<W> {
                 match format {
                     OutputFormat::Text => text::table_text(w, table, names, summary, self.style),
                     OutputFormat::Json => json::table_json(w, table, names),
-                    OutputFormat::Csv => csv::table_csv(w, table, names),
+                    OutputFormat::Csv => csv::table_csv(w, table, names, self.style),
                 }
             }
         }
