@@ -72,7 +72,7 @@ pub struct OpenIndex {
 /// `meta.json` and opening the file, a rebuild or a re-extraction swaps
 /// the whole folder, and the files of an open are read one after the
 /// other. So an open is trusted only when the folder and its top files are
-/// the same ones before and after it ([`Generation`]); otherwise, or when
+/// the same ones before and after it (`Generation`); otherwise, or when
 /// a file is missing, it is tried again, for up to half a second.
 pub fn open(dir: &Path) -> Result<OpenIndex> {
     const ATTEMPTS: usize = 20;
