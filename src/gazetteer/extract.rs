@@ -9,13 +9,15 @@ use std::path::PathBuf;
 use crate::article::{self, Card};
 use crate::corpus::{self, Entry};
 use crate::error::Problem;
-use crate::gazetteer::{Explained, Gazetteer};
+use crate::gazetteer::{Explained, Gazetteer, RoledMention};
 
 /// One article and what the indexer extracts from it.
 #[derive(Debug, Clone)]
 pub struct Extraction {
     /// The article with its provinces and actors.
     pub card: Card,
+    /// Each resolved mention with its role.
+    pub mentions: Vec<RoledMention>,
     /// Each mention and what it resolved to (with `explain`).
     pub explained: Vec<Explained>,
 }
@@ -55,7 +57,11 @@ pub fn extract(
                 facets.place_paths(),
                 facets.actors,
             );
-            on_article(Extraction { card, explained });
+            on_article(Extraction {
+                card,
+                mentions: facets.mentions,
+                explained,
+            });
         }
     }
 }

@@ -5,7 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::analyzer;
 
-use super::{Claim, Explained, Facets, Gazetteer, Mention, Target};
+use super::{Claim, Explained, Facets, Gazetteer, Mention, Role, RoledMention, Target};
+use crate::fields::FacetKind;
 
 impl Gazetteer {
     pub(super) fn country_of(&self, target: Target) -> Option<usize> {
@@ -122,22 +123,61 @@ impl Gazetteer {
         let title_len = all.len();
         all.extend(self.mentions(body));
         let context = self.country_context(&all);
-        let mut found = Found::default();
+        let roles = self.roles(title, body, &all, title_len);
+        let (mut events, mut mentioned) = (Found::default(), Found::default());
+        let mut dateline = Found::default();
         let mut explained = Vec::new();
+        let mut roled = Vec::new();
         for (k, m) in all.iter().enumerate() {
             let chosen = self.readings(m, &context);
-            let resolved = resolved(m, &chosen);
+            let resolved = resolved(&chosen);
+            let in_title = k < title_len;
+            let src = if in_title { title } else { body };
+            let text = src.get(m.start..m.end).unwrap_or("");
+            let (role, rule) = roles
+                .get(k)
+                .cloned()
+                .unwrap_or((Role::Event, String::new()));
             if explain {
-                let src = if k < title_len { title } else { body };
                 explained.push(Explained {
-                    text: src.get(m.start..m.end).unwrap_or("").to_owned(),
+                    text: text.to_owned(),
                     resolved: resolved.and_then(|t| self.facet_label(t)),
                     note: self.note(m, &chosen, resolved),
+                    role: resolved.map(|_| role),
+                    rule: rule.clone(),
                 });
             }
-            found.add(resolved);
+            let Some(target) = resolved else { continue };
+            mentioned.add(target);
+            match role {
+                Role::Event => events.add(target),
+                Role::Dateline => dateline.add(target),
+                _ => {}
+            }
+            if let (Some(kind), Some(value)) = (facet_kind(target), self.facet_label(target)) {
+                roled.push(RoledMention {
+                    kind,
+                    value,
+                    role,
+                    offset: m.start,
+                    in_title,
+                    rule,
+                    text: text.to_owned(),
+                });
+            }
         }
-        (self.facets(&found), explained)
+        // The dateline's place is the event place only when the article
+        // names no other.
+        if events.countries.is_empty() && events.provinces.is_empty() {
+            events.countries = dateline.countries;
+            events.provinces = dateline.provinces;
+        }
+        let mut facets = self.facets(&events);
+        let everything = self.facets(&mentioned);
+        facets.mentioned_places = everything.places;
+        facets.mentioned_actors = everything.actors;
+        facets.mentions = roled;
+        (facets, explained)
     }
 
     /// The countries an article is about, from its unambiguous mentions,
@@ -181,10 +221,6 @@ impl Gazetteer {
     /// Why `m` counted as `resolved`, or was left out, for `--explain`.
     fn note(&self, m: &Mention, chosen: &[Target], resolved: Option<Target>) -> String {
         match (resolved, chosen.first()) {
-            (None, Some(&first)) if m.speaker => format!(
-                "left out: speaks for its government ({})",
-                self.describe_all(&[first])
-            ),
             (Some(_), Some(&first)) => self.describe(first),
             (Some(t), None) => self.describe(t),
             (None, None) => format!(
@@ -225,19 +261,19 @@ impl Gazetteer {
                 }
             }
         }
-        facets.actors = found
-            .actors
-            .iter()
-            .filter_map(|&a| self.actors.get(a))
-            .map(|a| a.name.clone())
-            .collect();
+        for actor in found.actors.iter().filter_map(|&a| self.actors.get(a)) {
+            facets.actors.push(actor.name.clone());
+            if !actor.kind.is_empty() && !facets.actor_kinds.contains(&actor.kind) {
+                facets.actor_kinds.push(actor.kind.clone());
+            }
+        }
         facets
     }
 }
 
 /// The one facet a mention counts as, if its readings land on one (a city
-/// counts as its province) and it does not speak for a government.
-fn resolved(m: &Mention, chosen: &[Target]) -> Option<Target> {
+/// counts as its province).
+fn resolved(chosen: &[Target]) -> Option<Target> {
     let mut facet_keys: Vec<Target> = chosen
         .iter()
         .map(|&t| match t {
@@ -248,8 +284,18 @@ fn resolved(m: &Mention, chosen: &[Target]) -> Option<Target> {
     facet_keys.sort();
     facet_keys.dedup();
     match facet_keys.as_slice() {
-        [one] if !m.speaker => Some(*one),
+        [one] => Some(*one),
         _ => None,
+    }
+}
+
+/// The facet kind a resolved target counts under.
+fn facet_kind(target: Target) -> Option<FacetKind> {
+    match target {
+        Target::Country(_) => Some(FacetKind::Country),
+        Target::Province(_) | Target::City(_) => Some(FacetKind::Province),
+        Target::Actor(_) => Some(FacetKind::Actor),
+        Target::Demonym(_) => None,
     }
 }
 
@@ -263,11 +309,11 @@ struct Found {
 }
 
 impl Found {
-    fn add(&mut self, resolved: Option<Target>) {
+    fn add(&mut self, resolved: Target) {
         let (list, i) = match resolved {
-            Some(Target::Country(c)) => (&mut self.countries, c),
-            Some(Target::Province(p)) => (&mut self.provinces, p),
-            Some(Target::Actor(a)) => (&mut self.actors, a),
+            Target::Country(c) => (&mut self.countries, c),
+            Target::Province(p) => (&mut self.provinces, p),
+            Target::Actor(a) => (&mut self.actors, a),
             _ => return,
         };
         if !list.contains(&i) {

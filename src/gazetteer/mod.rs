@@ -18,11 +18,14 @@ mod format;
 mod load;
 mod matcher;
 mod resolve;
+mod roles;
 pub mod table;
 
 use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
+
+use crate::fields::FacetKind;
 
 /// What an alias names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -104,27 +107,135 @@ pub struct Mention {
     pub speaker: bool,
 }
 
+/// What a mention does in its article: only `Event` mentions say where
+/// the reported events happen or who takes part, and only they fill the
+/// `province`, `country` and `actor` facets. Every role stays searchable
+/// in the `mentioned_*` facets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// Where the reported events happen, or who takes part.
+    Event,
+    /// The place of the dateline ("NAIROBI (Conflict Wire) -").
+    Dateline,
+    /// A capital or country used for its government ("Moscow said").
+    Attribution,
+    /// Part of a modifier or affiliation ("Iran-backed", "anti-Taliban").
+    Modifier,
+    /// A distance, border or direction ("60 km north of Baghdad").
+    Reference,
+    /// Only inside quoted speech.
+    Quote,
+    /// Ruled out or denied ("Boko Haram was ruled out").
+    Negated,
+    /// In a clause about an earlier period ("ISIS lost Mosul in 2017").
+    Background,
+    /// A venue of refugees or talks ("fled to Bangladesh").
+    Destination,
+    /// Inside a person's, people's or organisation's name.
+    NamePart,
+}
+
+impl Role {
+    /// Every role, in the order `--explain` and the docs list them.
+    pub const ALL: [Role; 10] = [
+        Role::Event,
+        Role::Dateline,
+        Role::Attribution,
+        Role::Modifier,
+        Role::Reference,
+        Role::Quote,
+        Role::Negated,
+        Role::Background,
+        Role::Destination,
+        Role::NamePart,
+    ];
+
+    /// The role's name as written in `index-schema/` and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Event => "event",
+            Role::Dateline => "dateline",
+            Role::Attribution => "attribution",
+            Role::Modifier => "modifier",
+            Role::Reference => "reference",
+            Role::Quote => "quote",
+            Role::Negated => "negated",
+            Role::Background => "background",
+            Role::Destination => "destination",
+            Role::NamePart => "name-part",
+        }
+    }
+
+    /// The role named `name`, if any.
+    pub fn from_name(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.name() == name)
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One resolved mention with its role, for `extract --json` and
+/// `--explain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoledMention {
+    /// `province`, `country` or `actor`.
+    pub kind: FacetKind,
+    /// The facet value: `Country/Province`, `Country`, or the actor's path.
+    pub value: String,
+    /// What the mention does in the article.
+    pub role: Role,
+    /// Byte offset in the title (when `in_title`) or the body.
+    pub offset: usize,
+    /// Whether the mention is in the title.
+    pub in_title: bool,
+    /// The rule that decided the role (`title`, `speech verb "said"`…).
+    pub rule: String,
+    /// The words as written.
+    pub text: String,
+}
+
 /// The facet values of one article.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Facets {
-    /// `(country, Some(province))` or `(country, None)` for a country
-    /// mentioned with none of its provinces; in order of first mention.
+    /// Event places: `(country, Some(province))` or `(country, None)` for
+    /// a country with none of its provinces; in order of first mention.
     pub places: Vec<(String, Option<String>)>,
-    /// Canonical actor names, in order of first mention.
+    /// Event actors as paths (`Parent/Child`), in order of first mention.
     pub actors: Vec<String>,
+    /// The kinds of the event actors (`jihadist group`…), each once.
+    pub actor_kinds: Vec<String>,
+    /// Every place mentioned, whatever its role, as `places`.
+    pub mentioned_places: Vec<(String, Option<String>)>,
+    /// Every actor mentioned, whatever its role, as `actors`.
+    pub mentioned_actors: Vec<String>,
+    /// Each resolved mention with its role, in text order (title first).
+    pub mentions: Vec<RoledMention>,
 }
 
 impl Facets {
-    /// The places as `Country/Province` or `Country` strings.
+    /// The event places as `Country/Province` or `Country` strings.
     pub fn place_paths(&self) -> Vec<String> {
-        self.places
-            .iter()
-            .map(|(c, p)| match p {
-                Some(p) => format!("{c}/{p}"),
-                None => c.clone(),
-            })
-            .collect()
+        paths(&self.places)
     }
+
+    /// Every mentioned place as `Country/Province` or `Country` strings.
+    pub fn mentioned_place_paths(&self) -> Vec<String> {
+        paths(&self.mentioned_places)
+    }
+}
+
+fn paths(places: &[(String, Option<String>)]) -> Vec<String> {
+    places
+        .iter()
+        .map(|(c, p)| match p {
+            Some(p) => format!("{c}/{p}"),
+            None => c.clone(),
+        })
+        .collect()
 }
 
 /// A mention and what it resolved to, for `sitrep extract --explain`.
@@ -136,6 +247,10 @@ pub struct Explained {
     pub resolved: Option<String>,
     /// Why it was left out, or what kind of entry it matched.
     pub note: String,
+    /// Its role, when it resolved to a facet value.
+    pub role: Option<Role>,
+    /// The rule that decided the role.
+    pub rule: String,
 }
 
 /// The loaded, validated gazetteers.
@@ -265,7 +380,7 @@ ambiguous = ["National Security Agency"]
     }
 
     fn facets(g: &Gazetteer, text: &str) -> (Vec<String>, Vec<String>) {
-        let f = g.extract(text, "");
+        let f = g.extract("", text);
         (f.place_paths(), f.actors)
     }
 

@@ -292,21 +292,39 @@ struct ExtractionData<'a> {
     provinces: &'a [String],
     actors: &'a [String],
     path: &'a str,
+    /// Every resolved mention with its role.
+    mentions: Vec<RoledData<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    mentions: Vec<MentionData<'a>>,
+    explained: Vec<ExplainedData<'a>>,
+}
+
+/// One resolved mention and its role.
+#[derive(Serialize)]
+struct RoledData<'a> {
+    kind: &'static str,
+    value: &'a str,
+    role: &'static str,
+    offset: usize,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    in_title: bool,
+    rule: &'a str,
+    text: &'a str,
 }
 
 /// One mention, with `--explain`.
 #[derive(Serialize)]
-struct MentionData<'a> {
+struct ExplainedData<'a> {
     text: &'a str,
     resolved: Option<&'a str>,
+    role: Option<&'static str>,
+    rule: &'a str,
     note: &'a str,
 }
 
 /// Writes what the gazetteers found in one article as a JSON object:
-/// id, title, date, year, provinces, actors, path, and with `--explain`
-/// mentions (text, resolved, note).
+/// id, title, date, year, the event provinces and actors, path, every
+/// mention with its role (kind, value, role, offset, rule, text), and with
+/// `--explain` each match and what became of it (`explained`).
 pub(crate) fn extraction_json<W: Write>(w: &mut W, x: &Extraction) -> io::Result<()> {
     let card = &x.card;
     let data = ExtractionData {
@@ -318,11 +336,26 @@ pub(crate) fn extraction_json<W: Write>(w: &mut W, x: &Extraction) -> io::Result
         actors: &card.actors,
         path: &card.path,
         mentions: x
+            .mentions
+            .iter()
+            .map(|m| RoledData {
+                kind: m.kind.name(),
+                value: &m.value,
+                role: m.role.name(),
+                offset: m.offset,
+                in_title: m.in_title,
+                rule: &m.rule,
+                text: &m.text,
+            })
+            .collect(),
+        explained: x
             .explained
             .iter()
-            .map(|e| MentionData {
+            .map(|e| ExplainedData {
                 text: &e.text,
                 resolved: e.resolved.as_deref(),
+                role: e.role.map(|r| r.name()),
+                rule: &e.rule,
                 note: &e.note,
             })
             .collect(),

@@ -472,9 +472,10 @@ pub(crate) fn extraction_text<W: Write>(w: &mut W, x: &Extraction, style: Style)
     writeln!(w, "  provinces: {}", clean(&card.provinces.join(", ")))?;
     writeln!(w, "  actors:    {}", clean(&card.actors.join(", ")))?;
     for e in &x.explained {
-        let outcome = match &e.resolved {
-            Some(r) => format!("{} ({})", clean(r), e.note),
-            None => e.note.clone(),
+        let outcome = match (&e.resolved, e.role) {
+            (Some(r), Some(role)) => format!("{} ({}) as {role}: {}", clean(r), e.note, e.rule),
+            (Some(r), None) => format!("{} ({})", clean(r), e.note),
+            (None, _) => e.note.clone(),
         };
         writeln!(w, "    {:?} → {outcome}", clean(&e.text))?;
     }
