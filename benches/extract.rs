@@ -45,7 +45,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("full gazetteers, sample + labelled articles", |b| {
         b.iter(|| {
             for (title, body) in &articles {
-                black_box(gazetteer.extract(title, body));
+                black_box(gazetteer.extract(title, body, None));
             }
         })
     });

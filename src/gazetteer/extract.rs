@@ -49,8 +49,12 @@ pub fn extract(
         };
         parsed.problems.into_iter().for_each(&mut *on_problem);
         for article in parsed.articles {
-            let (facets, explained) =
-                gazetteer.extract_explained(&article.title, &article.body, explain);
+            let (facets, explained) = gazetteer.extract_explained(
+                &article.title,
+                &article.body,
+                article.date.map(|d| d.year),
+                explain,
+            );
             let card = Card::new(
                 article,
                 file.path.display().to_string(),

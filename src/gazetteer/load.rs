@@ -13,6 +13,7 @@ use crate::error::{Error, Problem, ProblemKind, Result};
 use crate::index_schema::SchemaFiles;
 
 use super::format::{ActorsFile, CountriesFile, PlacesFile};
+use super::roles::RoleRules;
 use super::{Actor, Claim, Country, Gazetteer, Node, Province, Target};
 
 /// The list of ordinary English words, relative to `index-schema/`.
@@ -332,6 +333,7 @@ impl Builder {
             actors: self.actors,
             trie,
             phrases,
+            roles: RoleRules::default(),
         };
         (gazetteer, self.problems)
     }
@@ -362,6 +364,8 @@ impl Gazetteer {
         builder.places(files)?;
         builder.actors(files)?;
         builder.check_common_words(files);
-        Ok(builder.finish())
+        let (mut gazetteer, problems) = builder.finish();
+        gazetteer.roles = RoleRules::load(files)?;
+        Ok((gazetteer, problems))
     }
 }

@@ -20,25 +20,15 @@ impl Gazetteer {
     /// Every place in `text` where an alias matches, longest match first,
     /// left to right, without overlaps.
     pub fn mentions(&self, text: &str) -> Vec<Mention> {
-        let mut folded = String::with_capacity(text.len());
-        let mut words: Vec<(usize, usize, usize, usize)> = Vec::new(); // text range, folded range
-        for (offset, word) in analyzer::words(text) {
-            let from = folded.len();
-            analyzer::fold_into(word, &mut folded);
-            words.push((offset, offset + word.len(), from, folded.len()));
-        }
-        let folded_word = |i: usize| -> &str {
-            words
-                .get(i)
-                .and_then(|&(_, _, f, t)| folded.get(f..t))
-                .unwrap_or("")
-        };
-        let original_word = |i: usize| -> &str {
-            words
-                .get(i)
-                .and_then(|&(s, e, _, _)| text.get(s..e))
-                .unwrap_or("")
-        };
+        self.mentions_in(&Tokens::new(text))
+    }
+
+    /// [`Gazetteer::mentions`] over words already cut and folded.
+    pub(super) fn mentions_in(&self, tokens: &Tokens<'_>) -> Vec<Mention> {
+        let text = tokens.text;
+        let words = &tokens.words;
+        let folded_word = |i: usize| tokens.folded(i);
+        let original_word = |i: usize| tokens.original(i);
 
         let mut mentions = Vec::new();
         let mut i = 0;
@@ -85,17 +75,11 @@ impl Gazetteer {
                     let mut targets: Vec<Target> = claims.iter().map(|c| c.target).collect();
                     targets.sort();
                     targets.dedup();
-                    let speaker = targets
-                        .iter()
-                        .all(|t| matches!(t, Target::Province(_) | Target::City(_)))
-                        && is_reporting_verb(folded_word(i + len))
-                        && !(i > 0 && is_place_preposition(folded_word(i - 1)));
                     mentions.push(Mention {
                         start: words.get(i).map_or(0, |w| w.0),
                         end: words.get(i + len - 1).map_or(0, |w| w.1),
                         ambiguous: claims.iter().any(|c| c.ambiguous),
                         targets,
-                        speaker,
                     });
                     i += len;
                 }
@@ -105,9 +89,11 @@ impl Gazetteer {
         mentions
     }
 
-    /// The facet values of an article with this title and body.
-    pub fn extract(&self, title: &str, body: &str) -> Facets {
-        let (facets, _) = self.extract_explained(title, body, false);
+    /// The facet values of an article with this title and body, published
+    /// in `year` if known (what counts as an earlier period; when unknown,
+    /// the latest year the text names).
+    pub fn extract(&self, title: &str, body: &str, year: Option<u16>) -> Facets {
+        let (facets, _) = self.extract_explained(title, body, year, false);
         facets
     }
 
@@ -117,13 +103,16 @@ impl Gazetteer {
         &self,
         title: &str,
         body: &str,
+        year: Option<u16>,
         explain: bool,
     ) -> (Facets, Vec<Explained>) {
-        let mut all = self.mentions(title);
+        let (title_words, body_words) = (Tokens::new(title), Tokens::new(body));
+        let mut all = self.mentions_in(&title_words);
         let title_len = all.len();
-        all.extend(self.mentions(body));
+        all.extend(self.mentions_in(&body_words));
         let context = self.country_context(&all);
-        let roles = self.roles(title, body, &all, title_len);
+        let now = year.or_else(|| latest_year(&title_words).max(latest_year(&body_words)));
+        let roles = self.roles((&title_words, &body_words), &all, title_len, now);
         let (mut events, mut mentioned) = (Found::default(), Found::default());
         let mut dateline = Found::default();
         let mut explained = Vec::new();
@@ -322,57 +311,93 @@ impl Found {
     }
 }
 
-/// Words that make the place after them a location ("forces in Ninawa
-/// said"), whatever verb follows.
-fn is_place_preposition(folded: &str) -> bool {
-    const WORDS: [&str; 14] = [
-        "across",
-        "around",
-        "at",
-        "from",
-        "in",
-        "inside",
-        "into",
-        "near",
-        "of",
-        "outside",
-        "throughout",
-        "to",
-        "toward",
-        "towards",
-    ];
-    WORDS.contains(&folded)
+/// The words of a text, each with its byte range and its folded form.
+pub(super) struct Tokens<'t> {
+    /// The text.
+    pub(super) text: &'t str,
+    /// Every word folded, one after another.
+    folded: String,
+    /// Per word: its byte range in the text, then in `folded`.
+    words: Vec<(usize, usize, usize, usize)>,
 }
 
-/// Verbs that make a place before them the voice of its government.
-fn is_reporting_verb(folded: &str) -> bool {
-    const VERBS: [&str; 24] = [
-        "accused",
-        "accuses",
-        "announced",
-        "announces",
-        "blamed",
-        "blames",
-        "claimed",
-        "condemned",
-        "condemns",
-        "denied",
-        "denies",
-        "insisted",
-        "rejected",
-        "rejects",
-        "responded",
-        "said",
-        "says",
-        "urged",
-        "urges",
-        "vowed",
-        "vows",
-        "warned",
-        "warns",
-        "welcomed",
-    ];
-    VERBS.contains(&folded)
+impl<'t> Tokens<'t> {
+    pub(super) fn new(text: &'t str) -> Tokens<'t> {
+        let mut folded = String::with_capacity(text.len());
+        let mut words = Vec::new();
+        for (offset, word) in analyzer::words(text) {
+            let from = folded.len();
+            analyzer::fold_into(word, &mut folded);
+            words.push((offset, offset + word.len(), from, folded.len()));
+        }
+        Tokens {
+            text,
+            folded,
+            words,
+        }
+    }
+
+    /// How many words there are.
+    pub(super) fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Word `i` folded ("" past the end).
+    pub(super) fn folded(&self, i: usize) -> &str {
+        self.words
+            .get(i)
+            .and_then(|&(_, _, f, t)| self.folded.get(f..t))
+            .unwrap_or("")
+    }
+
+    /// Word `i` as written ("" past the end).
+    pub(super) fn original(&self, i: usize) -> &'t str {
+        self.words
+            .get(i)
+            .and_then(|&(s, e, _, _)| self.text.get(s..e))
+            .unwrap_or("")
+    }
+
+    /// Where word `i` starts in the text.
+    pub(super) fn start(&self, i: usize) -> usize {
+        self.words.get(i).map_or(self.text.len(), |w| w.0)
+    }
+
+    /// Where word `i` ends in the text.
+    pub(super) fn end(&self, i: usize) -> usize {
+        self.words.get(i).map_or(self.text.len(), |w| w.1)
+    }
+
+    /// The word that starts at byte `at`, if one does.
+    pub(super) fn word_at(&self, at: usize) -> Option<usize> {
+        self.words.binary_search_by_key(&at, |w| w.0).ok()
+    }
+
+    /// How many words start in the byte range `from..to`.
+    pub(super) fn words_between(&self, from: usize, to: usize) -> usize {
+        let first = self.words.partition_point(|w| w.0 < from);
+        let end = self.words.partition_point(|w| w.0 < to);
+        end.saturating_sub(first)
+    }
+
+    /// The text between word `i` and the next (to the end after the last).
+    pub(super) fn gap_after(&self, i: usize) -> &'t str {
+        self.text.get(self.end(i)..self.start(i + 1)).unwrap_or("")
+    }
+
+    /// The year word `i` is (1900-2100 written in four digits), if it is.
+    pub(super) fn year(&self, i: usize) -> Option<u16> {
+        let w = self.original(i);
+        if w.len() != 4 || !w.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        w.parse().ok().filter(|y| (1900..=2100).contains(y))
+    }
+}
+
+/// The latest year a text names, if any.
+fn latest_year(tokens: &Tokens<'_>) -> Option<u16> {
+    (0..tokens.len()).filter_map(|i| tokens.year(i)).max()
 }
 
 /// Whether the line holding byte `at` is written in capitals only (a

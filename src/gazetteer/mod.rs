@@ -101,10 +101,6 @@ pub struct Mention {
     pub targets: Vec<Target>,
     /// Whether the targets need their country in context.
     pub ambiguous: bool,
-    /// A place used as the subject of a statement ("Baghdad announced",
-    /// "Kyiv said"): it means that government, not where events happen,
-    /// so it gives context but no facet.
-    pub speaker: bool,
 }
 
 /// What a mention does in its article: only `Event` mentions say where
@@ -267,6 +263,8 @@ pub struct Gazetteer {
     trie: Vec<Node>,
     /// Folded alias phrase → claims: for resolving filter values.
     phrases: HashMap<String, Vec<Claim>>,
+    /// The word lists of the role rules (`roles.toml`).
+    roles: roles::RoleRules,
 }
 
 #[cfg(test)]
@@ -380,7 +378,7 @@ ambiguous = ["National Security Agency"]
     }
 
     fn facets(g: &Gazetteer, text: &str) -> (Vec<String>, Vec<String>) {
-        let f = g.extract("", text);
+        let f = g.extract("", text, None);
         (f.place_paths(), f.actors)
     }
 

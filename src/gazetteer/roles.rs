@@ -2,31 +2,986 @@
 //! takes part (`event`), or a dateline, a government speaking, a modifier,
 //! a reference point, quoted speech, a denial, background, a destination,
 //! or part of a name.
+//!
+//! The word lists are data, in `index-schema/gazetteers/roles.toml`; this
+//! module holds what cannot be a list: where a dateline ends, which spans
+//! are quoted, where sentences and clauses break, and the order in which
+//! the rules run (the first that applies decides).
 
-use super::{Gazetteer, Mention, Role};
+use std::collections::HashSet;
+
+use serde::Deserialize;
+
+use crate::analyzer;
+use crate::error::{Error, Result};
+use crate::index_schema::SchemaFiles;
+
+use super::matcher::Tokens;
+use super::{Gazetteer, Mention, Role, Target};
+
+/// The role rules' word lists, relative to `index-schema/`.
+const ROLES_FILE: &str = "gazetteers/roles.toml";
+
+/// A phrase of folded words.
+type Phrase = Vec<String>;
+
+/// The word lists of `roles.toml`, folded.
+#[derive(Debug, Clone, Default)]
+pub(super) struct RoleRules {
+    fillers: HashSet<String>,
+    dateline_max_bytes: usize,
+    org_nouns: HashSet<String>,
+    peoples: HashSet<String>,
+    people_nouns: HashSet<String>,
+    place_nouns: HashSet<String>,
+    modifier_suffixes: HashSet<String>,
+    modifier_prefixes: HashSet<String>,
+    negated_before: Vec<Phrase>,
+    negated_after: Vec<Phrase>,
+    units: HashSet<String>,
+    directions: HashSet<String>,
+    joiners: HashSet<String>,
+    border_words: HashSet<String>,
+    reference_before: Vec<Phrase>,
+    destination_gap: usize,
+    destination_before: Vec<Phrase>,
+    speech_verbs: HashSet<String>,
+    officials: HashSet<String>,
+    attribution_before: Vec<Phrase>,
+    place_prepositions: HashSet<String>,
+    background_window: usize,
+    background_before: HashSet<String>,
+    background_cues: Vec<Phrase>,
+    present: Vec<Phrase>,
+    comparisons: HashSet<String>,
+}
+
+/// `roles.toml` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RolesFile {
+    #[serde(default)]
+    fillers: Vec<String>,
+    #[serde(default)]
+    dateline: DatelineSection,
+    #[serde(default)]
+    name_part: NamePartSection,
+    #[serde(default)]
+    modifier: ModifierSection,
+    #[serde(default)]
+    negated: NegatedSection,
+    #[serde(default)]
+    reference: ReferenceSection,
+    #[serde(default)]
+    destination: DestinationSection,
+    #[serde(default)]
+    attribution: AttributionSection,
+    #[serde(default)]
+    background: BackgroundSection,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DatelineSection {
+    max_bytes: usize,
+}
+
+impl Default for DatelineSection {
+    fn default() -> Self {
+        DatelineSection { max_bytes: 120 }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct NamePartSection {
+    org_nouns: Vec<String>,
+    peoples: Vec<String>,
+    people_nouns: Vec<String>,
+    place_nouns: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct ModifierSection {
+    suffixes: Vec<String>,
+    prefixes: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct NegatedSection {
+    before: Vec<String>,
+    after: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct ReferenceSection {
+    units: Vec<String>,
+    directions: Vec<String>,
+    joiners: Vec<String>,
+    border_words: Vec<String>,
+    before: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct DestinationSection {
+    gap: usize,
+    before: Vec<String>,
+}
+
+impl Default for DestinationSection {
+    fn default() -> Self {
+        DestinationSection {
+            gap: 3,
+            before: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct AttributionSection {
+    speech_verbs: Vec<String>,
+    officials: Vec<String>,
+    before: Vec<String>,
+    place_prepositions: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct BackgroundSection {
+    window: usize,
+    before: Vec<String>,
+    cues: Vec<String>,
+    present: Vec<String>,
+    comparisons: Vec<String>,
+}
+
+impl Default for BackgroundSection {
+    fn default() -> Self {
+        BackgroundSection {
+            window: 3,
+            before: Vec::new(),
+            cues: Vec::new(),
+            present: Vec::new(),
+            comparisons: Vec::new(),
+        }
+    }
+}
+
+/// Each word of each entry folded: one word per entry.
+fn word_set(list: &[String]) -> HashSet<String> {
+    list.iter().map(|w| analyzer::fold_phrase(w)).collect()
+}
+
+/// Each entry as a phrase of folded words; longest first, so that the
+/// rule names the most specific cue.
+fn phrases(list: &[String]) -> Vec<Phrase> {
+    let mut out: Vec<Phrase> = list
+        .iter()
+        .map(|p| analyzer::words(p).map(|(_, w)| analyzer::fold(w)).collect())
+        .filter(|p: &Phrase| !p.is_empty())
+        .collect();
+    out.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    out
+}
+
+impl RoleRules {
+    /// Reads `gazetteers/roles.toml`; without one, only the rules that
+    /// need no word list apply (title, dateline, quotes, years).
+    pub(super) fn load(files: &SchemaFiles) -> Result<RoleRules> {
+        let file: RolesFile = match files.get(ROLES_FILE) {
+            Ok((path, text)) => toml::from_str(text).map_err(|err| {
+                let line = err
+                    .span()
+                    .map(|s| text.get(..s.start).unwrap_or(text).matches('\n').count() + 1);
+                Error::data(&path, line, err.message().to_owned())
+            })?,
+            Err(_) => RolesFile::default(),
+        };
+        Ok(RoleRules {
+            fillers: word_set(&file.fillers),
+            dateline_max_bytes: file.dateline.max_bytes,
+            org_nouns: word_set(&file.name_part.org_nouns),
+            peoples: word_set(&file.name_part.peoples),
+            people_nouns: word_set(&file.name_part.people_nouns),
+            place_nouns: word_set(&file.name_part.place_nouns),
+            modifier_suffixes: word_set(&file.modifier.suffixes),
+            modifier_prefixes: word_set(&file.modifier.prefixes),
+            negated_before: phrases(&file.negated.before),
+            negated_after: phrases(&file.negated.after),
+            units: word_set(&file.reference.units),
+            directions: word_set(&file.reference.directions),
+            joiners: word_set(&file.reference.joiners),
+            border_words: word_set(&file.reference.border_words),
+            reference_before: phrases(&file.reference.before),
+            destination_gap: file.destination.gap,
+            destination_before: phrases(&file.destination.before),
+            speech_verbs: word_set(&file.attribution.speech_verbs),
+            officials: word_set(&file.attribution.officials),
+            attribution_before: phrases(&file.attribution.before),
+            place_prepositions: word_set(&file.attribution.place_prepositions),
+            background_window: file.background.window,
+            background_before: word_set(&file.background.before),
+            background_cues: phrases(&file.background.cues),
+            present: phrases(&file.background.present),
+            comparisons: word_set(&file.background.comparisons),
+        })
+    }
+}
+
+/// The body's words with where its sentences, clauses, quotes and
+/// dateline lie.
+struct Layout<'a, 't> {
+    words: &'a Tokens<'t>,
+    /// Sentence number of each word.
+    sentence: Vec<u32>,
+    /// Clause number of each word (clauses never cross sentences).
+    clause: Vec<u32>,
+    /// Quoted byte ranges.
+    quotes: Vec<(usize, usize)>,
+    /// The dateline's byte range, if the body opens with one.
+    dateline: Option<(usize, usize)>,
+}
+
+/// Words that follow a place name without making it a person's name.
+const MONTHS_AND_DAYS: [&str; 19] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// The fewest words quoted speech holds; fewer are a quoted name or term.
+const MIN_SPEECH_WORDS: usize = 4;
+
+/// Abbreviations whose period ends no sentence ("Gen. Haftar").
+const ABBREVIATIONS: [&str; 22] = [
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "st", "no", "jan", "feb",
+    "aug", "sept", "oct", "nov", "dec", "jr", "sr", "vs",
+];
+
+impl<'a, 't> Layout<'a, 't> {
+    fn new(words: &'a Tokens<'t>, max_dateline: usize) -> Self {
+        let n = words.len();
+        let (mut sentence, mut clause) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let (mut s, mut c) = (0u32, 0u32);
+        for i in 0..n {
+            sentence.push(s);
+            clause.push(c);
+            let gap = words.gap_after(i);
+            if ends_sentence(gap, words.original(i)) {
+                s += 1;
+                c += 1;
+            } else if gap
+                .chars()
+                .any(|ch| matches!(ch, ',' | ';' | ':' | '(' | ')' | '—' | '–'))
+                || gap.contains(" - ")
+            {
+                c += 1;
+            }
+        }
+        // A name or a term in quotation marks ("«داعش»", "so-called
+        // "liberation"") is no speech: speech runs to several words.
+        let quotes = quoted_spans(words.text)
+            .into_iter()
+            .filter(|&(from, to)| {
+                let inside = words.words_between(from, to);
+                inside >= MIN_SPEECH_WORDS
+            })
+            .collect();
+        Layout {
+            words,
+            sentence,
+            clause,
+            quotes,
+            dateline: dateline(words.text, max_dateline),
+        }
+    }
+
+    fn same_clause(&self, a: usize, b: usize) -> bool {
+        self.clause.get(a).is_some() && self.clause.get(a) == self.clause.get(b)
+    }
+
+    fn same_sentence(&self, a: usize, b: usize) -> bool {
+        self.sentence.get(a).is_some() && self.sentence.get(a) == self.sentence.get(b)
+    }
+
+    /// Whether `phrase` ends right before word `i`, inside its sentence,
+    /// with at most `gap` words between that are allowed by `skip`.
+    fn phrase_before(
+        &self,
+        i: usize,
+        phrase: &[String],
+        gap: usize,
+        skip: impl Fn(&str) -> bool,
+    ) -> bool {
+        for g in 0..=gap {
+            let Some(end) = i.checked_sub(g) else { break };
+            if g > 0 && !(self.same_clause(end, i) && skip(self.words.folded(end))) {
+                break;
+            }
+            let Some(start) = end.checked_sub(phrase.len()) else {
+                continue;
+            };
+            if self.same_sentence(start, i)
+                && phrase
+                    .iter()
+                    .enumerate()
+                    .all(|(k, w)| self.words.folded(start + k) == w)
+            {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The positions after word `j` reachable by skipping fillers, in
+    /// order (the word right after `j` first), inside `j`'s clause.
+    fn after_fillers(&self, j: usize, fillers: &HashSet<String>) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut k = j + 1;
+        while k < self.words.len() && self.same_clause(j, k) && out.len() < 5 {
+            out.push(k);
+            if !fillers.contains(self.words.folded(k)) {
+                break;
+            }
+            k += 1;
+        }
+        out
+    }
+
+    /// Whether `phrase` starts at word `k` within `k`'s sentence.
+    fn phrase_at(&self, k: usize, phrase: &[String]) -> bool {
+        phrase
+            .iter()
+            .enumerate()
+            .all(|(n, w)| self.words.folded(k + n) == w && self.same_sentence(k, k + n))
+    }
+}
+
+/// Whether the text between two words ends a sentence, after `word`.
+fn ends_sentence(gap: &str, word: &str) -> bool {
+    if gap.contains("\n\n") || gap.contains("\n\r\n") {
+        return true;
+    }
+    let Some(mark) = gap.trim_start().chars().next() else {
+        return false;
+    };
+    if !matches!(mark, '.' | '!' | '?') {
+        // A line break after no punctuation is a hard wrap, not a break.
+        return false;
+    }
+    if mark == '.' && !gap.trim_start().starts_with("..") {
+        // "U.S. forces", "Gen. Haftar": the period belongs to the word.
+        let lower = word.to_ascii_lowercase();
+        if word.contains('.')
+            || (word.len() == 1 && word.chars().all(|c| c.is_ascii_uppercase()))
+            || ABBREVIATIONS.contains(&lower.as_str())
+        {
+            return false;
+        }
+    }
+    true
+}
+
+/// The byte ranges inside quotation marks: straight double quotes paired
+/// within a paragraph, curly and angle quotes by their direction. A quote
+/// left open ends with its paragraph (the wire convention for quotes that
+/// run on).
+fn quoted_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut open: Option<(char, usize)> = None;
+    let mut prev_newline = false;
+    for (at, ch) in text.char_indices() {
+        if ch == '\n' {
+            if prev_newline {
+                if let Some((_, from)) = open.take() {
+                    spans.push((from, at));
+                }
+            }
+            prev_newline = true;
+            continue;
+        }
+        if !ch.is_whitespace() {
+            prev_newline = false;
+        }
+        match (open, ch) {
+            (None, '"') => open = Some(('"', at)),
+            (None, '“') => open = Some(('”', at)),
+            (None, '«') => open = Some(('»', at)),
+            (Some((close, from)), c) if c == close => {
+                spans.push((from, at));
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some((_, from)) = open {
+        spans.push((from, text.len()));
+    }
+    spans
+}
+
+/// The byte range of the dateline the text opens with, if any: a place
+/// in capitals (or a capitalised place and its country) before a dash,
+/// within `max` bytes: "NAIROBI (Conflict Wire) -", "MOSUL, Iraq —".
+fn dateline(text: &str, max: usize) -> Option<(usize, usize)> {
+    let start = text.len() - text.trim_start().len();
+    let first_line = text[start..].lines().next().unwrap_or("");
+    let window = first_line
+        .get(..max.min(first_line.len()))
+        .unwrap_or(first_line);
+    let dash = [" - ", " — ", " – ", " -- ", "— ", "– "]
+        .iter()
+        .filter_map(|d| window.find(d))
+        .min()?;
+    let head = &window[..dash];
+    let first_word = head.split([' ', ',', '(']).find(|w| !w.is_empty())?;
+    let letters: Vec<char> = first_word.chars().filter(|c| c.is_alphabetic()).collect();
+    let capitals = letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase());
+    let words_before_paren = head
+        .split('(')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .count();
+    let capitalised = first_word.chars().next().is_some_and(char::is_uppercase)
+        && words_before_paren <= 5
+        && !head.contains('.');
+    (capitals || capitalised).then_some((start, start + dash))
+}
+
+/// The roles context of one article.
+struct Article<'a, 't> {
+    gazetteer: &'a Gazetteer,
+    rules: &'a RoleRules,
+    layout: Layout<'a, 't>,
+    /// The year the article was published in, or the latest it names.
+    now: Option<u16>,
+    /// Per sentence: whether it narrates the present ("on Monday").
+    present: Vec<bool>,
+    /// Word positions of background cues: earlier years and cue phrases,
+    /// with the cue as written.
+    cues: Vec<(usize, String)>,
+}
+
+impl<'a, 't> Article<'a, 't> {
+    fn new(gazetteer: &'a Gazetteer, words: &'a Tokens<'t>, now: Option<u16>) -> Self {
+        let rules = &gazetteer.roles;
+        let layout = Layout::new(words, rules.dateline_max_bytes);
+        let sentences = layout.sentence.last().map_or(0, |&s| s as usize + 1);
+        let mut present = vec![false; sentences];
+        let mut cues = Vec::new();
+        for i in 0..words.len() {
+            let s = layout.sentence.get(i).copied().unwrap_or(0) as usize;
+            if rules.present.iter().any(|p| layout.phrase_at(i, p)) {
+                if let Some(flag) = present.get_mut(s) {
+                    *flag = true;
+                }
+            }
+            // "since 2014", "since October 2023": up to now, not before.
+            let measured = (1..=3).any(|back| {
+                i >= back
+                    && layout.same_sentence(i - back, i)
+                    && rules.comparisons.contains(words.folded(i - back))
+            });
+            if let (Some(year), Some(now)) = (words.year(i), now) {
+                if year < now && !measured {
+                    cues.push((i, format!("earlier year {year}")));
+                }
+            }
+            if let Some(p) = rules
+                .background_cues
+                .iter()
+                .find(|p| layout.phrase_at(i, p))
+            {
+                if !measured {
+                    cues.push((i, format!("{:?}", p.join(" "))));
+                }
+            }
+        }
+        Article {
+            gazetteer,
+            rules,
+            layout,
+            now,
+            present,
+            cues,
+        }
+    }
+
+    /// The role of the body mention `m` and the rule that decided it.
+    fn role(&self, m: &Mention) -> (Role, String) {
+        let g = self.gazetteer;
+        let words = self.layout.words;
+        let Some(i) = words.word_at(m.start) else {
+            return (Role::Event, "no other rule".into());
+        };
+        let j = (i..words.len())
+            .take_while(|&k| words.end(k) <= m.end)
+            .last()
+            .unwrap_or(i);
+        let is_place = m.targets.iter().all(|t| !matches!(t, Target::Actor(_)));
+        let checks: [&dyn Fn() -> Option<(Role, String)>; 9] = [
+            &|| self.dateline(m, is_place),
+            &|| self.quote(m),
+            &|| self.name_part(i, j, m),
+            &|| self.modifier(m),
+            &|| self.negated(i, j),
+            &|| self.reference((i, j), m, is_place, g),
+            &|| self.destination(i, is_place),
+            &|| self.attribution(i, j, m, is_place),
+            &|| self.background(i, j),
+        ];
+        checks
+            .iter()
+            .find_map(|check| check())
+            .unwrap_or((Role::Event, "no other rule".into()))
+    }
+
+    /// The role of the title mention `m`: an event, unless the headline
+    /// itself makes it a name, a modifier, a denial or a government
+    /// speaking ("Kyiv says…").
+    fn title_role(&self, m: &Mention) -> (Role, String) {
+        let words = self.layout.words;
+        let Some(i) = words.word_at(m.start) else {
+            return (Role::Event, "in the title".into());
+        };
+        let j = (i..words.len())
+            .take_while(|&k| words.end(k) <= m.end)
+            .last()
+            .unwrap_or(i);
+        let is_place = m.targets.iter().all(|t| !matches!(t, Target::Actor(_)));
+        let checks: [&dyn Fn() -> Option<(Role, String)>; 4] = [
+            &|| self.name_part(i, j, m),
+            &|| self.modifier(m),
+            &|| self.negated(i, j),
+            &|| self.attribution(i, j, m, is_place),
+        ];
+        checks
+            .iter()
+            .find_map(|check| check())
+            .map(|(role, rule)| (role, format!("{rule}, in the title")))
+            .unwrap_or((Role::Event, "in the title".into()))
+    }
+
+    /// Whether a gazetteer name, or a word month or weekday, starts at
+    /// word `k`.
+    fn names_start(&self, k: usize) -> bool {
+        let w = self.layout.words.folded(k);
+        MONTHS_AND_DAYS.contains(&w)
+            || self
+                .gazetteer
+                .trie
+                .first()
+                .is_some_and(|root| root.children.contains_key(w))
+    }
+
+    fn dateline(&self, m: &Mention, is_place: bool) -> Option<(Role, String)> {
+        let (from, to) = self.layout.dateline?;
+        (is_place && m.start >= from && m.end <= to)
+            .then(|| (Role::Dateline, "opens the article before a dash".into()))
+    }
+
+    fn quote(&self, m: &Mention) -> Option<(Role, String)> {
+        self.layout
+            .quotes
+            .iter()
+            .any(|&(from, to)| m.start > from && m.end <= to)
+            .then(|| (Role::Quote, "inside quoted speech".into()))
+    }
+
+    fn name_part(&self, i: usize, j: usize, m: &Mention) -> Option<(Role, String)> {
+        let words = self.layout.words;
+        let r = self.rules;
+        let capitalised = |k: usize| {
+            words
+                .original(k)
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        };
+        let joined = |k: usize| {
+            let gap = words.gap_after(k);
+            !gap.is_empty() && gap.chars().all(|c| c == ' ' || c == '-')
+        };
+        // "Amhara Association", "Kurdistan Democratic Party".
+        let mut k = j;
+        for _ in 0..3 {
+            if !joined(k) || !capitalised(k + 1) || !self.layout.same_sentence(j, k + 1) {
+                break;
+            }
+            k += 1;
+            if r.org_nouns.contains(words.folded(k)) {
+                return Some((
+                    Role::NamePart,
+                    format!("part of a name ending in {:?}", words.original(k)),
+                ));
+            }
+        }
+        // "University of Baghdad", "Association of America".
+        if i >= 2 && words.folded(i - 1) == "of" && self.layout.same_clause(i - 2, i) {
+            let noun = if words.folded(i - 2) == "the" && i >= 3 {
+                i - 3
+            } else {
+                i - 2
+            };
+            if capitalised(noun) && r.org_nouns.contains(words.folded(noun)) {
+                return Some((
+                    Role::NamePart,
+                    format!("part of a name after {:?}", words.original(noun)),
+                ));
+            }
+        }
+        // "Hodan Ibrahim, a nurse": a place name before a capitalised word
+        // that is no place noun and no name is a person's name, unless a
+        // preposition puts it in a place.
+        let located = i > 0
+            && self.layout.same_clause(i - 1, i)
+            && r.place_prepositions.contains(words.folded(i - 1));
+        if i == j
+            && !located
+            && joined(j)
+            && words.gap_after(j) == " "
+            && self.layout.same_clause(j, j + 1)
+            && capitalised(j + 1)
+            && !r.place_nouns.contains(words.folded(j + 1))
+            && !r.org_nouns.contains(words.folded(j + 1))
+            && !self.names_start(j + 1)
+        {
+            return Some((
+                Role::NamePart,
+                format!("a person's name with {:?}", words.original(j + 1)),
+            ));
+        }
+        // "the Amhara" as a people, not the region.
+        let phrase = analyzer::fold_phrase(words.text.get(m.start..m.end).unwrap_or(""));
+        if r.peoples.contains(&phrase) {
+            let next = words.folded(j + 1);
+            let next_is_place = self.layout.same_clause(j, j + 1) && r.place_nouns.contains(next);
+            let prev = if i > 0 { words.folded(i - 1) } else { "" };
+            let people = (self.layout.same_clause(j, j + 1) && r.people_nouns.contains(next))
+                || (i > 0 && matches!(prev, "the" | "ethnic"));
+            if people && !next_is_place {
+                return Some((Role::NamePart, "a people's name".into()));
+            }
+        }
+        None
+    }
+
+    fn modifier(&self, m: &Mention) -> Option<(Role, String)> {
+        let text = self.layout.words.text;
+        let r = self.rules;
+        let after = text.get(m.end..).unwrap_or("");
+        if let Some(rest) = after.strip_prefix(['-', '‐', '‑']) {
+            let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+            if r.modifier_suffixes.contains(&analyzer::fold(&word)) {
+                return Some((Role::Modifier, format!("joined to {word:?}")));
+            }
+        }
+        let before = text.get(..m.start).unwrap_or("");
+        if let Some(rest) = before.strip_suffix(['-', '‐', '‑']) {
+            let word: String = rest
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphabetic())
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if r.modifier_prefixes.contains(&analyzer::fold(&word)) {
+                return Some((Role::Modifier, format!("after {word:?}")));
+            }
+        }
+        None
+    }
+
+    fn negated(&self, i: usize, j: usize) -> Option<(Role, String)> {
+        let r = self.rules;
+        let articles = |w: &str| matches!(w, "the" | "a" | "an" | "in" | "at" | "by" | "from");
+        if let Some(p) = r
+            .negated_before
+            .iter()
+            .find(|p| self.layout.phrase_before(i, p, 1, articles))
+        {
+            return Some((Role::Negated, format!("after {:?}", p.join(" "))));
+        }
+        for k in self.layout.after_fillers(j, &r.fillers) {
+            if let Some(p) = r.negated_after.iter().find(|p| self.layout.phrase_at(k, p)) {
+                return Some((Role::Negated, format!("followed by {:?}", p.join(" "))));
+            }
+        }
+        None
+    }
+
+    fn reference(
+        &self,
+        (i, j): (usize, usize),
+        m: &Mention,
+        is_place: bool,
+        g: &Gazetteer,
+    ) -> Option<(Role, String)> {
+        if !is_place {
+            return None;
+        }
+        let words = self.layout.words;
+        let r = self.rules;
+        // "60 km north of Baghdad", "30 miles from Mosul", "north of
+        // Iraq"; not "in the north of Shan State" (a part of it), nor a
+        // town's surroundings without a distance ("villages west of
+        // Kirkuk" lie in its province).
+        if i >= 2 && r.joiners.contains(words.folded(i - 1)) && self.layout.same_clause(i - 2, i) {
+            let mut k = i - 2;
+            while k > 0
+                && r.directions.contains(words.folded(k))
+                && r.directions.contains(words.folded(k - 1))
+            {
+                k -= 1; // "north east of"
+            }
+            let w = words.folded(k);
+            let distance = r.units.contains(w)
+                || (k > 0 && r.directions.contains(w) && r.units.contains(words.folded(k - 1)));
+            let part_of = k > 0 && words.folded(k - 1) == "the";
+            let town = m.targets.iter().all(|t| matches!(t, Target::City(_)));
+            if distance || (r.directions.contains(w) && !part_of && !town) {
+                let from = if distance && !r.units.contains(w) {
+                    k - 1
+                } else {
+                    k
+                };
+                let cue = words
+                    .text
+                    .get(words.start(from)..words.end(i - 1))
+                    .unwrap_or("");
+                return Some((Role::Reference, format!("after {cue:?}")));
+            }
+        }
+        if let Some(p) = r
+            .reference_before
+            .iter()
+            .find(|p| self.layout.phrase_before(i, p, 1, |w| w == "the"))
+        {
+            return Some((Role::Reference, format!("after {:?}", p.join(" "))));
+        }
+        // "the Iran border", "the Iraq-Syria border", "Iraq's frontier".
+        for k in j + 1..j + 5 {
+            if !self.layout.same_clause(j, k) {
+                break;
+            }
+            let w = words.folded(k);
+            if r.border_words.contains(w) {
+                return Some((Role::Reference, format!("before {:?}", words.original(k))));
+            }
+            let another_place = w == "and" || g.starts_place(words, k);
+            if !another_place {
+                break;
+            }
+        }
+        None
+    }
+
+    fn destination(&self, i: usize, is_place: bool) -> Option<(Role, String)> {
+        if !is_place {
+            return None;
+        }
+        let r = self.rules;
+        r.destination_before
+            .iter()
+            .find(|p| self.layout.phrase_before(i, p, r.destination_gap, |_| true))
+            .map(|p| (Role::Destination, format!("after {:?}", p.join(" "))))
+    }
+
+    fn attribution(
+        &self,
+        i: usize,
+        j: usize,
+        m: &Mention,
+        is_place: bool,
+    ) -> Option<(Role, String)> {
+        if !is_place {
+            return None;
+        }
+        let words = self.layout.words;
+        let r = self.rules;
+        let written = words.text.get(m.start..m.end).unwrap_or("");
+        let possessive = written.ends_with("'s") || written.ends_with("’s");
+        let next = words.folded(j + 1);
+        if self.layout.same_clause(j, j + 1) && r.officials.contains(next) {
+            let with = if possessive { "possessive" } else { "before" };
+            return Some((
+                Role::Attribution,
+                format!("{with} {:?}", words.original(j + 1)),
+            ));
+        }
+        if let Some(p) = r
+            .attribution_before
+            .iter()
+            .find(|p| self.layout.phrase_before(i, p, 1, |w| w == "the"))
+        {
+            return Some((Role::Attribution, format!("after {:?}", p.join(" "))));
+        }
+        let located = i > 0
+            && self.layout.same_clause(i - 1, i)
+            && r.place_prepositions.contains(words.folded(i - 1));
+        if !located {
+            for k in self.layout.after_fillers(j, &r.fillers) {
+                if r.speech_verbs.contains(words.folded(k)) {
+                    return Some((
+                        Role::Attribution,
+                        format!("speech verb {:?}", words.original(k)),
+                    ));
+                }
+            }
+        }
+        None
+    }
+
+    fn background(&self, i: usize, j: usize) -> Option<(Role, String)> {
+        let words = self.layout.words;
+        let r = self.rules;
+        for back in 1..=r.background_window.min(i) {
+            let k = i - back;
+            if !self.layout.same_clause(k, i) {
+                break;
+            }
+            if r.background_before.contains(words.folded(k)) {
+                return Some((Role::Background, format!("after {:?}", words.original(k))));
+            }
+        }
+        self.now?;
+        let sentence = self.layout.sentence.get(i).copied()?;
+        let present = self
+            .present
+            .get(sentence as usize)
+            .copied()
+            .unwrap_or(false);
+        let first_clause = self.layout.clause.get(i).map(|_| {
+            let mut k = i;
+            while k > 0 && self.layout.same_sentence(k - 1, i) {
+                k -= 1;
+            }
+            k
+        })?;
+        let clause_words = |k: usize| {
+            (first_clause..self.layout.words.len())
+                .take_while(|&w| self.layout.same_clause(w, k))
+                .count()
+        };
+        // An antecedent of a relative clause about the past: "Hamas,
+        // which started the war in October 2023, …".
+        let relative = (j + 2 < self.layout.words.len())
+            && !self.layout.same_clause(j, j + 1)
+            && self.layout.same_sentence(j, j + 1)
+            && matches!(words.folded(j + 1), "which" | "who" | "whose");
+        self.cues
+            .iter()
+            .find(|(k, _)| {
+                if self.layout.sentence.get(*k) != Some(&sentence) {
+                    return false;
+                }
+                if self.layout.same_clause(*k, i) {
+                    return true;
+                }
+                // "In 2014, ISIS seized Mosul": a short opening clause
+                // sets the time of its sentence.
+                let opening = self.layout.same_clause(*k, first_clause) && clause_words(*k) <= 4;
+                !present && (opening || (relative && self.layout.same_clause(*k, j + 1)))
+            })
+            .map(|(k, cue)| {
+                let scope = if self.layout.same_clause(*k, i) {
+                    "clause"
+                } else {
+                    "sentence"
+                };
+                (Role::Background, format!("{cue} in the {scope}"))
+            })
+    }
+}
 
 impl Gazetteer {
-    /// The role of each of `mentions` (the title's first `title_len`, then
-    /// the body's) and the rule that decided it.
+    /// The role of each of `mentions` (the title's first `title_len`,
+    /// then those of `body`) and the rule that decided it. `now` is the
+    /// article's year, or the latest it names.
     pub(super) fn roles(
         &self,
-        _title: &str,
-        _body: &str,
+        (title, body): (&Tokens<'_>, &Tokens<'_>),
         mentions: &[Mention],
         title_len: usize,
+        now: Option<u16>,
     ) -> Vec<(Role, String)> {
-        mentions
+        let headline = Article::new(self, title, now);
+        let article = Article::new(self, body, now);
+        let mut roles: Vec<(Role, String)> = mentions
             .iter()
             .enumerate()
             .map(|(k, m)| {
                 if k < title_len {
-                    (Role::Event, "in the title".to_owned())
-                } else if m.speaker {
-                    (Role::Attribution, "speaks for its government".to_owned())
+                    headline.title_role(m)
                 } else {
-                    (Role::Event, "no other rule".to_owned())
+                    article.role(m)
                 }
             })
-            .collect()
+            .collect();
+        // "fled to Chad and Cameroon", "between Moscow and Ankara": a name
+        // listed right after another shares its role.
+        for k in title_len.max(1)..mentions.len() {
+            let (Some(prev), Some(m)) = (mentions.get(k - 1), mentions.get(k)) else {
+                continue;
+            };
+            let joined = body
+                .text
+                .get(prev.end..m.start)
+                .is_some_and(|gap| matches!(gap, " and " | ", " | " or " | ", and " | " & "));
+            let inherits = matches!(
+                roles.get(k - 1).map(|r| r.0),
+                Some(
+                    Role::Attribution
+                        | Role::Reference
+                        | Role::Destination
+                        | Role::Negated
+                        | Role::Background
+                )
+            );
+            if joined && inherits && roles.get(k).is_some_and(|r| r.0 == Role::Event) {
+                let prev_role = roles.get(k - 1).map(|r| r.0);
+                if let (Some(prev_role), Some(role)) = (prev_role, roles.get_mut(k)) {
+                    *role = (prev_role, "listed with the name before it".into());
+                }
+            }
+        }
+        roles
+    }
+
+    /// Whether an alias of a place starts at word `k` (for "the
+    /// Iraq-Syria border").
+    fn starts_place(&self, words: &Tokens<'_>, k: usize) -> bool {
+        self.trie
+            .first()
+            .and_then(|root| root.children.get(words.folded(k)))
+            .and_then(|&child| self.trie.get(child as usize))
+            .is_some_and(|node| {
+                node.claims
+                    .iter()
+                    .any(|c| !matches!(c.target, Target::Actor(_) | Target::Demonym(_)))
+            })
     }
 }

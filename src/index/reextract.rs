@@ -48,7 +48,8 @@ pub(crate) fn reextract(
                 continue;
             };
             let stamp = stamps.of(doc_id);
-            let facets = gazetteer.extract(&article.title, &article.body);
+            let facets =
+                gazetteer.extract(&article.title, &article.body, article.date.map(|d| d.year));
             writer.add_document(fields.document(&article, &facets, &path, stamp))?;
             n += 1;
         }

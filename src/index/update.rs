@@ -605,7 +605,9 @@ impl Batch<'_> {
         count: Count,
     ) -> Result<()> {
         let started = Instant::now();
-        let facets = self.gazetteer.extract(&article.title, &article.body);
+        let facets =
+            self.gazetteer
+                .extract(&article.title, &article.body, article.date.map(|d| d.year));
         self.report.extraction += started.elapsed();
         let doc = self.fields.document(article, &facets, key, stamp);
         if let Err(e) = self.writer.add_document(doc) {
