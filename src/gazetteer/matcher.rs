@@ -174,7 +174,8 @@ impl Gazetteer {
     fn country_context(&self, mentions: &[Mention]) -> HashMap<usize, usize> {
         let mut context: HashMap<usize, usize> = HashMap::new();
         for m in mentions {
-            if m.ambiguous || m.targets.iter().any(|t| matches!(t, Target::Actor(_))) {
+            // An actor gives its home country ("SSPDF" for South Sudan).
+            if m.ambiguous {
                 continue;
             }
             let mut countries = m.targets.iter().filter_map(|&t| self.country_of(t));
@@ -385,9 +386,11 @@ impl<'t> Tokens<'t> {
         self.text.get(self.end(i)..self.start(i + 1)).unwrap_or("")
     }
 
-    /// The year word `i` is (1900-2100 written in four digits), if it is.
+    /// The year word `i` is (1900-2100 written in four digits, or a
+    /// decade: `1990s` is 1990), if it is.
     pub(super) fn year(&self, i: usize) -> Option<u16> {
         let w = self.original(i);
+        let w = w.strip_suffix('s').unwrap_or(w);
         if w.len() != 4 || !w.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }

@@ -278,6 +278,10 @@ pub(crate) mod tests {
     pub(crate) fn small() -> Gazetteer {
         let files = SchemaFiles::from_pairs(&[
             (
+                "gazetteers/roles.toml",
+                include_str!("../../index-schema/gazetteers/roles.toml"),
+            ),
+            (
                 "gazetteers/countries.toml",
                 r#"
 [[country]]
@@ -457,7 +461,7 @@ ambiguous = ["National Security Agency"]
     fn ambiguous_name_goes_to_the_country_named_most() {
         let g = small();
         let text =
-            "Shelling in Tripoli. Libya's government and forces in Libya; a Lebanon envoy visited.";
+            "Shelling in Tripoli. Clashes in Libya and forces in Libya; a ship was seized off Lebanon.";
         assert_eq!(
             facets(&g, text).0,
             vec!["Libya/Tripoli District", "Lebanon"]

@@ -37,6 +37,8 @@ pub(super) struct RoleRules {
     modifier_suffixes: HashSet<String>,
     modifier_prefixes: HashSet<String>,
     negated_before: Vec<Phrase>,
+    negated_far_gap: usize,
+    negated_before_far: Vec<Phrase>,
     negated_after: Vec<Phrase>,
     units: HashSet<String>,
     directions: HashSet<String>,
@@ -45,9 +47,15 @@ pub(super) struct RoleRules {
     reference_before: Vec<Phrase>,
     destination_gap: usize,
     destination_before: Vec<Phrase>,
+    destination_after: Vec<Phrase>,
+    movement_verbs: HashSet<String>,
+    movement_to: HashSet<String>,
     speech_verbs: HashSet<String>,
     officials: HashSet<String>,
     attribution_before: Vec<Phrase>,
+    objects_of: Vec<Phrase>,
+    capitals: HashSet<String>,
+    capital_officials: Vec<Phrase>,
     place_prepositions: HashSet<String>,
     background_window: usize,
     background_before: HashSet<String>,
@@ -112,6 +120,8 @@ struct ModifierSection {
 #[serde(deny_unknown_fields, default)]
 struct NegatedSection {
     before: Vec<String>,
+    far_gap: usize,
+    before_far: Vec<String>,
     after: Vec<String>,
 }
 
@@ -130,6 +140,9 @@ struct ReferenceSection {
 struct DestinationSection {
     gap: usize,
     before: Vec<String>,
+    after: Vec<String>,
+    movement_verbs: Vec<String>,
+    movement_to: Vec<String>,
 }
 
 impl Default for DestinationSection {
@@ -137,6 +150,9 @@ impl Default for DestinationSection {
         DestinationSection {
             gap: 3,
             before: Vec::new(),
+            after: Vec::new(),
+            movement_verbs: Vec::new(),
+            movement_to: Vec::new(),
         }
     }
 }
@@ -147,6 +163,9 @@ struct AttributionSection {
     speech_verbs: Vec<String>,
     officials: Vec<String>,
     before: Vec<String>,
+    objects_of: Vec<String>,
+    capitals: Vec<String>,
+    capital_officials: Vec<String>,
     place_prepositions: Vec<String>,
 }
 
@@ -212,6 +231,8 @@ impl RoleRules {
             modifier_suffixes: word_set(&file.modifier.suffixes),
             modifier_prefixes: word_set(&file.modifier.prefixes),
             negated_before: phrases(&file.negated.before),
+            negated_far_gap: file.negated.far_gap,
+            negated_before_far: phrases(&file.negated.before_far),
             negated_after: phrases(&file.negated.after),
             units: word_set(&file.reference.units),
             directions: word_set(&file.reference.directions),
@@ -220,9 +241,15 @@ impl RoleRules {
             reference_before: phrases(&file.reference.before),
             destination_gap: file.destination.gap,
             destination_before: phrases(&file.destination.before),
+            destination_after: phrases(&file.destination.after),
+            movement_verbs: word_set(&file.destination.movement_verbs),
+            movement_to: word_set(&file.destination.movement_to),
             speech_verbs: word_set(&file.attribution.speech_verbs),
             officials: word_set(&file.attribution.officials),
             attribution_before: phrases(&file.attribution.before),
+            objects_of: phrases(&file.attribution.objects_of),
+            capitals: word_set(&file.attribution.capitals),
+            capital_officials: phrases(&file.attribution.capital_officials),
             place_prepositions: word_set(&file.attribution.place_prepositions),
             background_window: file.background.window,
             background_before: word_set(&file.background.before),
@@ -548,7 +575,7 @@ impl<'a, 't> Article<'a, 't> {
             &|| self.modifier(m),
             &|| self.negated(i, j),
             &|| self.reference((i, j), m, is_place, g),
-            &|| self.destination(i, is_place),
+            &|| self.destination((i, j), is_place),
             &|| self.attribution(i, j, m, is_place),
             &|| self.background(i, j),
         ];
@@ -638,6 +665,18 @@ impl<'a, 't> Article<'a, 't> {
                 ));
             }
         }
+        // "Radio Mogadishu".
+        if i > 0
+            && joined(i - 1)
+            && words.gap_after(i - 1) == " "
+            && capitalised(i - 1)
+            && r.org_nouns.contains(words.folded(i - 1))
+        {
+            return Some((
+                Role::NamePart,
+                format!("part of a name after {:?}", words.original(i - 1)),
+            ));
+        }
         // "University of Baghdad", "Association of America".
         if i >= 2 && words.folded(i - 1) == "of" && self.layout.same_clause(i - 2, i) {
             let noun = if words.folded(i - 2) == "the" && i >= 3 {
@@ -655,11 +694,8 @@ impl<'a, 't> Article<'a, 't> {
         // "Hodan Ibrahim, a nurse": a place name before a capitalised word
         // that is no place noun and no name is a person's name, unless a
         // preposition puts it in a place.
-        let located = i > 0
-            && self.layout.same_clause(i - 1, i)
-            && r.place_prepositions.contains(words.folded(i - 1));
         if i == j
-            && !located
+            && !self.located(i)
             && joined(j)
             && words.gap_after(j) == " "
             && self.layout.same_clause(j, j + 1)
@@ -717,11 +753,19 @@ impl<'a, 't> Article<'a, 't> {
 
     fn negated(&self, i: usize, j: usize) -> Option<(Role, String)> {
         let r = self.rules;
-        let articles = |w: &str| matches!(w, "the" | "a" | "an" | "in" | "at" | "by" | "from");
+        let articles =
+            |w: &str| matches!(w, "the" | "a" | "an" | "in" | "at" | "by" | "from" | "of");
         if let Some(p) = r
             .negated_before
             .iter()
-            .find(|p| self.layout.phrase_before(i, p, 1, articles))
+            .find(|p| self.layout.phrase_before(i, p, 2, articles))
+        {
+            return Some((Role::Negated, format!("after {:?}", p.join(" "))));
+        }
+        if let Some(p) = r
+            .negated_before_far
+            .iter()
+            .find(|p| self.layout.phrase_before(i, p, r.negated_far_gap, |_| true))
         {
             return Some((Role::Negated, format!("after {:?}", p.join(" "))));
         }
@@ -747,8 +791,8 @@ impl<'a, 't> Article<'a, 't> {
         let r = self.rules;
         // "60 km north of Baghdad", "30 miles from Mosul", "north of
         // Iraq"; not "in the north of Shan State" (a part of it), nor a
-        // town's surroundings without a distance ("villages west of
-        // Kirkuk" lie in its province).
+        // town's or a province's surroundings without a distance
+        // ("villages west of Kirkuk" lie in its province).
         if i >= 2 && r.joiners.contains(words.folded(i - 1)) && self.layout.same_clause(i - 2, i) {
             let mut k = i - 2;
             while k > 0
@@ -761,8 +805,8 @@ impl<'a, 't> Article<'a, 't> {
             let distance = r.units.contains(w)
                 || (k > 0 && r.directions.contains(w) && r.units.contains(words.folded(k - 1)));
             let part_of = k > 0 && words.folded(k - 1) == "the";
-            let town = m.targets.iter().all(|t| matches!(t, Target::City(_)));
-            if distance || (r.directions.contains(w) && !part_of && !town) {
+            let country = m.targets.iter().all(|t| matches!(t, Target::Country(_)));
+            if distance || (r.directions.contains(w) && !part_of && country) {
                 let from = if distance && !r.units.contains(w) {
                     k - 1
                 } else {
@@ -799,15 +843,38 @@ impl<'a, 't> Article<'a, 't> {
         None
     }
 
-    fn destination(&self, i: usize, is_place: bool) -> Option<(Role, String)> {
+    fn destination(&self, (i, j): (usize, usize), is_place: bool) -> Option<(Role, String)> {
         if !is_place {
             return None;
         }
+        let words = self.layout.words;
         let r = self.rules;
-        r.destination_before
+        if let Some(p) = r
+            .destination_before
             .iter()
             .find(|p| self.layout.phrase_before(i, p, r.destination_gap, |_| true))
-            .map(|p| (Role::Destination, format!("after {:?}", p.join(" "))))
+        {
+            return Some((Role::Destination, format!("after {:?}", p.join(" "))));
+        }
+        if let Some(p) = r
+            .destination_after
+            .iter()
+            .find(|p| self.layout.same_clause(j, j + 1) && self.layout.phrase_at(j + 1, p))
+        {
+            return Some((Role::Destination, format!("followed by {:?}", p.join(" "))));
+        }
+        // "evacuated 120 migrants … to Djibouti", "poured into Albania".
+        let to = i.checked_sub(1).filter(|&k| {
+            self.layout.same_clause(k, i) && r.movement_to.contains(words.folded(k))
+        })?;
+        (0..to)
+            .rev()
+            .take_while(|&k| self.layout.same_clause(k, to))
+            .find(|&k| r.movement_verbs.contains(words.folded(k)))
+            .map(|k| {
+                let cue = format!("{} … {}", words.original(k), words.original(to));
+                (Role::Destination, format!("after {cue:?}"))
+            })
     }
 
     fn attribution(
@@ -839,10 +906,25 @@ impl<'a, 't> Article<'a, 't> {
         {
             return Some((Role::Attribution, format!("after {:?}", p.join(" "))));
         }
-        let located = i > 0
-            && self.layout.same_clause(i - 1, i)
-            && r.place_prepositions.contains(words.folded(i - 1));
-        if !located {
+        if let Some(p) = r
+            .objects_of
+            .iter()
+            .find(|p| self.layout.phrase_before(i, p, 0, |_| false))
+        {
+            return Some((Role::Attribution, format!("object of {:?}", p.join(" "))));
+        }
+        let capital = r.capitals.contains(&analyzer::fold_phrase(written));
+        if let Some(p) = r
+            .capital_officials
+            .iter()
+            .find(|p| capital && self.layout.phrase_before(i, p, 0, |_| false))
+        {
+            return Some((
+                Role::Attribution,
+                format!("after {:?} a capital", p.join(" ")),
+            ));
+        }
+        if !self.located(i) {
             for k in self.layout.after_fillers(j, &r.fillers) {
                 if r.speech_verbs.contains(words.folded(k)) {
                     return Some((
@@ -853,6 +935,25 @@ impl<'a, 't> Article<'a, 't> {
             }
         }
         None
+    }
+
+    /// Whether a preposition puts word `i` in a place ("forces in Mosul",
+    /// "officials in southern Russia").
+    fn located(&self, i: usize) -> bool {
+        let words = self.layout.words;
+        let r = self.rules;
+        let mut k = i;
+        while k > 0 && self.layout.same_clause(k - 1, i) {
+            k -= 1;
+            let w = words.folded(k);
+            if r.place_prepositions.contains(w) {
+                return true;
+            }
+            if !(w == "the" || r.directions.contains(w)) {
+                return false;
+            }
+        }
+        false
     }
 
     fn background(&self, i: usize, j: usize) -> Option<(Role, String)> {
@@ -983,5 +1084,283 @@ impl Gazetteer {
                     .iter()
                     .any(|c| !matches!(c.target, Target::Actor(_) | Target::Demonym(_)))
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use super::*;
+
+    /// The bundled gazetteers and role rules, loaded once.
+    fn real() -> &'static Gazetteer {
+        static G: OnceLock<Gazetteer> = OnceLock::new();
+        G.get_or_init(|| {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("index-schema");
+            let files = SchemaFiles::read_dir(&root).expect("index-schema");
+            Gazetteer::load(&files).expect("gazetteers load")
+        })
+    }
+
+    /// The role of each mention of `value` in `body` (title empty).
+    fn roles_of(body: &str, value: &str, year: Option<u16>) -> Vec<Role> {
+        let facets = real().extract("", body, year);
+        facets
+            .mentions
+            .iter()
+            .filter(|m| m.value == value || m.value.ends_with(&format!("/{value}")))
+            .map(|m| m.role)
+            .collect()
+    }
+
+    fn role_of(body: &str, value: &str) -> Role {
+        let roles = roles_of(body, value, Some(2024));
+        assert_eq!(roles.len(), 1, "{value} in {body:?}: {roles:?}");
+        roles[0]
+    }
+
+    #[test]
+    fn dateline_place_counts_only_when_no_other_event_place_remains() {
+        let text =
+            "BAGHDAD (Conflict Wire) - ISIS fighters attacked a checkpoint in Tal Afar on Monday.";
+        assert_eq!(role_of(text, "Baghdad"), Role::Dateline);
+        let facets = real().extract("", text, Some(2024));
+        assert_eq!(facets.place_paths(), vec!["Iraq/Nineveh"]);
+        let alone = "MOSUL, Iraq - Gunmen killed two shopkeepers on Monday, police said.";
+        let facets = real().extract("", alone, Some(2024));
+        assert_eq!(facets.place_paths(), vec!["Iraq/Nineveh"]);
+    }
+
+    #[test]
+    fn a_government_speaking_is_attribution() {
+        for text in [
+            "Moscow said the strikes hit military targets in Kharkiv on Monday.",
+            "Russia's defence ministry said its forces struck Kharkiv on Monday.",
+            "Islamabad accused India of backing the attack in Quetta on Monday.",
+            "Officials in Moscow said the strikes hit Kharkiv on Monday.",
+        ] {
+            let facets = real().extract("", text, Some(2024));
+            assert!(
+                facets
+                    .place_paths()
+                    .iter()
+                    .all(|p| !p.starts_with("Russia") && p != "India"),
+                "{text}: {:?}",
+                facets.place_paths()
+            );
+        }
+        // A place after a preposition is where things happen.
+        assert_eq!(
+            role_of(
+                "Security forces in Mosul said they arrested two men.",
+                "Nineveh"
+            ),
+            Role::Event
+        );
+        // Officials of a province speak for the province, where it happens.
+        assert_eq!(
+            roles_of(
+                "Officials in Anbar said the convoy was hit near Ramadi.",
+                "Anbar",
+                Some(2024)
+            ),
+            vec![Role::Event, Role::Event]
+        );
+    }
+
+    #[test]
+    fn modifiers_references_destinations() {
+        assert_eq!(
+            role_of(
+                "Iran-backed militias shelled a base in Deir ez-Zor.",
+                "Iran"
+            ),
+            Role::Modifier
+        );
+        assert_eq!(
+            role_of(
+                "An anti-Taliban group claimed the raid in Panjshir.",
+                "Taliban"
+            ),
+            Role::Modifier
+        );
+        assert_eq!(
+            role_of(
+                "A bomb exploded 60 km north of Baghdad on Monday.",
+                "Baghdad"
+            ),
+            Role::Reference
+        );
+        assert_eq!(
+            role_of(
+                "Clashes erupted along the border with Iran on Monday.",
+                "Iran"
+            ),
+            Role::Reference
+        );
+        // The north of a province is inside it; a town's outskirts too.
+        assert_eq!(
+            role_of("Fighting raged in the north of Shan State.", "Shan State"),
+            Role::Event
+        );
+        assert_eq!(
+            role_of("Gunmen raided villages west of Kirkuk.", "Kirkuk"),
+            Role::Event
+        );
+        assert_eq!(
+            role_of(
+                "Thousands fled to Bangladesh after the raids.",
+                "Bangladesh"
+            ),
+            Role::Destination
+        );
+        assert_eq!(
+            role_of(
+                "The IOM evacuated 120 stranded migrants from the front to Djibouti.",
+                "Djibouti"
+            ),
+            Role::Destination
+        );
+        assert_eq!(
+            role_of(
+                "The two sides held talks hosted in Mexico last week.",
+                "Mexico"
+            ),
+            Role::Destination
+        );
+    }
+
+    #[test]
+    fn quotes_denials_and_names() {
+        assert_eq!(
+            role_of(
+                "\"We will not stop until Gaza is free,\" the Houthi spokesman said.",
+                "Gaza Strip"
+            ),
+            Role::Quote
+        );
+        // A quoted name is no speech.
+        assert_eq!(
+            role_of(
+                "Leaflets signed «داعش» were found in Qayyarah.",
+                "Islamic State"
+            ),
+            Role::Event
+        );
+        assert_eq!(
+            role_of(
+                "Police said Boko Haram was ruled out as a suspect.",
+                "Boko Haram"
+            ),
+            Role::Negated
+        );
+        assert_eq!(
+            role_of(
+                "The attack was the work not of the Taliban but of ISKP.",
+                "Taliban"
+            ),
+            Role::Negated
+        );
+        assert_eq!(
+            role_of(
+                "The Amhara Association of America condemned the killings.",
+                "Amhara"
+            ),
+            Role::NamePart
+        );
+        assert_eq!(
+            role_of(
+                "Hodan Ibrahim, a nurse, said the clinic in Somalia was full.",
+                "Banadir"
+            ),
+            Role::NamePart
+        );
+        assert_eq!(
+            role_of(
+                "Fighting spread across the Amhara region on Monday.",
+                "Amhara"
+            ),
+            Role::Event
+        );
+    }
+
+    #[test]
+    fn background_is_an_earlier_period() {
+        assert_eq!(
+            roles_of("ISIS lost Mosul in 2017.", "Nineveh", Some(2024)),
+            vec![Role::Background]
+        );
+        // An earlier year elsewhere in a sentence about today leaves the
+        // clause about today alone.
+        let text =
+            "Gunmen attacked Kirkuk on Monday, three years after the group lost Mosul in 2021.";
+        assert_eq!(roles_of(text, "Kirkuk", Some(2024)), vec![Role::Event]);
+        assert_eq!(
+            roles_of(text, "Nineveh", Some(2024)),
+            vec![Role::Background]
+        );
+        // "since" measures up to now.
+        assert_eq!(
+            roles_of(
+                "It was the deadliest attack in Kirkuk since 2017.",
+                "Kirkuk",
+                Some(2024)
+            ),
+            vec![Role::Event]
+        );
+        assert_eq!(
+            roles_of(
+                "A former Taliban commander was shot in Kabul.",
+                "Taliban",
+                Some(2024)
+            ),
+            vec![Role::Background]
+        );
+        // Undated: the latest year the text names is "now".
+        assert_eq!(
+            roles_of(
+                "In 2014, ISIS seized Mosul. In 2024 the city voted.",
+                "Nineveh",
+                None
+            ),
+            vec![Role::Background]
+        );
+    }
+
+    #[test]
+    fn title_names_are_events_unless_the_headline_says_otherwise() {
+        let facets = real().extract("Kyiv says Russian strikes hit Kherson", "", Some(2024));
+        let roles: Vec<(String, Role)> = facets
+            .mentions
+            .iter()
+            .map(|m| (m.value.clone(), m.role))
+            .collect();
+        assert!(
+            roles.contains(&("Ukraine/Kyiv".into(), Role::Attribution)),
+            "{roles:?}"
+        );
+        assert!(
+            roles.contains(&("Ukraine/Kherson Oblast".into(), Role::Event)),
+            "{roles:?}"
+        );
+    }
+
+    #[test]
+    fn a_listed_name_shares_the_role_of_the_one_before() {
+        let text = "Thousands fled to Chad and Cameroon after the raids in Borno.";
+        assert_eq!(role_of(text, "Cameroon"), Role::Destination);
+        assert_eq!(role_of(text, "Borno"), Role::Event);
+    }
+
+    #[test]
+    fn without_roles_toml_only_the_word_free_rules_apply() {
+        let rules = RoleRules::load(&SchemaFiles::from_pairs(&[])).expect("no file is fine");
+        assert!(rules.speech_verbs.is_empty());
+        let bad = SchemaFiles::from_pairs(&[(ROLES_FILE, "[dateline]\nmax_bytes = \"x\"\n")]);
+        match RoleRules::load(&bad) {
+            Err(e) => assert!(e.to_string().contains("roles.toml"), "{e}"),
+            Ok(_) => panic!("a wrong type is an error"),
+        }
     }
 }
