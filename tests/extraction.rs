@@ -1,5 +1,7 @@
 //! Extraction quality on the labelled test set in `tests/labelled/`:
-//! precision and recall of provinces, actors and years.
+//! precision and recall of the event provinces, actors and years, and how
+//! often a value that the text names only in another role (a dateline, a
+//! government speaking, background…) wrongly became an event facet.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -24,6 +26,22 @@ struct Label {
     not_provinces: Vec<String>,
     #[serde(default)]
     not_actors: Vec<String>,
+    /// Values the text names only in a non-event role.
+    #[serde(default)]
+    role: Vec<Trap>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Trap {
+    kind: String,
+    value: String,
+    role: String,
+}
+
+/// An actor value's last step: labels name actors by their own name, the
+/// facet gives the path of their parents.
+fn leaf(path: &str) -> String {
+    path.rsplit('/').next().unwrap_or(path).to_owned()
 }
 
 #[derive(Debug, Default)]
@@ -73,7 +91,7 @@ fn labelled_set_precision_and_recall() {
     let text = std::fs::read_to_string(dir.join("labels.toml")).expect("labels.toml");
     let labels: Labels = toml::from_str(&text).expect("labels.toml parses");
     assert!(
-        labels.article.len() >= 100,
+        labels.article.len() >= 200,
         "only {} labelled articles",
         labels.article.len()
     );
@@ -98,11 +116,15 @@ fn labelled_set_precision_and_recall() {
     let (mut provinces, mut actors, mut years) =
         (Score::default(), Score::default(), Score::default());
     let mut misses = Vec::new();
+    // role → (traps, traps that became events, traps given that role)
+    let mut traps: std::collections::BTreeMap<String, (usize, usize, usize)> = Default::default();
+    let mut wrong_role = Vec::new();
     for label in &labels.article {
         let Some(a) = got.get(&label.file) else {
             panic!("{} was not extracted", label.file);
         };
-        let (gp, ga) = (set(&a["provinces"]), set(&a["actors"]));
+        let gp = set(&a["provinces"]);
+        let ga: BTreeSet<String> = set(&a["actors"]).iter().map(|v| leaf(v)).collect();
         let (ep, ea): (BTreeSet<String>, BTreeSet<String>) = (
             label.provinces.iter().cloned().collect(),
             label.actors.iter().cloned().collect(),
@@ -116,6 +138,32 @@ fn labelled_set_precision_and_recall() {
             .collect();
         let ey: BTreeSet<String> = label.year.map(|y| y.to_string()).into_iter().collect();
         years.add(&label.file, &ey, &gy, &[]);
+        let mut wrong_here = Vec::new();
+        for trap in &label.role {
+            let entry = traps.entry(trap.role.clone()).or_insert((0, 0, 0));
+            entry.0 += 1;
+            let is_event = match trap.kind.as_str() {
+                "actor" => ga.contains(&trap.value),
+                _ => gp.contains(&trap.value),
+            };
+            if is_event {
+                entry.1 += 1;
+                wrong_here.push(format!("{} ({})", trap.value, trap.role));
+            }
+            // The mention itself was given the labelled role.
+            let named = a["mentions"].as_array().is_some_and(|ms| {
+                ms.iter().any(|m| {
+                    m["role"] == trap.role.as_str()
+                        && m["value"]
+                            .as_str()
+                            .is_some_and(|v| v == trap.value || leaf(v) == trap.value)
+                })
+            });
+            entry.2 += usize::from(named);
+        }
+        if !wrong_here.is_empty() {
+            wrong_role.push(format!("{}: {}", label.file, wrong_here.join(", ")));
+        }
         if gp != ep || ga != ea || gy != ey {
             misses.push(format!(
                 "{}:\n    provinces want {ep:?} got {gp:?}\n    actors want {ea:?} got {ga:?}\n    year want {ey:?} got {gy:?}",
@@ -143,9 +191,41 @@ fn labelled_set_precision_and_recall() {
             println!("  {name}: a value the labels rule out: {hit}");
         }
     }
+    println!("role traps (values named only in that role):");
+    for (role, (n, wrong, named)) in &traps {
+        println!("  {role:<12} {n:>3} traps, {wrong} became events, {named} given that role");
+    }
+    println!(
+        "articles with a wrong-role value: {} of {}",
+        wrong_role.len(),
+        labels.article.len()
+    );
+    for w in &wrong_role {
+        println!("  {w}");
+    }
     println!("articles not exactly right: {}", misses.len());
     for m in &misses {
         println!("  {m}");
+    }
+    assert!(
+        wrong_role.len() * 20 <= labels.article.len(),
+        "{} articles of {} have a wrong-role value (at most 1 in 20)",
+        wrong_role.len(),
+        labels.article.len()
+    );
+    for role in [
+        "dateline",
+        "attribution",
+        "modifier",
+        "reference",
+        "quote",
+        "negated",
+        "background",
+        "destination",
+        "name-part",
+    ] {
+        let n = traps.get(role).map_or(0, |t| t.0);
+        assert!(n >= 8, "only {n} {role} traps in the labelled set");
     }
     for (name, s) in [
         ("provinces", &provinces),

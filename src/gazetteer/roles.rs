@@ -59,6 +59,8 @@ pub(super) struct RoleRules {
     place_prepositions: HashSet<String>,
     background_window: usize,
     background_before: HashSet<String>,
+    background_far_window: usize,
+    background_before_far: Vec<Phrase>,
     background_cues: Vec<Phrase>,
     present: Vec<Phrase>,
     comparisons: HashSet<String>,
@@ -174,6 +176,8 @@ struct AttributionSection {
 struct BackgroundSection {
     window: usize,
     before: Vec<String>,
+    far_window: usize,
+    before_far: Vec<String>,
     cues: Vec<String>,
     present: Vec<String>,
     comparisons: Vec<String>,
@@ -184,6 +188,8 @@ impl Default for BackgroundSection {
         BackgroundSection {
             window: 3,
             before: Vec::new(),
+            far_window: 6,
+            before_far: Vec::new(),
             cues: Vec::new(),
             present: Vec::new(),
             comparisons: Vec::new(),
@@ -253,6 +259,8 @@ impl RoleRules {
             place_prepositions: word_set(&file.attribution.place_prepositions),
             background_window: file.background.window,
             background_before: word_set(&file.background.before),
+            background_far_window: file.background.far_window,
+            background_before_far: phrases(&file.background.before_far),
             background_cues: phrases(&file.background.cues),
             present: phrases(&file.background.present),
             comparisons: word_set(&file.background.comparisons),
@@ -571,7 +579,7 @@ impl<'a, 't> Article<'a, 't> {
         let checks: [&dyn Fn() -> Option<(Role, String)>; 9] = [
             &|| self.dateline(m, is_place),
             &|| self.quote(m),
-            &|| self.name_part(i, j, m),
+            &|| self.name_part((i, j), m, is_place),
             &|| self.modifier(m),
             &|| self.negated(i, j),
             &|| self.reference((i, j), m, is_place, g),
@@ -599,7 +607,7 @@ impl<'a, 't> Article<'a, 't> {
             .unwrap_or(i);
         let is_place = m.targets.iter().all(|t| !matches!(t, Target::Actor(_)));
         let checks: [&dyn Fn() -> Option<(Role, String)>; 4] = [
-            &|| self.name_part(i, j, m),
+            &|| self.name_part((i, j), m, is_place),
             &|| self.modifier(m),
             &|| self.negated(i, j),
             &|| self.attribution(i, j, m, is_place),
@@ -637,15 +645,23 @@ impl<'a, 't> Article<'a, 't> {
             .then(|| (Role::Quote, "inside quoted speech".into()))
     }
 
-    fn name_part(&self, i: usize, j: usize, m: &Mention) -> Option<(Role, String)> {
+    fn name_part(
+        &self,
+        (i, j): (usize, usize),
+        m: &Mention,
+        is_place: bool,
+    ) -> Option<(Role, String)> {
+        // An actor's name before "Council" or "TV" names one of its own
+        // bodies ("United Nations Security Council"): still the actor.
+        if !is_place {
+            return None;
+        }
         let words = self.layout.words;
         let r = self.rules;
+        // Capitalised, not in capitals: a headline in capitals names no one.
         let capitalised = |k: usize| {
-            words
-                .original(k)
-                .chars()
-                .next()
-                .is_some_and(char::is_uppercase)
+            let w = words.original(k);
+            w.chars().next().is_some_and(char::is_uppercase) && w.chars().any(char::is_lowercase)
         };
         let joined = |k: usize| {
             let gap = words.gap_after(k);
@@ -819,6 +835,20 @@ impl<'a, 't> Article<'a, 't> {
                 return Some((Role::Reference, format!("after {cue:?}")));
             }
         }
+        // "an Iraqi from Samarra": where a person comes from.
+        if i >= 2 && words.folded(i - 1) == "from" && g.is_demonym(words.folded(i - 2)) {
+            return Some((Role::Background, "a person's origin".into()));
+        }
+        // "affiliates from West Africa to Afghanistan": the ends of a range.
+        if i >= 2 && words.folded(i - 1) == "to" {
+            let from = (i.saturating_sub(6)..i - 1)
+                .rev()
+                .take_while(|&k| self.layout.same_clause(k, i))
+                .find(|&k| words.folded(k) == "from");
+            if from.is_some() {
+                return Some((Role::Reference, "the end of a range \"from … to\"".into()));
+            }
+        }
         if let Some(p) = r
             .reference_before
             .iter()
@@ -924,6 +954,26 @@ impl<'a, 't> Article<'a, 't> {
                 format!("after {:?} a capital", p.join(" ")),
             ));
         }
+        // "Russia, whose forces operate in Syria, said…".
+        if !self.located(i) && matches!(words.folded(j + 1), "which" | "whose" | "who") {
+            let close = (j + 2..words.len())
+                .take_while(|&k| self.layout.same_sentence(j, k))
+                .find(|&k| words.gap_after(k).contains(','));
+            if let Some(close) = close {
+                let verb = (close + 1..close + 4).find(|&k| !r.fillers.contains(words.folded(k)));
+                if let Some(k) = verb {
+                    if r.speech_verbs.contains(words.folded(k)) {
+                        return Some((
+                            Role::Attribution,
+                            format!(
+                                "speech verb {:?} after a relative clause",
+                                words.original(k)
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
         if !self.located(i) {
             for k in self.layout.after_fillers(j, &r.fillers) {
                 if r.speech_verbs.contains(words.folded(k)) {
@@ -967,6 +1017,12 @@ impl<'a, 't> Article<'a, 't> {
             if r.background_before.contains(words.folded(k)) {
                 return Some((Role::Background, format!("after {:?}", words.original(k))));
             }
+        }
+        if let Some(p) = r.background_before_far.iter().find(|p| {
+            self.layout
+                .phrase_before(i, p, r.background_far_window, |_| true)
+        }) {
+            return Some((Role::Background, format!("after {:?}", p.join(" "))));
         }
         self.now?;
         let sentence = self.layout.sentence.get(i).copied()?;
@@ -1070,6 +1126,19 @@ impl Gazetteer {
             }
         }
         roles
+    }
+
+    /// Whether `folded` is a one-word demonym ("iraqi").
+    fn is_demonym(&self, folded: &str) -> bool {
+        self.trie
+            .first()
+            .and_then(|root| root.children.get(folded))
+            .and_then(|&child| self.trie.get(child as usize))
+            .is_some_and(|node| {
+                node.claims
+                    .iter()
+                    .any(|c| matches!(c.target, Target::Demonym(_)))
+            })
     }
 
     /// Whether an alias of a place starts at word `k` (for "the
