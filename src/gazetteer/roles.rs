@@ -1286,7 +1286,7 @@ mod tests {
         );
         assert_eq!(
             role_of(
-                "The IOM evacuated 120 stranded migrants from the front to Djibouti.",
+                "The IOM evacuated 120 stranded migrants near the front line to Djibouti.",
                 "Djibouti"
             ),
             Role::Destination
