@@ -18,6 +18,8 @@ Examples:
   sitrep index sample-corpus                     build or update the index
   sitrep search ISIS --province Ninawa           ISIS in Nineveh, by any spelling
   sitrep search 'hunt for the Kirkuk bombers'    natural language works too
+  sitrep search ISIS --actor-kind 'state force' ISIS where state forces take part
+  sitrep facets --mentioned-province Baghdad     event places of articles naming Baghdad
   sitrep search Houthis --sort date --since 2020 newest first, from 2020 on
   sitrep search airstrike --format csv > hits.csv   a table for a spreadsheet
   sitrep facets --field year --by month          a timeline of the whole index
