@@ -317,3 +317,36 @@ fn an_index_of_the_schema_before_mentions_needs_a_rebuild() {
         (0, vec!["iraq/anbar-convoy.txt".to_owned()])
     );
 }
+
+#[test]
+fn reextraction_fills_the_new_facets_too() {
+    let t = indexed();
+    // Only the gazetteers change: facets are extracted again from the
+    // stored articles.
+    let actors = t.path("my-schema/gazetteers/actors.toml");
+    let text = std::fs::read_to_string(&actors).expect("actors.toml");
+    std::fs::write(
+        &actors,
+        format!("{text}\n[[actor]]\nname = \"Quillon Brigade\"\nkind = \"militia\"\n"),
+    )
+    .expect("write");
+    let out = t
+        .cmd(&["index", "corpus"])
+        .env("SITREP_SCHEMA", t.path("my-schema"))
+        .output()
+        .expect("run sitrep");
+    assert_stderr_has(&out, "extracted the facets");
+    assert_eq!(
+        ids(&t, &["", "--mentioned-province", "Baghdad"]),
+        (0, vec!["iraq/anbar-convoy.txt".to_owned()])
+    );
+    assert_eq!(
+        ids(&t, &["", "--actor-kind", "organisation"]),
+        (0, vec!["relief.txt".to_owned()])
+    );
+    assert_eq!(
+        ids(&t, &["", "--actor", "Islamic State"]).1.len(),
+        2,
+        "the parent still includes its child"
+    );
+}
