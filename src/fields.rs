@@ -32,6 +32,14 @@ pub(crate) mod field {
     pub const ACTOR: &str = "actor";
     /// `/2021` facets.
     pub const YEAR: &str = "year";
+    /// `/Country/Province` facets (and `/Country` alone) of every place
+    /// mentioned, whatever its role.
+    pub const MENTIONED_PROVINCE: &str = "mentioned_province";
+    /// `/Actor` path facets of every actor mentioned, whatever its role.
+    pub const MENTIONED_ACTOR: &str = "mentioned_actor";
+    /// `/Kind/Actor` facets of the event actors: `/jihadist group` is
+    /// indexed with every `/jihadist group/Islamic State`.
+    pub const ACTOR_KIND: &str = "actor_kind";
     /// The file's content fingerprint (bookkeeping).
     pub const FINGERPRINT: &str = "fingerprint";
     /// The file's size in bytes (bookkeeping).
@@ -40,25 +48,28 @@ pub(crate) mod field {
     pub const MTIME: &str = "mtime";
 }
 
-/// The four ways sitrep counts and filters articles.
+/// The ways sitrep counts and filters articles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FacetKind {
     /// First-level divisions, `Country/Province`.
     Province,
     /// Countries (an article counts once per country).
     Country,
-    /// Armed groups, state forces, agencies.
+    /// Armed groups, state forces, agencies: paths (`Parent/Child`).
     Actor,
+    /// The kinds of the event actors (`jihadist group`, `state force`…).
+    ActorKind,
     /// Publication years.
     Year,
 }
 
 impl FacetKind {
     /// Every kind, in display order.
-    pub const ALL: [FacetKind; 4] = [
+    pub const ALL: [FacetKind; 5] = [
         FacetKind::Province,
         FacetKind::Country,
         FacetKind::Actor,
+        FacetKind::ActorKind,
         FacetKind::Year,
     ];
 
@@ -68,6 +79,7 @@ impl FacetKind {
             FacetKind::Province => "province",
             FacetKind::Country => "country",
             FacetKind::Actor => "actor",
+            FacetKind::ActorKind => "actor-kind",
             FacetKind::Year => "year",
         }
     }
@@ -78,6 +90,7 @@ impl FacetKind {
         match self {
             FacetKind::Province | FacetKind::Country => field::PROVINCE,
             FacetKind::Actor => field::ACTOR,
+            FacetKind::ActorKind => field::ACTOR_KIND,
             FacetKind::Year => field::YEAR,
         }
     }
@@ -86,7 +99,7 @@ impl FacetKind {
     pub(crate) fn label(self, path: &[&str]) -> Option<String> {
         match self {
             FacetKind::Province => (path.len() >= 2).then(|| path.join("/")),
-            FacetKind::Country => path.first().map(|c| (*c).to_owned()),
+            FacetKind::Country | FacetKind::ActorKind => path.first().map(|c| (*c).to_owned()),
             FacetKind::Actor | FacetKind::Year => (!path.is_empty()).then(|| path.join("/")),
         }
     }
@@ -100,7 +113,7 @@ impl fmt::Display for FacetKind {
 
 /// A facet kind's name that sitrep does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown facet {0:?}: use province, country, actor or year")]
+#[error("unknown facet {0:?}: use province, country, actor, actor-kind or year")]
 pub struct UnknownFacet(pub String);
 
 impl FromStr for FacetKind {
@@ -114,6 +127,23 @@ impl FromStr for FacetKind {
     }
 }
 
+/// The actor kind of UN bodies, aid and rights groups: searchable and
+/// filterable, but not an armed actor, so the default summary leaves
+/// these actors out of its list.
+pub const ORGANISATION_KIND: &str = "organisation";
+
+/// Whether actors of `kind` are armed (everything but organisations).
+/// The one place that rule is written on the index and search side.
+pub fn is_armed_kind(kind: &str) -> bool {
+    !kind.trim().eq_ignore_ascii_case(ORGANISATION_KIND)
+}
+
+/// The last step of a facet path: how text output names an actor
+/// (`Iraq state forces/Iraqi Army` → `Iraqi Army`).
+pub fn leaf(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +155,7 @@ mod tests {
             assert_eq!(kind.name().to_uppercase().parse::<FacetKind>(), Ok(kind));
         }
         assert!("month".parse::<FacetKind>().is_err());
+        assert_eq!("Actor-Kind".parse::<FacetKind>(), Ok(FacetKind::ActorKind));
     }
 
     #[test]
@@ -136,5 +167,18 @@ mod tests {
             Some("Iraq/Nineveh")
         );
         assert_eq!(FacetKind::Province.label(&["Iraq"]), None);
+        let kind = ["jihadist group", "Islamic State"];
+        assert_eq!(
+            FacetKind::ActorKind.label(&kind).as_deref(),
+            Some("jihadist group")
+        );
+    }
+
+    #[test]
+    fn leaves_and_armed_kinds() {
+        assert_eq!(leaf("Islamic State/ISWAP"), "ISWAP");
+        assert_eq!(leaf("Hamas"), "Hamas");
+        assert!(is_armed_kind("jihadist group"));
+        assert!(!is_armed_kind("organisation"));
     }
 }

@@ -65,7 +65,7 @@ pub use corpus::{
 };
 pub use date::{days_from_civil, parse as parse_date, Date, Period};
 pub use error::{Error, Problem, ProblemKind, Result, Severity};
-pub use fields::{FacetKind, UnknownFacet};
+pub use fields::{is_armed_kind, leaf, FacetKind, UnknownFacet, ORGANISATION_KIND};
 pub use gazetteer::extract::{extract, Extraction};
 pub use gazetteer::{Explained, Facets, Gazetteer, Role, RoledMention};
 pub use index::watch::watch;

@@ -7,6 +7,8 @@ mod util;
 mod index;
 // Searching: ranking, filters by alias, facet counts cross-checked.
 mod search;
+// Event facets and mentions: --mentioned-*, --actor-kind, actor paths.
+mod facets;
 // The JSON Lines output, parsed back.
 mod json;
 // Bad input: named with file and line, the rest still indexed, exit codes.

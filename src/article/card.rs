@@ -20,8 +20,14 @@ pub struct Card {
     pub path: String,
     /// `Country/Province` or `Country` values, in order of first mention.
     pub provinces: Vec<String>,
-    /// Canonical actor names, in order of first mention.
+    /// Event actors as paths (`Parent/Child`), in order of first mention.
     pub actors: Vec<String>,
+    /// The kinds of the event actors (`jihadist group`…), each once.
+    pub actor_kinds: Vec<String>,
+    /// Every place mentioned, whatever its role, as `provinces`.
+    pub mentioned_provinces: Vec<String>,
+    /// Every actor mentioned, whatever its role, as `actors`.
+    pub mentioned_actors: Vec<String>,
     /// The text.
     pub body: String,
 }
@@ -44,8 +50,25 @@ impl Card {
             path,
             provinces,
             actors,
+            actor_kinds: Vec::new(),
+            mentioned_provinces: Vec::new(),
+            mentioned_actors: Vec::new(),
             body: article.body,
         }
+    }
+
+    /// The places mentioned that are not event places.
+    pub fn other_provinces(&self) -> impl Iterator<Item = &String> {
+        self.mentioned_provinces
+            .iter()
+            .filter(|p| !self.provinces.contains(p))
+    }
+
+    /// The actors mentioned that are not event actors.
+    pub fn other_actors(&self) -> impl Iterator<Item = &String> {
+        self.mentioned_actors
+            .iter()
+            .filter(|a| !self.actors.contains(a))
     }
 
     /// The publication year, if the date is known.

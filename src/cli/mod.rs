@@ -18,6 +18,8 @@ Examples:
   sitrep index sample-corpus                     build or update the index
   sitrep search ISIS --province Ninawa           ISIS in Nineveh, by any spelling
   sitrep search 'hunt for the Kirkuk bombers'    natural language works too
+  sitrep search ISIS --actor-kind 'state force' ISIS where state forces take part
+  sitrep facets --mentioned-province Baghdad     event places of articles naming Baghdad
   sitrep search Houthis --sort date --since 2020 newest first, from 2020 on
   sitrep search airstrike --format csv > hits.csv   a table for a spreadsheet
   sitrep facets --field year --by month          a timeline of the whole index
@@ -151,22 +153,50 @@ pub enum ColorWhen {
 /// Facet filters, shared by `search` and `facets`.
 #[derive(Debug, Args)]
 pub struct Filters {
-    /// Only articles about this province (any alias; repeat to OR)
+    /// Only articles about events in this province (any alias; repeat to OR)
     ///
     /// A first-level division by any spelling (Ninawa, Ninewa, نينوى), a
-    /// city inside one (Mosul), or Country/Province. Example: --province ninawa
+    /// city inside one (Mosul), or Country/Province. Only where the
+    /// reported events happen counts, not a dateline, a capital speaking
+    /// for its government or a background mention (see
+    /// --mentioned-province). Example: --province ninawa
     #[arg(long, value_name = "NAME")]
     pub province: Vec<String>,
-    /// Only articles about this country (repeat to OR)
+    /// Only articles about events in this country (repeat to OR)
     ///
     /// Any name or demonym the gazetteer knows. Example: --country Yemen
     #[arg(long, value_name = "NAME")]
     pub country: Vec<String>,
-    /// Only articles mentioning this actor (any alias; repeat to OR)
+    /// Only articles where this actor takes part (any alias; repeat to OR)
     ///
-    /// Example: --actor daesh (the same as --actor ISIS)
+    /// A parent includes its children: --actor "Islamic State" finds
+    /// ISWAP too. Example: --actor daesh (the same as --actor ISIS)
     #[arg(long, value_name = "NAME")]
     pub actor: Vec<String>,
+    /// Only articles whose event actors include one of this kind (repeat to OR)
+    ///
+    /// A kind the gazetteers know: state force, police, intelligence,
+    /// rebel group, jihadist group, militia, international force…
+    /// Example: --actor-kind "jihadist group"
+    #[arg(long, value_name = "KIND")]
+    pub actor_kind: Vec<String>,
+    /// Only articles mentioning this province in any role (repeat to OR)
+    ///
+    /// As --province, but any mention counts: a dateline, a capital
+    /// speaking ("Baghdad said"), background. Example: --mentioned-province Baghdad
+    #[arg(long, value_name = "NAME")]
+    pub mentioned_province: Vec<String>,
+    /// Only articles mentioning this country in any role (repeat to OR)
+    ///
+    /// As --country, but any mention counts. Example: --mentioned-country Iran
+    #[arg(long, value_name = "NAME")]
+    pub mentioned_country: Vec<String>,
+    /// Only articles mentioning this actor in any role (any alias; repeat to OR)
+    ///
+    /// As --actor, but any mention counts: denied, quoted, background.
+    /// Example: --mentioned-actor "Boko Haram"
+    #[arg(long, value_name = "NAME")]
+    pub mentioned_actor: Vec<String>,
     /// Only articles published this year (repeat to OR)
     ///
     /// Example: --year 2016 --year 2017
@@ -333,7 +363,8 @@ fn facet_values() -> Vec<PossibleValue> {
             PossibleValue::new(kind.name()).help(match kind {
                 FacetKind::Province => "Country/Province",
                 FacetKind::Country => "Country",
-                FacetKind::Actor => "Armed groups, forces, agencies",
+                FacetKind::Actor => "Armed groups, forces, agencies (a tree)",
+                FacetKind::ActorKind => "Kinds of the event actors",
                 FacetKind::Year => "Publication year",
             })
         })

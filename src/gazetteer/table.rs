@@ -79,6 +79,7 @@ fn kind_letter(kind: FacetKind) -> char {
         FacetKind::Province => 'p',
         FacetKind::Country => 'c',
         FacetKind::Year => 'y',
+        FacetKind::ActorKind => 'k',
     }
 }
 
@@ -168,8 +169,8 @@ impl NameTable {
             FacetKind::Country => 2,
             FacetKind::Province => 3,
             FacetKind::Actor => 4,
-            // Years are not names: the gazetteers know none.
-            FacetKind::Year => return None,
+            // Years and kinds are not names: the table holds none.
+            FacetKind::Year | FacetKind::ActorKind => return None,
         };
         let list = line.split('\t').nth(column)?;
         let paths: Vec<String> = list

@@ -192,12 +192,15 @@ fn open_once(dir: &Path) -> Result<OpenIndex> {
     }
     // The index's own copy of index-schema/: if this sitrep cannot read it,
     // the index was built by another version or damaged.
-    let unreadable = |err: Error| Error::RebuildNeeded {
+    let unreadable = |err: Error| {
+        Error::RebuildNeeded {
         path: dir.to_path_buf(),
         reason: format!(
-            "has a copy of index-schema/ this sitrep cannot use ({})",
+            "was built with schema version {}, whose copy of index-schema/ this sitrep cannot use ({})",
+            stamp.schema_version,
             err.chain()
         ),
+    }
     };
     // The precomputed name table spares loading the gazetteers (tens of
     // milliseconds) at every search, and reading their files.

@@ -8,7 +8,7 @@ use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 use crate::article;
 use crate::error::Result;
 use crate::gazetteer::Gazetteer;
-use crate::index::schema::{Fields, SchemaConfig};
+use crate::index::schema::{ActorKinds, Fields, SchemaConfig};
 use crate::index_schema::SchemaFiles;
 
 use super::{
@@ -37,6 +37,7 @@ pub(crate) fn reextract(
     let fields = Fields::new(&fresh.schema())?;
     let mut writer: IndexWriter<TantivyDocument> = fresh.writer(64_000_000)?;
     writer.set_merge_policy(merge_policy());
+    let kinds = ActorKinds::of(gazetteer);
     let mut n = 0u64;
     for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
         // The file stamps are columns, not stored.
@@ -50,7 +51,7 @@ pub(crate) fn reextract(
             let stamp = stamps.of(doc_id);
             let facets =
                 gazetteer.extract(&article.title, &article.body, article.date.map(|d| d.year));
-            writer.add_document(fields.document(&article, &facets, &path, stamp))?;
+            writer.add_document(fields.document(&article, &facets, &path, stamp, &kinds))?;
             n += 1;
         }
     }

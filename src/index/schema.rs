@@ -21,8 +21,10 @@ use tantivy::{DateTime, TantivyDocument};
 use crate::analyzer::ANALYZER_NAME;
 use crate::article::Article;
 use crate::error::{Error, Result};
-use crate::gazetteer::Facets;
+use crate::fields::{leaf, FacetKind};
+use crate::gazetteer::{Facets, Gazetteer};
 use crate::index_schema::SchemaFiles;
+use std::collections::HashMap;
 
 /// The kind of an index field in `schema.toml`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -83,7 +85,7 @@ pub struct SchemaConfig {
 
 /// The fields of `schema.toml`: what sitrep fills, with the kind each
 /// must have.
-const REQUIRED: [(&str, FieldKind); 11] = [
+const REQUIRED: [(&str, FieldKind); 14] = [
     (field::ID, FieldKind::String),
     (field::PATH, FieldKind::String),
     (field::TITLE, FieldKind::Text),
@@ -95,6 +97,9 @@ const REQUIRED: [(&str, FieldKind); 11] = [
     (field::PROVINCE, FieldKind::Facet),
     (field::ACTOR, FieldKind::Facet),
     (field::YEAR, FieldKind::Facet),
+    (field::MENTIONED_PROVINCE, FieldKind::Facet),
+    (field::MENTIONED_ACTOR, FieldKind::Facet),
+    (field::ACTOR_KIND, FieldKind::Facet),
 ];
 
 impl SchemaConfig {
@@ -296,6 +301,9 @@ pub struct Fields {
     pub province: Field,
     pub actor: Field,
     pub year: Field,
+    pub mentioned_province: Field,
+    pub mentioned_actor: Field,
+    pub actor_kind: Field,
 }
 
 /// Where an article came from on disk, stored to notice changed files.
@@ -333,30 +341,22 @@ impl Fields {
             province: get(field::PROVINCE)?,
             actor: get(field::ACTOR)?,
             year: get(field::YEAR)?,
+            mentioned_province: get(field::MENTIONED_PROVINCE)?,
+            mentioned_actor: get(field::MENTIONED_ACTOR)?,
+            actor_kind: get(field::ACTOR_KIND)?,
         })
     }
 
-    /// The tantivy document of `article` read from the file at `path`.
+    /// The tantivy document of `article` read from the file at `path`;
+    /// `kinds` gives each event actor's kind.
     pub fn document(
         &self,
         article: &Article,
         facets: &Facets,
         path: &str,
         stamp: FileStamp,
+        kinds: &ActorKinds,
     ) -> TantivyDocument {
-        let provinces: Vec<Facet> = facets
-            .places
-            .iter()
-            .map(|(country, province)| match province {
-                Some(p) => Facet::from_path([country.as_str(), p.as_str()]),
-                None => Facet::from_path([country.as_str()]),
-            })
-            .collect();
-        let actors: Vec<Facet> = facets
-            .actors
-            .iter()
-            .map(|actor| Facet::from_path([actor.as_str()]))
-            .collect();
         let mut doc = TantivyDocument::default();
         doc.add_text(self.id, &article.id);
         doc.add_text(self.path, path);
@@ -379,13 +379,96 @@ impl Fields {
         if let Some(url) = &article.url {
             doc.add_text(self.url, url);
         }
-        for facet in provinces {
+        for facet in place_facets(&facets.places) {
             doc.add_facet(self.province, facet);
         }
-        for facet in actors {
-            doc.add_facet(self.actor, facet);
+        for facet in place_facets(&facets.mentioned_places) {
+            doc.add_facet(self.mentioned_province, facet);
+        }
+        for actor in &facets.actors {
+            doc.add_facet(self.actor, actor_facet(actor));
+        }
+        for actor in &facets.mentioned_actors {
+            doc.add_facet(self.mentioned_actor, actor_facet(actor));
+        }
+        for facet in kinds.facets(facets) {
+            doc.add_facet(self.actor_kind, facet);
         }
         doc
+    }
+}
+
+/// Place facets: `/Country/Province`, or `/Country` alone.
+fn place_facets(places: &[(String, Option<String>)]) -> impl Iterator<Item = Facet> + '_ {
+    places.iter().map(|(country, province)| match province {
+        Some(p) => Facet::from_path([country.as_str(), p.as_str()]),
+        None => Facet::from_path([country.as_str()]),
+    })
+}
+
+/// An actor's facet: its path split on `/` into steps, so that a parent's
+/// term (`/Islamic State`) is indexed with each of its children's.
+pub(crate) fn actor_facet(path: &str) -> Facet {
+    Facet::from_path(path.split('/').filter(|step| !step.is_empty()))
+}
+
+/// The kind of every actor path the gazetteers know, for the `actor_kind`
+/// facet: built once per indexing run.
+#[derive(Debug, Clone, Default)]
+pub struct ActorKinds {
+    by_path: HashMap<String, String>,
+}
+
+impl ActorKinds {
+    /// The kinds of the actors of `gazetteer`, by the facet path each
+    /// actor's canonical name resolves to (its path once actors have
+    /// parents) and by the name itself.
+    pub fn of(gazetteer: &Gazetteer) -> ActorKinds {
+        let mut by_path = HashMap::new();
+        for actor in &gazetteer.actors {
+            if actor.kind.trim().is_empty() {
+                continue;
+            }
+            let name_leaf = leaf(&actor.name);
+            for path in gazetteer.resolve_known(FacetKind::Actor, &actor.name) {
+                if leaf(&path) == name_leaf {
+                    by_path.entry(path).or_insert_with(|| actor.kind.clone());
+                }
+            }
+            by_path
+                .entry(actor.name.clone())
+                .or_insert_with(|| actor.kind.clone());
+        }
+        ActorKinds { by_path }
+    }
+
+    /// The kind of the actor at `path`, if known.
+    pub fn kind(&self, path: &str) -> Option<&str> {
+        self.by_path.get(path).map(String::as_str)
+    }
+
+    /// The `actor_kind` facets of an article: `/Kind/Actor path` for each
+    /// event actor whose kind is known, and `/Kind` alone for each kind of
+    /// `facets.actor_kinds` no such actor covers.
+    pub fn facets(&self, facets: &Facets) -> Vec<Facet> {
+        let mut out = Vec::new();
+        let mut covered: Vec<&str> = Vec::new();
+        for actor in &facets.actors {
+            if let Some(kind) = self.kind(actor) {
+                let steps =
+                    std::iter::once(kind).chain(actor.split('/').filter(|step| !step.is_empty()));
+                out.push(Facet::from_path(steps));
+                if !covered.contains(&kind) {
+                    covered.push(kind);
+                }
+            }
+        }
+        for kind in &facets.actor_kinds {
+            if !kind.trim().is_empty() && !covered.contains(&kind.as_str()) {
+                out.push(Facet::from_path([kind.as_str()]));
+            }
+        }
+        out
     }
 }
 

@@ -14,7 +14,7 @@ use crate::corpus::{self, Entry};
 use crate::error::{Error, Problem, ProblemKind, Result};
 use crate::gazetteer::table::{self, NameTable, NAME_TABLE_FILE};
 use crate::gazetteer::Gazetteer;
-use crate::index::schema::{Fields, FileStamp, SchemaConfig};
+use crate::index::schema::{ActorKinds, Fields, FileStamp, SchemaConfig};
 use crate::index_schema::SchemaFiles;
 
 use crate::corpus::{file_key, is_inside, SourceFile};
@@ -324,6 +324,7 @@ pub(crate) fn fill(
         writer: &mut writer,
         dir: &options.index_dir,
         gazetteer,
+        kinds: ActorKinds::of(gazetteer),
         report,
         on_event,
         roots,
@@ -423,6 +424,8 @@ struct Batch<'a> {
     writer: &'a mut IndexWriter<TantivyDocument>,
     dir: &'a Path,
     gazetteer: &'a Gazetteer,
+    /// The kind of each actor, for the `actor_kind` facet.
+    kinds: ActorKinds,
     report: &'a mut IndexReport,
     on_event: &'a mut dyn FnMut(Event<'_>),
     /// The keys of the PATHs that exist.
@@ -609,7 +612,9 @@ impl Batch<'_> {
             self.gazetteer
                 .extract(&article.title, &article.body, article.date.map(|d| d.year));
         self.report.extraction += started.elapsed();
-        let doc = self.fields.document(article, &facets, key, stamp);
+        let doc = self
+            .fields
+            .document(article, &facets, key, stamp, &self.kinds);
         if let Err(e) = self.writer.add_document(doc) {
             return Err(writer_failure(self.writer, self.dir, e));
         }

@@ -6,11 +6,14 @@
 //!
 //! * `hit`: `rank`, `id`, `score`, `match` (`"all"` or `"partial"`),
 //!   `words_matched`, `words`, `title`, `title_highlights`, `date`, `year`,
-//!   `provinces`, `actors`, `path`, `source`, `url`, `snippet` (`text`,
-//!   `highlights`); highlights are `[start, end)` byte ranges;
-//! * `facet`: `field` (`province`, `country`, `actor`, `year`), `counted`
-//!   (`"all"` or `"partial"`), `values` (`value`, `count`), over all
-//!   matching articles;
+//!   `provinces`, `actors` (the event places and actors; actors as paths,
+//!   `Islamic State/ISWAP`), `actor_kinds`, `path`, `source`, `url`,
+//!   `snippet` (`text`, `highlights`); highlights are `[start, end)` byte
+//!   ranges;
+//! * `facet`: `field` (`province`, `country`, `actor`, `actor-kind`,
+//!   `year`), `counted` (`"all"` or `"partial"`), `values` (`value`,
+//!   `count`), over all matching articles; actor values are paths, each
+//!   after its parent, and a parent counts its children's articles too;
 //! * `summary`: `query`, `filters`, `total`, `full_matches`, `counted`,
 //!   `words_required`, `words`, `shown`, `expansions` (`words`, `field`,
 //!   `value`), `elapsed_ms`.
@@ -54,6 +57,7 @@ pub(crate) struct HitData<'a> {
     year: Option<u16>,
     provinces: &'a [String],
     actors: &'a [String],
+    actor_kinds: &'a [String],
     path: &'a str,
     source: Option<&'a str>,
     url: Option<&'a str>,
@@ -138,6 +142,7 @@ pub(crate) fn results_json<W: Write>(
                 year: year_of(hit.article.date.as_deref()),
                 provinces: &hit.article.provinces,
                 actors: &hit.article.actors,
+                actor_kinds: &hit.article.actor_kinds,
                 path: &hit.article.path,
                 source: hit.article.source.as_deref(),
                 url: hit.article.url.as_deref(),
@@ -276,7 +281,9 @@ pub(crate) fn table_json<W: Write>(
 }
 
 /// Writes one article in full as a JSON object (`sitrep show --json`):
-/// id, title, date, source, url, path, provinces, actors, body.
+/// id, title, date, source, url, path, provinces, actors (the event
+/// values), actor_kinds, mentioned_provinces, mentioned_actors (every
+/// mention, whatever its role), body.
 pub(crate) fn card_json<W: Write>(w: &mut W, card: &Card) -> io::Result<()> {
     serde_json::to_writer(&mut *w, card)?;
     w.write_all(b"\n")

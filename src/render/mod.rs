@@ -145,13 +145,8 @@ impl Style {
 }
 
 /// The facet fields in display order, with their counts in `results`.
-fn facet_fields(results: &Results) -> [(FacetKind, &[FacetCount]); 4] {
-    [
-        (FacetKind::Province, &results.facets.province),
-        (FacetKind::Country, &results.facets.country),
-        (FacetKind::Actor, &results.facets.actor),
-        (FacetKind::Year, &results.facets.year),
-    ]
+fn facet_fields(results: &Results) -> [(FacetKind, &[FacetCount]); 5] {
+    FacetKind::ALL.map(|kind| (kind, results.facets.of(kind)))
 }
 
 /// `1,204 articles with all 2 words (filtered by province Iraq/Nineveh)`:
@@ -335,6 +330,9 @@ mod tests {
                     path: "/corpus/iraq/a.txt".into(),
                     provinces: vec!["Iraq/Nineveh".into()],
                     actors: vec!["Islamic State".into()],
+                    actor_kinds: vec!["jihadist group".into()],
+                    mentioned_provinces: vec![],
+                    mentioned_actors: vec![],
                     body: "An ISIS cell was caught".into(),
                 },
             }],

@@ -3,8 +3,9 @@
 
 use std::io::{self, Write};
 
+use crate::fields::leaf;
 use crate::search::tables::{CrossTable, Timeline};
-use crate::search::{Counted, Hit, Results};
+use crate::search::{Counted, FacetCount, FacetCounts, Hit, Results};
 
 use super::layout::{
     bar, display_path, display_width, fit_middle, fit_str, short_names, wrap, HEADER_MAX, MIN_ROOM,
@@ -58,7 +59,9 @@ pub(crate) fn hit_text<W: Write>(
         meta.push(hit.article.provinces.join(", "));
     }
     if !hit.article.actors.is_empty() {
-        meta.push(hit.article.actors.join(", "));
+        // The actor's own name: its path is in JSON and CSV.
+        let names: Vec<&str> = hit.article.actors.iter().map(|a| leaf(a)).collect();
+        meta.push(names.join(", "));
     }
     let room = style.room(INDENT.len());
     writeln!(
@@ -160,38 +163,36 @@ pub(crate) fn summary_text<W: Write>(w: &mut W, results: &Results, style: Style)
     if results.full_matches == 0 && results.counted.words > 1 && !results.hits.is_empty() {
         writeln!(w, "No article has all the words; showing the closest.")?;
     }
-    for (label, values) in [
-        ("Provinces", &results.facets.province),
-        ("Countries", &results.facets.country),
-        ("Actors", &results.facets.actor),
-        ("Years", &results.facets.year),
+    let item = |v: &FacetCount| format!("{} {}", style.clean(&v.value), v.count);
+    let plain = |values: &[FacetCount]| values.iter().map(item).collect::<Vec<_>>();
+    for (label, items) in [
+        ("Provinces", plain(&results.facets.province)),
+        ("Countries", plain(&results.facets.country)),
+        ("Actors", armed_actor_items(&results.facets, style)),
+        ("Kinds", plain(&results.facets.actor_kind)),
+        ("Years", plain(&results.facets.year)),
     ] {
-        if values.is_empty() {
+        if items.is_empty() {
             continue;
         }
         // As many values as fit on the line (8 when piped).
         let room = style.width.unwrap_or(usize::MAX);
         let mut used = label.len() + 2;
-        let mut shown: Vec<String> = Vec::new();
-        for v in values.iter().take(if style.width.is_some() {
-            values.len()
+        let mut shown: Vec<&str> = Vec::new();
+        for item in items.iter().take(if style.width.is_some() {
+            items.len()
         } else {
             8
         }) {
-            let item = format!("{} {}", style.clean(&v.value), v.count);
-            let more_room = if shown.len() + 1 < values.len() {
-                13
-            } else {
-                0
-            };
-            if !shown.is_empty() && used + display_width(&item) + 2 + more_room > room {
+            let more_room = if shown.len() + 1 < items.len() { 13 } else { 0 };
+            if !shown.is_empty() && used + display_width(item) + 2 + more_room > room {
                 break;
             }
-            used += display_width(&item) + 2;
+            used += display_width(item) + 2;
             shown.push(item);
         }
-        let more = if values.len() > shown.len() {
-            format!(", … ({} more)", values.len() - shown.len())
+        let more = if items.len() > shown.len() {
+            format!(", … ({} more)", items.len() - shown.len())
         } else {
             String::new()
         };
@@ -208,6 +209,40 @@ pub(crate) fn summary_text<W: Write>(w: &mut W, results: &Results, style: Style)
     Ok(())
 }
 
+/// The summary's actors: the top-level armed actors (organisations are
+/// left out) with their counts, which include their children's, and
+/// their first children: `Islamic State 12 (ISWAP 5, ISKP 3)`.
+fn armed_actor_items(facets: &FacetCounts, style: Style) -> Vec<String> {
+    let mut items = Vec::new();
+    for root in facets.actor.iter().filter(|v| !v.value.contains('/')) {
+        if facets.is_unarmed(&root.value) {
+            continue;
+        }
+        let prefix = format!("{}/", root.value);
+        let children: Vec<String> = facets
+            .actor
+            .iter()
+            .filter(|c| {
+                c.value
+                    .strip_prefix(&prefix)
+                    .is_some_and(|rest| !rest.contains('/'))
+            })
+            .filter(|c| !facets.is_unarmed(&c.value))
+            .take(SUMMARY_CHILDREN)
+            .map(|c| format!("{} {}", style.clean(leaf(&c.value)), c.count))
+            .collect();
+        let mut item = format!("{} {}", style.clean(&root.value), root.count);
+        if !children.is_empty() {
+            item.push_str(&format!(" ({})", children.join(", ")));
+        }
+        items.push(item);
+    }
+    items
+}
+
+/// How many children of a top-level actor the summary names.
+const SUMMARY_CHILDREN: usize = 2;
+
 /// Writes the distribution of one facet (`sitrep facets`) for people.
 pub(crate) fn facet_text<W: Write>(
     w: &mut W,
@@ -218,21 +253,29 @@ pub(crate) fn facet_text<W: Write>(
     let Some((_, values)) = facet_fields(results).into_iter().find(|(f, _)| *f == field) else {
         return Ok(());
     };
-    let width = values
+    // Actors as a tree: each child indented under its parent, by its own
+    // name.
+    let names: Vec<String> = values
         .iter()
-        .map(|v| v.value.chars().count())
-        .max()
-        .unwrap_or(0);
+        .map(|v| match field {
+            FacetKind::Actor => {
+                let depth = v.value.matches('/').count();
+                format!("{}{}", "  ".repeat(depth), leaf(&v.value))
+            }
+            _ => v.value.clone(),
+        })
+        .collect();
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
     let count_width = values
         .iter()
         .map(|v| v.count.to_string().len())
         .max()
         .unwrap_or(1);
-    for v in values {
+    for (v, name) in values.iter().zip(&names) {
         writeln!(
             w,
             "{:<width$}  {:>count_width$}",
-            style.clean(&v.value),
+            style.clean(name),
             v.count,
         )?;
     }
@@ -450,6 +493,17 @@ pub(crate) fn card_text<W: Write>(
     writeln!(w, "file:      {}", clean(&display_path(&card.path, base)))?;
     writeln!(w, "provinces: {}", clean(&card.provinces.join(", ")))?;
     writeln!(w, "actors:    {}", clean(&card.actors.join(", ")))?;
+    if !card.actor_kinds.is_empty() {
+        writeln!(w, "kinds:     {}", clean(&card.actor_kinds.join(", ")))?;
+    }
+    let others: Vec<&str> = card
+        .other_provinces()
+        .chain(card.other_actors())
+        .map(String::as_str)
+        .collect();
+    if !others.is_empty() {
+        writeln!(w, "also mentioned: {}", clean(&others.join(", ")))?;
+    }
     writeln!(w)?;
     for line in card.body.lines() {
         writeln!(w, "{}", clean(line))?;

@@ -68,10 +68,26 @@ fn stored_card(doc: &TantivyDocument, f: &Fields) -> Card {
         date: text(f.date),
         provinces: schema::facet_values(doc, f.province),
         actors: schema::facet_values(doc, f.actor),
+        actor_kinds: kinds_of(&schema::facet_values(doc, f.actor_kind)),
+        mentioned_provinces: schema::facet_values(doc, f.mentioned_province),
+        mentioned_actors: schema::facet_values(doc, f.mentioned_actor),
         path: text(f.path).unwrap_or_default(),
         source: text(f.source),
         url: text(f.url),
     }
+}
+
+/// The kinds of stored `actor_kind` values (`kind/Actor path`), each
+/// once, in order.
+fn kinds_of(values: &[String]) -> Vec<String> {
+    let mut kinds: Vec<String> = Vec::new();
+    for value in values {
+        let kind = value.split('/').next().unwrap_or(value);
+        if !kind.is_empty() && !kinds.iter().any(|k| k == kind) {
+            kinds.push(kind.to_owned());
+        }
+    }
+    kinds
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! the same pass as ranking.
 
 use crate::fields::field;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::schema::IndexRecordOption;
@@ -35,13 +35,18 @@ impl FacetTally {
     }
 }
 
-/// Raw counts, by facet path.
+/// Raw counts, by facet path. A parent's count is that of the articles
+/// holding it or any of its children (a country's, an actor's).
 #[derive(Debug, Default)]
 pub(crate) struct Tallies {
     province: BTreeMap<String, u64>,
     country: BTreeMap<String, u64>,
     actor: BTreeMap<String, u64>,
+    actor_kind: BTreeMap<String, u64>,
     year: BTreeMap<String, u64>,
+    /// The actor paths indexed with a kind that is not armed
+    /// (organisations), in the segments counted.
+    unarmed: BTreeSet<String>,
 }
 
 impl Tallies {
@@ -61,11 +66,14 @@ impl Tallies {
         let mut year = sorted(self.year, false);
         // Years read best in order, newest first, whatever their counts.
         year.sort_by(|a, b| b.value.cmp(&a.value));
+        let actor = sorted(self.actor.clone(), false);
         FacetCounts {
             province: sorted(self.province, true),
             country: sorted(self.country, false),
-            actor: sorted(self.actor, false),
+            actor: by_tree(self.actor, actor, limit),
+            actor_kind: sorted(self.actor_kind, false),
             year,
+            unarmed: self.unarmed.into_iter().collect(),
         }
     }
 
@@ -74,17 +82,101 @@ impl Tallies {
             (other.province, &mut self.province),
             (other.country, &mut self.country),
             (other.actor, &mut self.actor),
+            (other.actor_kind, &mut self.actor_kind),
             (other.year, &mut self.year),
         ] {
             for (k, v) in src {
                 *dst.entry(k).or_default() += v;
             }
         }
+        self.unarmed.extend(other.unarmed);
     }
 }
 
+/// Hierarchical counts (`all`, by path) limited the way a user reads
+/// them: the best `limit` top-level values (all when 0), each with its
+/// descendants; `flat` is every value by count. Each value follows its
+/// parent, siblings by count.
+fn by_tree(all: BTreeMap<String, u64>, flat: Vec<FacetCount>, limit: usize) -> Vec<FacetCount> {
+    let mut roots: Vec<&FacetCount> = flat.iter().filter(|c| !c.value.contains('/')).collect();
+    if limit > 0 {
+        roots.truncate(limit);
+    }
+    let mut out = Vec::new();
+    fn descend(parent: &str, count: u64, all: &BTreeMap<String, u64>, out: &mut Vec<FacetCount>) {
+        out.push(FacetCount {
+            value: parent.to_owned(),
+            count,
+        });
+        let prefix = format!("{parent}/");
+        let mut children: Vec<(&String, &u64)> = all
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter(|(k, _)| {
+                k.get(prefix.len()..)
+                    .is_some_and(|rest| !rest.contains('/'))
+            })
+            .collect();
+        children.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        for (child, n) in children {
+            descend(child, *n, all, out);
+        }
+    }
+    for root in roots {
+        descend(&root.value, root.count, &all, &mut out);
+    }
+    out
+}
+
 /// The facet fields a [`FacetTally`] counts, in the order of its arrays.
-pub(crate) const TALLIED: [&str; 3] = [field::PROVINCE, field::ACTOR, field::YEAR];
+pub(crate) const TALLIED: [&str; 4] = [
+    field::PROVINCE,
+    field::ACTOR,
+    field::ACTOR_KIND,
+    field::YEAR,
+];
+
+/// Where the count of a value of facet field `name` at `depth` steps goes,
+/// if anywhere.
+fn target<'a>(
+    out: &'a mut Tallies,
+    name: &str,
+    depth: usize,
+) -> Option<&'a mut BTreeMap<String, u64>> {
+    match (name, depth) {
+        // `/Iraq` is indexed for every article naming Iraq or any of its
+        // provinces: the country count. `/Iraq` as a value of its own is
+        // only ever shown as a country.
+        (field::PROVINCE, 1) => Some(&mut out.country),
+        (field::PROVINCE, _) => Some(&mut out.province),
+        (field::ACTOR, _) => Some(&mut out.actor),
+        // `/kind/Actor…` values count for their kind only.
+        (field::ACTOR_KIND, 1) => Some(&mut out.actor_kind),
+        (field::ACTOR_KIND, _) => None,
+        _ => Some(&mut out.year),
+    }
+}
+
+/// The actor paths of `segment` indexed with a kind that is not armed
+/// (`/organisation/UNAMA`), read from the column's dictionary: it holds
+/// only the values documents were given, not their ancestors.
+fn unarmed_actors(segment: &SegmentReader) -> tantivy::Result<BTreeSet<String>> {
+    let mut out = BTreeSet::new();
+    let Ok(reader) = segment.facet_reader(field::ACTOR_KIND) else {
+        return Ok(out);
+    };
+    let mut terms = reader.facet_dict().stream()?;
+    while terms.advance() {
+        let facet = facet_of_key(terms.key())?;
+        let path = facet.to_path();
+        if let Some((kind, actor)) = path.split_first() {
+            if !actor.is_empty() && !crate::fields::is_armed_kind(kind) {
+                out.insert(actor.join("/"));
+            }
+        }
+    }
+    Ok(out)
+}
 
 /// Below one match in this many articles of a segment, a tally reads the
 /// facet columns of each match; above, it intersects facet postings.
@@ -143,24 +235,26 @@ impl SegmentCollector for TallySegment {
             return Ok(Tallies::default());
         }
         let max_doc = self.segment.max_doc() as usize;
-        if self.docs.len().saturating_mul(POSTINGS_TALLY_RATIO) >= max_doc {
-            tally_by_postings(&self.segment, &self.docs)
+        let mut out = if self.docs.len().saturating_mul(POSTINGS_TALLY_RATIO) >= max_doc {
+            tally_by_postings(&self.segment, &self.docs)?
         } else {
-            tally_by_columns(&self.segment, &self.docs)
-        }
+            tally_by_columns(&self.segment, &self.docs)?
+        };
+        out.unarmed = unarmed_actors(&self.segment)?;
+        Ok(out)
     }
 }
 
-/// Counts by reading each match's facet ordinals from the columns.
+/// Counts by reading each match's facet ordinals from the columns. A
+/// column holds the values a document was given, not their ancestors:
+/// each value counts for every step of its path (`Iraq/Nineveh` for
+/// `Iraq` too), once per article however many of its values share it.
 pub(crate) fn tally_by_columns(
     segment: &SegmentReader,
     docs: &[DocId],
 ) -> tantivy::Result<Tallies> {
     let mut out = Tallies::default();
-    let targets = [&mut out.province, &mut out.actor, &mut out.year];
-    let mut countries: Vec<String> = Vec::new();
-    let mut per_country = OncePerArticle::default();
-    for (field, target) in TALLIED.into_iter().zip(targets) {
+    for field in TALLIED {
         let reader = segment.facet_reader(field)?;
         let pairs: Vec<(DocId, u64)> = docs
             .iter()
@@ -188,39 +282,44 @@ pub(crate) fn tally_by_columns(
                 "the {field} column names a value its dictionary lacks"
             )));
         }
-        // Countries: a province → its country, counted once per article
-        // however many of its provinces the article names.
-        let mut country_of: Vec<usize> = Vec::new();
-        if field == field::PROVINCE {
-            for facet in &facets {
-                let country = facet.to_path().first().map(|s| (*s).to_owned());
-                let country = country.unwrap_or_default();
-                if countries.last() != Some(&country) {
-                    countries.push(country);
+        // Every step of every value, numbered; each value → its steps.
+        let mut steps: Vec<String> = Vec::new();
+        let mut step_ids: HashMap<String, usize> = HashMap::new();
+        let mut steps_of: Vec<Vec<usize>> = Vec::with_capacity(facets.len());
+        for facet in &facets {
+            let path = facet.to_path();
+            let mut ids = Vec::with_capacity(path.len());
+            let mut step = String::new();
+            for name in &path {
+                if !step.is_empty() {
+                    step.push('/');
                 }
-                country_of.push(countries.len() - 1);
+                step.push_str(name);
+                let step = step.clone();
+                let id = *step_ids.entry(step.clone()).or_insert_with(|| {
+                    steps.push(step);
+                    steps.len() - 1
+                });
+                ids.push(id);
             }
-            per_country = OncePerArticle::new(countries.len());
+            steps_of.push(ids);
         }
-        let mut per_value = OncePerArticle::new(ords.len());
+        let mut per_step = OncePerArticle::new(steps.len());
         for &(doc, ord) in &pairs {
             let Ok(value) = ords.binary_search(&ord) else {
                 continue;
             };
-            per_value.count(value, doc);
-            if let Some(&country) = country_of.get(value) {
-                per_country.count(country, doc);
+            for &id in steps_of.get(value).map(Vec::as_slice).unwrap_or(&[]) {
+                per_step.count(id, doc);
             }
         }
-        for (facet, count) in facets.iter().zip(per_value.counts) {
+        for (step, count) in steps.into_iter().zip(per_step.counts) {
+            let depth = step.split('/').count();
             if count > 0 {
-                target.insert(facet.to_path().join("/"), count);
+                if let Some(target) = target(&mut out, field, depth) {
+                    target.insert(step, count);
+                }
             }
-        }
-    }
-    for (name, count) in countries.into_iter().zip(per_country.counts) {
-        if count > 0 {
-            out.country.insert(name, count);
         }
     }
     Ok(out)
@@ -282,6 +381,9 @@ pub(crate) fn tally_by_postings(
             }
             let facet = facet_of_key(terms.key())?;
             let path = facet.to_path();
+            if name == field::ACTOR_KIND && path.len() > 1 {
+                continue; // counted for its kind, `/kind`
+            }
             // Block by block: a block's doc ids decode at once.
             let mut postings = inverted
                 .read_block_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
@@ -300,16 +402,9 @@ pub(crate) fn tally_by_postings(
             if count == 0 {
                 continue;
             }
-            let target = match (name, path.len()) {
-                // `/Iraq` is indexed for every article naming Iraq or any
-                // of its provinces: the country count. `/Iraq` as a value
-                // of its own is only ever shown as a country.
-                (field::PROVINCE, 1) => &mut out.country,
-                (field::PROVINCE, _) => &mut out.province,
-                (field::ACTOR, _) => &mut out.actor,
-                _ => &mut out.year,
-            };
-            target.insert(path.join("/"), count);
+            if let Some(target) = target(&mut out, name, path.len()) {
+                target.insert(path.join("/"), count);
+            }
         }
     }
     Ok(out)
@@ -342,7 +437,13 @@ mod tests {
             "/Yemen/Marib",
             "/Yemen",
         ];
-        let actors = ["/ISIS", "/Houthis", "/Iraqi Army"];
+        let actors = ["/ISIS", "/Houthis", "/ISIS/ISWAP", "/Iraqi Army"];
+        let kinds = [
+            "/jihadist group/ISIS",
+            "/rebel group/Houthis",
+            "/jihadist group/ISIS/ISWAP",
+            "/organisation/UN",
+        ];
         let mut writer = index.writer::<TantivyDocument>(15_000_000).unwrap();
         for i in 0..40usize {
             let mut doc = doc!(field("id") => format!("a{i}"));
@@ -352,6 +453,10 @@ mod tests {
             }
             for k in 0..(i % 3) {
                 doc.add_facet(field("actor"), Facet::from(actors[(i + k) % actors.len()]));
+                doc.add_facet(
+                    field("actor_kind"),
+                    Facet::from(kinds[(i + k) % kinds.len()]),
+                );
             }
             if i % 5 != 0 {
                 let year = format!("/{}", 2015 + i % 4);
@@ -364,7 +469,7 @@ mod tests {
     }
 
     fn as_lists(t: &Tallies) -> Vec<Vec<(String, u64)>> {
-        [&t.province, &t.country, &t.actor, &t.year]
+        [&t.province, &t.country, &t.actor, &t.actor_kind, &t.year]
             .iter()
             .map(|m| {
                 m.iter()
@@ -401,5 +506,54 @@ mod tests {
             .count() as u64;
         assert_eq!(whole.country.get("Iraq"), Some(&iraq));
         assert!(whole.year.values().sum::<u64>() == 32);
+        // A parent counts its children's articles, each once.
+        let isis = (0..40usize)
+            .filter(|i| (0..i % 3).any(|k| matches!((i + k) % 4, 0 | 2)))
+            .count() as u64;
+        assert_eq!(whole.actor.get("ISIS"), Some(&isis));
+        assert!(whole.actor.get("ISIS/ISWAP") < Some(&isis));
+        let jihadist = whole.actor_kind.get("jihadist group");
+        assert_eq!(jihadist, Some(&isis));
+        assert_eq!(
+            unarmed_actors(segment)
+                .unwrap()
+                .into_iter()
+                .collect::<Vec<_>>(),
+            ["UN"]
+        );
+    }
+
+    #[test]
+    fn hierarchical_counts_list_each_child_after_its_parent() {
+        let all: BTreeMap<String, u64> = [
+            ("A", 5),
+            ("A/x", 1),
+            ("A/y", 4),
+            ("A/y/z", 2),
+            ("B", 7),
+            ("C", 1),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        let flat = |m: &BTreeMap<String, u64>| {
+            let mut v: Vec<FacetCount> = m
+                .iter()
+                .map(|(k, c)| FacetCount {
+                    value: k.clone(),
+                    count: *c,
+                })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            v
+        };
+        let order = |limit| {
+            by_tree(all.clone(), flat(&all), limit)
+                .into_iter()
+                .map(|c| c.value)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(order(0), ["B", "A", "A/y", "A/y/z", "A/x", "C"]);
+        assert_eq!(order(2), ["B", "A", "A/y", "A/y/z", "A/x"]);
     }
 }

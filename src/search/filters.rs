@@ -26,7 +26,9 @@ pub(crate) fn resolve(open: &OpenIndex, request: &SearchRequest) -> Result<Resol
         let terms: Vec<Box<dyn Query>> = paths
             .iter()
             .map(|p| {
-                let facet = Facet::from_path(p.split('/'));
+                // A filter on a parent matches its children: a facet's
+                // ancestors are indexed with it.
+                let facet = Facet::from_path(p.split('/').filter(|s| !s.is_empty()));
                 boxed(TermQuery::new(
                     Term::from_facet(field, &facet),
                     IndexRecordOption::Basic,
@@ -52,6 +54,10 @@ pub(crate) fn resolve(open: &OpenIndex, request: &SearchRequest) -> Result<Resol
     let provinces = resolve_all(FacetKind::Province, &request.provinces)?;
     let countries = resolve_all(FacetKind::Country, &request.countries)?;
     let actors = resolve_all(FacetKind::Actor, &request.actors)?;
+    let mentioned_provinces = resolve_all(FacetKind::Province, &request.mentioned_provinces)?;
+    let mentioned_countries = resolve_all(FacetKind::Country, &request.mentioned_countries)?;
+    let mentioned_actors = resolve_all(FacetKind::Actor, &request.mentioned_actors)?;
+    let kinds = resolve_kinds(open, &request.actor_kinds)?;
     let mut years = Vec::new();
     for y in &request.years {
         let y = y.trim();
@@ -69,11 +75,110 @@ pub(crate) fn resolve(open: &OpenIndex, request: &SearchRequest) -> Result<Resol
     add(f.province, "province", provinces);
     add(f.province, "country", countries);
     add(f.actor, "actor", actors);
+    add(f.actor_kind, "actor-kind", kinds);
+    add(
+        f.mentioned_province,
+        "mentioned-province",
+        mentioned_provinces,
+    );
+    add(
+        f.mentioned_province,
+        "mentioned-country",
+        mentioned_countries,
+    );
+    add(f.mentioned_actor, "mentioned-actor", mentioned_actors);
     add(f.year, "year", years);
     if let Some(range) = date_range(f.published, request, &mut shown)? {
         queries.push(range);
     }
     Ok((queries, shown))
+}
+
+/// The actor kinds of `values` as spelt in the index, sorted; a kind
+/// neither the index nor the gazetteers know is an error suggesting the
+/// closest. The kinds in the index are read first (their dictionary is a
+/// few terms); the gazetteers are loaded only for a kind it lacks.
+fn resolve_kinds(open: &OpenIndex, values: &[String]) -> Result<Vec<String>> {
+    if values.is_empty() {
+        return Ok(Vec::new());
+    }
+    let indexed = indexed_kinds(open)?;
+    let mut known: Option<Vec<String>> = None;
+    let mut out = Vec::new();
+    for value in values {
+        let key = crate::analyzer::fold_phrase(value);
+        let same = |kind: &String| crate::analyzer::fold_phrase(kind) == key;
+        if let Some(kind) = indexed.iter().find(|k| same(k)) {
+            out.push(kind.clone());
+            continue;
+        }
+        let known = match &mut known {
+            Some(k) => k,
+            None => {
+                let g = open.names.gazetteer()?;
+                let mut kinds: Vec<String> = g
+                    .actors
+                    .iter()
+                    .map(|a| a.kind.trim().to_owned())
+                    .filter(|k| !k.is_empty())
+                    .chain(indexed.iter().cloned())
+                    .collect();
+                kinds.sort();
+                kinds.dedup();
+                known.insert(kinds)
+            }
+        };
+        match known.iter().find(|k| same(k)) {
+            Some(kind) => out.push(kind.clone()),
+            None => {
+                let mut scored: Vec<(f64, &String)> = known
+                    .iter()
+                    .map(|k| {
+                        (
+                            strsim::jaro_winkler(&key, &crate::analyzer::fold_phrase(k)),
+                            k,
+                        )
+                    })
+                    .filter(|(score, _)| *score >= 0.7)
+                    .collect();
+                scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+                return Err(Error::UnknownValue {
+                    kind: "actor kind",
+                    value: value.clone(),
+                    suggestions: scored.into_iter().take(3).map(|(_, k)| k.clone()).collect(),
+                });
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// The actor kinds the index holds: the first steps of its `actor_kind`
+/// terms.
+fn indexed_kinds(open: &OpenIndex) -> Result<Vec<String>> {
+    let mut kinds = Vec::new();
+    for segment in open.reader.searcher().segment_readers() {
+        let inverted = segment.inverted_index(open.fields.actor_kind)?;
+        let mut terms = inverted
+            .terms()
+            .stream()
+            .map_err(tantivy::TantivyError::from)?;
+        while terms.advance() {
+            // Keys are the facet's steps separated by NUL bytes.
+            let key = terms.key();
+            if key.is_empty() || key.contains(&0) {
+                continue;
+            }
+            if let Ok(kind) = std::str::from_utf8(key) {
+                kinds.push(kind.to_owned());
+            }
+        }
+    }
+    kinds.sort();
+    kinds.dedup();
+    Ok(kinds)
 }
 
 /// The `--since` / `--until` range over the publication date, if any.

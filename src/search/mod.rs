@@ -53,8 +53,16 @@ pub struct SearchRequest {
     pub provinces: Vec<String>,
     /// Country filters.
     pub countries: Vec<String>,
-    /// Actor filters.
+    /// Actor filters (a parent includes its children).
     pub actors: Vec<String>,
+    /// Filters on every place mentioned, whatever its role (any alias).
+    pub mentioned_provinces: Vec<String>,
+    /// Filters on the country of every place mentioned.
+    pub mentioned_countries: Vec<String>,
+    /// Filters on every actor mentioned, whatever its role.
+    pub mentioned_actors: Vec<String>,
+    /// Filters on the kinds of the event actors (`state force`…).
+    pub actor_kinds: Vec<String>,
     /// Year filters.
     pub years: Vec<String>,
     /// How many hits to return.
@@ -143,10 +151,37 @@ pub struct FacetCounts {
     pub province: Vec<FacetCount>,
     /// Countries (an article counts once per country).
     pub country: Vec<FacetCount>,
-    /// Actors.
+    /// Actors by path (`Islamic State`, `Islamic State/ISWAP`…), each
+    /// followed by its children: a parent counts the articles of its
+    /// children too. The limit applies to the top-level actors.
     pub actor: Vec<FacetCount>,
+    /// The kinds of the event actors (`jihadist group`…).
+    pub actor_kind: Vec<FacetCount>,
     /// Publication years.
     pub year: Vec<FacetCount>,
+    /// The actor paths of `actor` whose kind is not armed
+    /// (organisations): counted, but left out of the default summary.
+    pub unarmed: Vec<String>,
+}
+
+impl FacetCounts {
+    /// The counts of facet `kind`.
+    pub fn of(&self, kind: FacetKind) -> &[FacetCount] {
+        match kind {
+            FacetKind::Province => &self.province,
+            FacetKind::Country => &self.country,
+            FacetKind::Actor => &self.actor,
+            FacetKind::ActorKind => &self.actor_kind,
+            FacetKind::Year => &self.year,
+        }
+    }
+
+    /// Whether the actor at `path` is not armed (an organisation).
+    pub fn is_unarmed(&self, path: &str) -> bool {
+        self.unarmed
+            .binary_search_by(|p| p.as_str().cmp(path))
+            .is_ok()
+    }
 }
 
 /// Which articles the total and the facet counts are about.
