@@ -636,6 +636,67 @@ fn r19_f8_flipped_bytes_in_segment_files_give_exit_2_and_the_way_out() {
     }
 }
 
+/// Issue 19 (F8): with flipped bytes in a segment file, `sitrep index`
+/// exited 0 and left the damage in place (a merge could even copy it into
+/// a new segment with a good checksum). It now checks the segment files
+/// it has not checked before, stops with exit 2 naming the damaged file
+/// and the way out, and `--rebuild` repairs the index.
+#[test]
+fn r19_f8_index_runs_report_damaged_segment_files_and_rebuild_repairs_them() {
+    for ext in ["idx", "term", "fast", "store", "pos", "fieldnorm"] {
+        let t = TestDir::new();
+        t.copy_sample_corpus();
+        t.index();
+        let clean = r19_all_ids(&t);
+        assert!(flip_bytes(&t, ext) > 0, "no .{ext} file");
+        // Twice: a failed run must not mark the damage as checked.
+        for _ in 0..2 {
+            let out = t.run(&["index", "corpus"]);
+            let err = stderr(&out);
+            assert_eq!(code(&out), 2, ".{ext}: {err}");
+            assert!(err.contains("damaged"), ".{ext}: {err}");
+            assert!(err.contains(&format!(".{ext}")), ".{ext}: {err}");
+            assert!(err.contains("sitrep index --rebuild"), ".{ext}: {err}");
+        }
+        let out = t.run(&["index", "corpus", "--rebuild"]);
+        assert_eq!(code(&out), 0, ".{ext}: {}", stderr(&out));
+        let out = t.run(&["index", "corpus"]);
+        assert_eq!(code(&out), 0, ".{ext}: {}", stderr(&out));
+        assert_eq!(r19_all_ids(&t), clean, ".{ext}");
+    }
+}
+
+/// The check of segment files reads a file in full once: an index run
+/// after a build reads none, and all of them again when the list of
+/// checked files is gone or damaged.
+#[test]
+fn r19_f8_segment_files_are_read_in_full_only_once() {
+    let t = TestDir::new();
+    t.copy_sample_corpus();
+    t.index();
+    let checked = |t: &TestDir| {
+        let out = t.run(&["index", "corpus", "-v"]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let err = stderr(&out);
+        let line = err
+            .lines()
+            .find(|l| l.contains("segment files"))
+            .unwrap_or_else(|| panic!("no line about checked segment files: {err}"));
+        line.split_whitespace()
+            .nth(2)
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or_else(|| panic!("no count in {line:?}"))
+    };
+    assert_eq!(checked(&t), 0, "files a build wrote were read again");
+    let list = t.path("index/checked-segments.tsv");
+    let text = std::fs::read_to_string(&list).expect("the list of checked files");
+    std::fs::write(&list, text.replacen('\t', "\t1", 1)).expect("damage the list");
+    assert!(checked(&t) > 0, "a damaged list was trusted");
+    assert_eq!(checked(&t), 0);
+    std::fs::remove_file(&list).expect("remove the list");
+    assert!(checked(&t) > 0, "a missing list was not noticed");
+}
+
 /// Issue 19 (F9): `names.tsv` cut in half gave fewer hits (`search
 /// Ninawa` found 1 article instead of 9), and no run repaired it.
 #[test]

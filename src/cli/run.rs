@@ -159,6 +159,14 @@ fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcom
     if !args.quiet {
         eprintln!("{}", index_summary(&report, &options));
     }
+    if verbose {
+        self::say(&format!(
+            "checked {} segment files ({:.1} MB) against their checksums in {:.3} s",
+            report.checked_files,
+            report.checked_bytes as f64 / 1e6,
+            report.checking.as_secs_f64()
+        ));
+    }
     Ok(if report.skipped_problems() > 0 {
         Outcome::Problems
     } else {
