@@ -912,6 +912,117 @@ fn r19_f15_running_out_of_file_handles_says_so() {
     );
 }
 
+/// Writes `feeds` JSON Lines files of 1,000 records each, of 300 words
+/// drawn from 50,000 (some 2 MB a file), named `feed{first}.jsonl` on:
+/// enough for the writer to flush segments in the middle of a run at
+/// `--memory 16`.
+fn r19_feeds(t: &TestDir, first: usize, feeds: usize) {
+    for f in first..first + feeds {
+        let mut text = String::new();
+        for i in 0..1000 {
+            let n = f * 1000 + i;
+            let body: Vec<String> = (0..300)
+                .map(|j| format!("w{}", (n * 31 + j * 17) % 50_000))
+                .collect();
+            text.push_str(&format!(
+                "{{\"id\": \"r{n}\", \"title\": \"Report {n}\", \"body\": \"{}\"}}\n",
+                body.join(" ")
+            ));
+        }
+        t.write(&format!("feed{f}.jsonl"), text);
+    }
+}
+
+/// Issue 19 (F18): when a write of the index writer's worker thread
+/// failed, `sitrep index` said only "An index writer was killed… A worker
+/// thread encountered an error (io::Error most likely) or panicked",
+/// hiding the cause. With the disk full at chosen writes (strace's fault
+/// injection: the worker's segment flushes come before the commit), the
+/// message names it and says what to do.
+#[test]
+fn r19_f18_a_writer_that_failed_names_its_cause() {
+    let t = TestDir::new();
+    r19_feeds(&t, 0, 4);
+    for when in [50, 150, 300] {
+        let _ = std::fs::remove_dir_all(t.path("index"));
+        let _ = std::fs::remove_dir_all(t.path(".index.new"));
+        let inject = format!("inject=write:error=ENOSPC:when={when}");
+        let Some(out) = r19_under_strace(
+            &t,
+            &["-e", "trace=write", "-e", &inject],
+            &["index", "corpus", "--memory", "16", "-q"],
+        ) else {
+            return;
+        };
+        let err = stderr(&out);
+        assert_eq!(code(&out), 2, "write {when}: {err}");
+        assert!(!err.contains("was killed"), "write {when}: {err}");
+        assert!(
+            err.contains("No space left on device"),
+            "write {when}: {err}"
+        );
+        assert!(err.contains("the disk is full"), "write {when}: {err}");
+    }
+}
+
+/// Issue 19 (F1, full disks): with the disk full from a chosen write on
+/// (strace makes every write from the Nth fail with ENOSPC) during an
+/// incremental run that adds, changes and removes files, the committed
+/// index is never damaged (it holds the articles before the run or
+/// after it), and the next run gives exactly a clean build's articles.
+#[test]
+fn r19_f1_a_full_disk_at_any_write_never_damages_and_converges() {
+    let t = TestDir::new();
+    r19_feeds(&t, 0, 3);
+    let out = t.run(&["index", "corpus", "--memory", "16", "-q"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let before = r19_all_ids(&t);
+    let saved = t.path("saved-index");
+    copy_tree(&t.path("index"), &saved);
+    // One file gone, one changed, one new.
+    std::fs::remove_file(t.corpus().join("feed0.jsonl")).expect("remove");
+    r19_feeds(&t, 3, 1);
+    let changed = std::fs::read_to_string(t.corpus().join("feed1.jsonl")).expect("read");
+    t.write(
+        "feed1.jsonl",
+        changed.replace("Report 1000\"", "Report one thousand\""),
+    );
+    let clean = r19_clean_ids(&t);
+    let mut failed = 0;
+    for when in [1, 10, 40, 120, 300, 600, 900] {
+        std::fs::remove_dir_all(t.path("index")).expect("remove the index");
+        copy_tree(&saved, &t.path("index"));
+        let inject = format!("inject=write:error=ENOSPC:when={when}+");
+        let Some(out) = r19_under_strace(
+            &t,
+            &["-e", "trace=write", "-e", &inject],
+            &["index", "corpus", "--memory", "16", "-q"],
+        ) else {
+            return;
+        };
+        // stderr is full too: its message may be lost, its status not.
+        assert!(code(&out) <= 2, "write {when}: exit {}", code(&out));
+        if code(&out) != 0 {
+            failed += 1;
+        }
+        let seen = r19_all_ids(&t);
+        assert!(
+            seen == before || seen == clean,
+            "write {when}: the committed index holds neither the old nor the new articles ({} ids)",
+            seen.len()
+        );
+        let out = t.run(&["index", "corpus", "-q"]);
+        assert_eq!(
+            code(&out),
+            0,
+            "write {when}, the next run: {}",
+            stderr(&out)
+        );
+        assert_eq!(r19_all_ids(&t), clean, "write {when}: did not converge");
+    }
+    assert!(failed >= 3, "only {failed} runs met the full disk");
+}
+
 // ---- Issue 19, F12 to F14 (h19-small): CSV on a terminal, Markdown
 // rules, big ids.
 
