@@ -58,6 +58,15 @@ pub enum Error {
         /// What tantivy said.
         source: tantivy::TantivyError,
     },
+    /// Segment files of the index whose bytes do not match the checksums
+    /// tantivy wrote into them.
+    #[error("the index at {} is damaged: {}; run `sitrep index --rebuild PATH...` to rebuild it", path.display(), damaged_files(.files))]
+    DamagedSegments {
+        /// The index folder.
+        path: PathBuf,
+        /// Each damaged file of its `tantivy/` folder, with what is wrong.
+        files: Vec<String>,
+    },
     /// Another process holds the index's writer lock.
     #[error("another sitrep process is updating the index at {}; try again when it is done", .0.display())]
     Locked(PathBuf),
@@ -120,6 +129,24 @@ pub enum Error {
     /// An error inside tantivy (the cause is the source).
     #[error("index error")]
     Tantivy(#[from] tantivy::TantivyError),
+}
+
+fn damaged_files(files: &[String]) -> String {
+    const SHOWN: usize = 4;
+    let shown = files
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut out = match files.len() {
+        1 => format!("a segment file in tantivy/ fails its checksum: {shown}"),
+        n => format!("{n} segment files in tantivy/ fail their checksums: {shown}"),
+    };
+    if files.len() > SHOWN {
+        out.push_str(&format!(" and {} more", files.len() - SHOWN));
+    }
+    out
 }
 
 fn suggest(names: &[String]) -> String {

@@ -15,7 +15,14 @@ use clap::Parser;
 /// code is found in the words, not in the error's type.
 fn exhausted(message: &str) -> Option<&'static str> {
     let has = |codes: &[&str]| codes.iter().any(|c| message.contains(c));
-    if has(&["(os error 24)", "(os error 23)", "Too many open files"]) {
+    if has(&[
+        "(os error 28)",
+        "No space left on device",
+        "(os error 122)",
+        "Disk quota exceeded",
+    ]) {
+        Some("the disk is full: free some space and run the same command again (an index keeps its last commit)")
+    } else if has(&["(os error 24)", "(os error 23)", "Too many open files"]) {
         Some("too many open files: allow sitrep more (`ulimit -n`) and run it again")
     } else if has(&[
         "(os error 12)",

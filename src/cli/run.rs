@@ -82,7 +82,14 @@ fn print_problem(p: &Problem) {
 /// Line breaks are kept: a message may list several problems.
 pub fn say(message: &str) {
     let lines: Vec<String> = message.lines().map(sanitize).collect();
-    eprintln!("sitrep: {}", lines.join("\n"));
+    to_stderr(&format!("sitrep: {}", lines.join("\n")));
+}
+
+/// Writes `line` to stderr. A stderr that cannot be written (a full disk
+/// it is redirected to) loses the line, not the exit status: `eprintln!`
+/// would panic and end the program with 101.
+fn to_stderr(line: &str) {
+    let _ = writeln!(io::stderr(), "{line}");
 }
 
 fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcome> {
@@ -144,11 +151,11 @@ fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcom
             &mut on_event,
             &mut |r| {
                 if !quiet {
-                    eprintln!("{}", index_summary(r, &options));
+                    to_stderr(&index_summary(r, &options));
                 }
             },
         )?;
-        eprintln!("sitrep: stopped watching");
+        to_stderr("sitrep: stopped watching");
         return Ok(Outcome::Found);
     }
     let result = sitrep::update(&args.paths, &options, &files, &mut on_event);
@@ -157,7 +164,15 @@ fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcom
     }
     let report = result?;
     if !args.quiet {
-        eprintln!("{}", index_summary(&report, &options));
+        to_stderr(&index_summary(&report, &options));
+    }
+    if verbose {
+        self::say(&format!(
+            "checked {} segment files ({:.1} MB) against their checksums in {:.3} s",
+            report.checked_files,
+            report.checked_bytes as f64 / 1e6,
+            report.checking.as_secs_f64()
+        ));
     }
     Ok(if report.skipped_problems() > 0 {
         Outcome::Problems

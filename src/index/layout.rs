@@ -135,7 +135,11 @@ pub(crate) fn recover_swap(dir: &Path, siblings: &Siblings) -> Result<()> {
             remove_debris(debris)?;
         }
     }
-    for file in [STAMP_FILE, crate::gazetteer::table::NAME_TABLE_FILE] {
+    for file in [
+        STAMP_FILE,
+        crate::gazetteer::table::NAME_TABLE_FILE,
+        super::verify::CHECKED_FILE,
+    ] {
         let tmp = dir.join(file).with_extension("tmp");
         if tmp.is_file() {
             std::fs::remove_file(&tmp).map_err(|e| Error::io(&tmp, e))?;

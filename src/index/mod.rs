@@ -23,6 +23,7 @@ mod layout;
 mod reextract;
 mod stats;
 mod update;
+mod verify;
 
 pub(crate) use columns::StampColumns;
 pub(crate) use directory::{Access, IndexDirectory};
@@ -345,6 +346,14 @@ pub struct IndexReport {
     pub total: u64,
     /// Whether a fresh index was built.
     pub rebuilt: bool,
+    /// Segment files read in full to check them against their checksums
+    /// (those not checked before, see `index/verify.rs`).
+    pub checked_files: u64,
+    /// Their bytes.
+    pub checked_bytes: u64,
+    /// The time the check of the segment files took, reading their
+    /// footers included.
+    pub checking: Duration,
     /// Time taken.
     pub elapsed: Duration,
     /// Of which spent extracting provinces and actors.

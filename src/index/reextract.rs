@@ -27,6 +27,8 @@ pub(crate) fn reextract(
     stamp: &Stamp,
 ) -> Result<u64> {
     let old = open_tantivy(dir, &dir.join(TANTIVY_DIR), Access::Update)?;
+    // Damaged stored articles must not be copied into a sound index.
+    super::verify::check(dir, &old)?;
     let old_fields = Fields::new(&old.schema())?;
     let reader: IndexReader = old
         .reader_builder()
@@ -62,6 +64,7 @@ pub(crate) fn reextract(
     }
     prepared.commit()?;
     writer.wait_merging_threads()?;
+    super::verify::record(&siblings.fresh, &fresh)?;
     drop(fresh);
     stamp.write(&siblings.fresh)?;
     swap(dir, siblings)?;

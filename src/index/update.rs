@@ -24,7 +24,7 @@ use super::{
     IndexOptions, IndexReport, RunLock, Siblings, Stamp, StampColumns, FORMAT_VERSION, SCHEMA_COPY,
     STAMP_FILE, TANTIVY_DIR,
 };
-use crate::index::reextract;
+use crate::index::{reextract, verify};
 
 /// The state of one indexed file, from the index's fast fields.
 #[derive(Debug, Clone, Copy)]
@@ -91,14 +91,23 @@ pub fn update(
             ..IndexReport::default()
         };
         fill(&fresh, paths, options, &gazetteer, &mut report, on_event)?;
+        verify::record(&siblings.fresh, &fresh)?;
         drop(fresh);
         stamp.write(&siblings.fresh)?;
         swap(dir, &siblings)?;
         report
     } else {
         let index = open_tantivy(dir, &dir.join(TANTIVY_DIR), Access::Update)?;
-        let mut report = IndexReport::default();
+        // Damaged bytes must stop the run before a merge hides them.
+        let checked = verify::check(dir, &index)?;
+        let mut report = IndexReport {
+            checked_files: checked.files,
+            checked_bytes: checked.bytes,
+            checking: checked.elapsed,
+            ..IndexReport::default()
+        };
         fill(&index, paths, options, &gazetteer, &mut report, on_event)?;
+        verify::record(dir, &index)?;
         report
     };
     report.reextracted = reextracted;
