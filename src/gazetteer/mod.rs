@@ -14,6 +14,7 @@
 //! actor and `Hamas` is never `Hama`.
 
 pub mod extract;
+mod forces;
 mod format;
 mod load;
 mod matcher;
@@ -26,6 +27,8 @@ use std::collections::HashMap;
 use rustc_hash::FxHashMap;
 
 use crate::fields::FacetKind;
+
+pub use forces::{is_armed, ACTOR_KINDS, REGIONS};
 
 /// What an alias names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -61,15 +64,41 @@ pub struct Province {
     pub kind: String,
 }
 
-/// An armed group, state force or agency.
+/// An armed group, state force, agency or organisation.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    /// Canonical name: the facet value `/Name`.
+    /// Canonical name: the last segment of its facet path.
     pub name: String,
-    /// jihadist group, state force, militia…
+    /// One of [`ACTOR_KINDS`] (jihadist group, state force, militia…), or
+    /// empty when the entry gives none.
     pub kind: String,
     /// The home country, if the actor belongs to one.
     pub country: Option<usize>,
+    /// The actor it belongs to, by index into [`Gazetteer::actors`]:
+    /// its `parent` in `actors.toml`, else for a state force, police or
+    /// intelligence service with a country that country's generated
+    /// `<Country> state forces`.
+    pub parent: Option<usize>,
+    /// The facet value: the canonical names from the root down, joined by
+    /// `/` (`Islamic State/Islamic State West Africa Province`).
+    pub path: String,
+    /// The years it was active: the first, and the last unless it still
+    /// is (`active = "2014-"`).
+    pub active: Option<(u16, Option<u16>)>,
+    /// One of [`REGIONS`], or empty when the entry gives none.
+    pub region: String,
+    /// Whether it was generated from `forces.toml` rather than listed in
+    /// `actors.toml`.
+    pub generated: bool,
+}
+
+impl Actor {
+    /// Whether it was active at some time in the years `from..=to`;
+    /// false when its years are not known.
+    pub fn active_between(&self, from: u16, to: u16) -> bool {
+        self.active
+            .is_some_and(|years| forces::active_within(years, from, to))
+    }
 }
 
 #[derive(Debug, Clone)]
