@@ -102,7 +102,13 @@ fn labelled_set_precision_and_recall() {
         let Some(a) = got.get(&label.file) else {
             panic!("{} was not extracted", label.file);
         };
-        let (gp, ga) = (set(&a["provinces"]), set(&a["actors"]));
+        // Labels name an actor by its canonical name, the last segment of
+        // its facet path (`Islamic State/Islamic State West Africa Province`).
+        let ga: BTreeSet<String> = set(&a["actors"])
+            .into_iter()
+            .map(|p| p.rsplit('/').next().unwrap_or_default().to_owned())
+            .collect();
+        let gp = set(&a["provinces"]);
         let (ep, ea): (BTreeSet<String>, BTreeSet<String>) = (
             label.provinces.iter().cloned().collect(),
             label.actors.iter().cloned().collect(),
