@@ -344,6 +344,10 @@ impl Builder {
         branches: &[String],
         (path, text): (&Path, &str),
     ) {
+        // Without forces.toml nothing is generated to stand for.
+        if branches.is_empty() {
+            return;
+        }
         let line = line_of(text, branch);
         let branch = branch.get_ref();
         let why = if !branches.contains(branch) {

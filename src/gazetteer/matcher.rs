@@ -185,7 +185,17 @@ impl Gazetteer {
     fn country_context(&self, mentions: &[Mention]) -> HashMap<usize, usize> {
         let mut context: HashMap<usize, usize> = HashMap::new();
         for m in mentions {
-            if m.ambiguous || m.targets.iter().any(|t| matches!(t, Target::Actor(_))) {
+            // A state force's name ("Iraqi troops", "Iraq's army") holds
+            // its country's name or demonym: context, as the demonym was
+            // before generated forces took the phrase.
+            let named_actor = |t: &Target| match t {
+                Target::Actor(a) => self
+                    .actors
+                    .get(*a)
+                    .is_none_or(|a| a.country.is_none() || !super::forces::is_state_kind(&a.kind)),
+                _ => false,
+            };
+            if m.ambiguous || m.targets.iter().any(named_actor) {
                 continue;
             }
             let mut countries = m.targets.iter().filter_map(|&t| self.country_of(t));
