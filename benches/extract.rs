@@ -3,6 +3,10 @@
 //!
 //! Run with `cargo bench --bench extract`. The text is every article of
 //! `sample-corpus/` and `tests/labelled/articles/`, read once.
+//!
+//! "without generated state forces" loads the same gazetteers without
+//! `forces.toml`: the ratio of the two is what the generated state forces
+//! cost.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -37,6 +41,19 @@ fn bench(c: &mut Criterion) {
         Ok(g) => g,
         Err(err) => panic!("cannot load the gazetteers: {err}"),
     };
+    // The same gazetteers without forces.toml: no generated state forces,
+    // to measure what "Israeli troops" and its kind cost in one run.
+    let without_forces = {
+        let copy = tempfile::tempdir().unwrap_or_else(|err| panic!("temp dir: {err}"));
+        if let Err(err) = files.write_to(copy.path()) {
+            panic!("cannot copy index-schema: {err}");
+        }
+        let _ = std::fs::remove_file(copy.path().join("gazetteers/forces.toml"));
+        match SchemaFiles::read_dir(copy.path()).and_then(|f| Gazetteer::load(&f)) {
+            Ok(g) => g,
+            Err(err) => panic!("cannot load the gazetteers without forces.toml: {err}"),
+        }
+    };
     let articles = articles();
     let bytes: usize = articles.iter().map(|(t, b)| t.len() + b.len()).sum();
 
@@ -46,6 +63,13 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             for (title, body) in &articles {
                 black_box(gazetteer.extract(title, body, None));
+            }
+        })
+    });
+    group.bench_function("without generated state forces (reference)", |b| {
+        b.iter(|| {
+            for (title, body) in &articles {
+                black_box(without_forces.extract(title, body));
             }
         })
     });

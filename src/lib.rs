@@ -67,7 +67,9 @@ pub use date::{days_from_civil, parse as parse_date, Date, Period};
 pub use error::{Error, Problem, ProblemKind, Result, Severity};
 pub use fields::{is_armed_kind, leaf, FacetKind, UnknownFacet, ORGANISATION_KIND};
 pub use gazetteer::extract::{extract, Extraction};
-pub use gazetteer::{Explained, Facets, Gazetteer, Role, RoledMention};
+pub use gazetteer::{
+    is_armed, Explained, Facets, Gazetteer, Role, RoledMention, ACTOR_KINDS, REGIONS,
+};
 pub use index::watch::watch;
 pub use index::{
     open, panic_is_reported, stats, update, Event, IndexOptions, IndexReport, OpenIndex, Stamp,

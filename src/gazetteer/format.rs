@@ -60,7 +60,20 @@ pub(super) struct ActorsFile {
 pub(super) struct ActorEntry {
     pub(super) name: Spanned<String>,
     #[serde(default)]
-    pub(super) kind: String,
+    pub(super) kind: Option<Spanned<String>>,
+    /// The canonical name of the actor it belongs to.
+    #[serde(default)]
+    pub(super) parent: Option<Spanned<String>>,
+    /// Years active: `1996-2001`, `2014-`, `2003`.
+    #[serde(default)]
+    pub(super) active: Option<Spanned<String>>,
+    /// One of [`super::REGIONS`].
+    #[serde(default)]
+    pub(super) region: Option<Spanned<String>>,
+    /// The branch of its country's generated state forces this entry
+    /// stands for (`military`, `police`, `intelligence`).
+    #[serde(default)]
+    pub(super) forces: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) country: Option<Spanned<String>>,
     #[serde(default)]
@@ -69,4 +82,26 @@ pub(super) struct ActorEntry {
     pub(super) exact_case: Vec<Spanned<String>>,
     #[serde(default)]
     pub(super) ambiguous: Vec<String>,
+}
+
+/// `forces.toml`: the state forces generated for every country.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ForcesFile {
+    /// `<Country> state forces`, the parent of the branches.
+    pub(super) root: ForceEntry,
+    /// `<Country> military`, `<Country> police`…
+    #[serde(default)]
+    pub(super) branch: Vec<ForceEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ForceEntry {
+    /// The word after the country's name: `state forces`, `military`.
+    pub(super) name: Spanned<String>,
+    pub(super) kind: Spanned<String>,
+    /// The nouns that follow a demonym or the country's name.
+    #[serde(default)]
+    pub(super) nouns: Vec<Spanned<String>>,
 }

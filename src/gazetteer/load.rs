@@ -12,12 +12,17 @@ use crate::analyzer;
 use crate::error::{Error, Problem, ProblemKind, Result};
 use crate::index_schema::SchemaFiles;
 
-use super::format::{ActorsFile, CountriesFile, PlacesFile};
+use super::forces::{self, ACTOR_KINDS, REGIONS};
+use super::format::{ActorsFile, CountriesFile, ForcesFile, PlacesFile};
 use super::roles::RoleRules;
 use super::{Actor, Claim, Country, Gazetteer, Node, Province, Target};
 
 /// The list of ordinary English words, relative to `index-schema/`.
 const COMMON_WORDS: &str = "gazetteers/common-words.txt";
+
+/// The force nouns of the generated state forces, relative to
+/// `index-schema/`; without it no state forces are generated.
+const FORCES: &str = "gazetteers/forces.toml";
 
 /// The 1-based line of the byte at `offset` in `text`.
 fn line_at(text: &str, offset: usize) -> usize {
@@ -48,9 +53,32 @@ struct Builder {
     provinces: Vec<Province>,
     actors: Vec<Actor>,
     country_index: HashMap<String, usize>,
+    /// Each country's aliases, demonyms and ambiguous names, for the
+    /// generated state forces.
+    country_names: Vec<CountryNames>,
     phrases: BTreeMap<String, Vec<SourcedClaim>>,
+    /// Each actor's `parent` as written, with its file and text.
+    parents: Vec<(usize, Spanned<String>, PathBuf, Option<usize>)>,
+    /// The line of each actor's entry, for problems with its place in
+    /// the hierarchy.
+    actor_lines: HashMap<usize, (PathBuf, Option<usize>)>,
+    /// The explicit entry standing for a country's branch of state forces
+    /// (`forces = "military"`): (country, branch) → actor.
+    designated: HashMap<(usize, String), usize>,
     problems: Vec<Problem>,
 }
+
+/// A country's names as `countries.toml` lists them.
+#[derive(Default)]
+struct CountryNames {
+    aliases: Vec<String>,
+    demonyms: Vec<String>,
+    ambiguous: Vec<String>,
+}
+
+/// A generated alias waiting for the explicit ones: its target, whether
+/// it is ambiguous, the alias as written, and the line of its noun.
+type GeneratedClaim = (Target, bool, String, Option<usize>);
 
 /// The folded aliases an entry lists under `ambiguous`.
 fn folded(list: &[String]) -> HashSet<String> {
@@ -150,6 +178,11 @@ impl Builder {
                 source,
                 name,
             );
+            self.country_names.push(CountryNames {
+                aliases: entry.aliases.iter().map(|a| a.get_ref().clone()).collect(),
+                demonyms: entry.demonyms.iter().map(|d| d.get_ref().clone()).collect(),
+                ambiguous: entry.ambiguous.clone(),
+            });
             self.countries.push(Country {
                 name: entry.name.into_inner(),
             });
@@ -196,13 +229,21 @@ impl Builder {
         Ok(())
     }
 
-    /// `actors.toml`: armed groups, forces and agencies.
-    fn actors(&mut self, files: &SchemaFiles) -> Result<()> {
+    /// `actors.toml`: armed groups, forces, agencies and organisations,
+    /// each checked for its kind, region, years and branch.
+    fn actors(&mut self, files: &SchemaFiles, branches: &[String]) -> Result<()> {
         let (path, text) = files.get("gazetteers/actors.toml")?;
         let parsed: ActorsFile = parse_toml(&path, text)?;
         for entry in parsed.actor {
             let i = self.actors.len();
-            let name = entry.name.get_ref();
+            let name = entry.name.get_ref().clone();
+            let name_line = line_of(text, &entry.name);
+            if name.contains('/') {
+                let message = format!(
+                    "actor {name:?}: a name may not contain `/`, which separates the names of a facet path"
+                );
+                self.problem(&path, name_line, message);
+            }
             let country = match entry.country.filter(|c| !c.get_ref().is_empty()) {
                 None => None,
                 Some(spanned) => {
@@ -218,25 +259,382 @@ impl Builder {
                     found
                 }
             };
+            let kind = entry.kind.map(|k| (line_of(text, &k), k.into_inner()));
+            if let Some((line, kind)) = &kind {
+                if !ACTOR_KINDS.contains(&kind.as_str()) {
+                    let message = format!(
+                        "actor {name:?}: kind {kind:?} is not one of {}",
+                        ACTOR_KINDS.join(", ")
+                    );
+                    self.problem(&path, *line, message);
+                }
+            }
+            let kind = kind.map(|(_, k)| k).unwrap_or_default();
+            let region = match entry.region {
+                None => String::new(),
+                Some(region) => {
+                    if !REGIONS.contains(&region.get_ref().as_str()) {
+                        let message = format!(
+                            "actor {name:?}: region {:?} is not one of {}",
+                            region.get_ref(),
+                            REGIONS.join(", ")
+                        );
+                        self.problem(&path, line_of(text, &region), message);
+                    }
+                    region.into_inner()
+                }
+            };
+            let active = match entry.active {
+                None => None,
+                Some(active) => match forces::parse_active(active.get_ref()) {
+                    Ok(years) => Some(years),
+                    Err(why) => {
+                        self.problem(
+                            &path,
+                            line_of(text, &active),
+                            format!("actor {name:?}: {why}"),
+                        );
+                        None
+                    }
+                },
+            };
+            if let Some(branch) = entry.forces {
+                self.designate(i, &name, &kind, country, &branch, branches, (&path, text));
+            }
+            if let Some(parent) = entry.parent {
+                let line = line_of(text, &parent);
+                self.parents.push((i, parent, path.clone(), line));
+            }
+            self.actor_lines.insert(i, (path.clone(), name_line));
             let ambiguous = folded(&entry.ambiguous);
             let source = (path.as_path(), text);
             let names = std::iter::once(&entry.name).chain(&entry.aliases);
-            self.add_all(names, Target::Actor(i), &ambiguous, false, source, name);
+            self.add_all(names, Target::Actor(i), &ambiguous, false, source, &name);
             self.add_all(
                 &entry.exact_case,
                 Target::Actor(i),
                 &ambiguous,
                 true,
                 source,
-                name,
+                &name,
             );
             self.actors.push(Actor {
-                name: entry.name.into_inner(),
-                kind: entry.kind,
+                path: name.clone(),
+                name,
+                kind,
                 country,
+                parent: None,
+                active,
+                region,
+                generated: false,
             });
         }
         Ok(())
+    }
+
+    /// Records that actor `i` stands for its country's `branch` of state
+    /// forces (`forces = "military"`), after checking it can.
+    #[allow(clippy::too_many_arguments)]
+    fn designate(
+        &mut self,
+        i: usize,
+        name: &str,
+        kind: &str,
+        country: Option<usize>,
+        branch: &Spanned<String>,
+        branches: &[String],
+        (path, text): (&Path, &str),
+    ) {
+        // Without forces.toml nothing is generated to stand for.
+        if branches.is_empty() {
+            return;
+        }
+        let line = line_of(text, branch);
+        let branch = branch.get_ref();
+        let why = if !branches.contains(branch) {
+            Some(format!(
+                "forces {branch:?} is not a branch in forces.toml ({})",
+                branches.join(", ")
+            ))
+        } else if country.is_none() {
+            Some(format!("forces {branch:?} needs the actor's country"))
+        } else if !forces::is_state_kind(kind) {
+            Some(format!(
+                "forces {branch:?} is for a state force, police or intelligence service, not {kind:?}"
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            self.problem(path, line, format!("actor {name:?}: {why}"));
+            return;
+        }
+        if let Some(c) = country {
+            let key = (c, branch.clone());
+            if let Some(&other) = self.designated.get(&key) {
+                let other = self.actors.get(other).map(|a| a.name.clone());
+                let message = format!(
+                    "actor {name:?}: {other:?} already stands for this country's {branch:?}"
+                );
+                self.problem(path, line, message);
+            } else {
+                self.designated.insert(key, i);
+            }
+        }
+    }
+
+    /// The names of the branches `forces.toml` defines, read before the
+    /// actors so an entry's `forces` can be checked.
+    fn branch_names(files: &SchemaFiles) -> Result<Option<ForcesFile>> {
+        if files.get(FORCES).is_err() {
+            return Ok(None);
+        }
+        let (path, text) = files.get(FORCES)?;
+        parse_toml(&path, text).map(Some)
+    }
+
+    /// The state forces of every country, from `forces.toml`: `<Country>
+    /// state forces` and under it one actor per branch (`<Country>
+    /// military`…), unless an entry of `actors.toml` stands for that
+    /// branch. Their aliases are each of the country's names followed by
+    /// each of the branch's nouns; an alias an entry of the gazetteers
+    /// already claims stays that entry's alone.
+    fn generate_forces(&mut self, files: &SchemaFiles, parsed: &ForcesFile) -> Result<()> {
+        let (path, text) = files.get(FORCES)?;
+        for entry in std::iter::once(&parsed.root).chain(&parsed.branch) {
+            let kind = entry.kind.get_ref();
+            if !ACTOR_KINDS.contains(&kind.as_str()) {
+                let message = format!("kind {kind:?} is not one of {}", ACTOR_KINDS.join(", "));
+                self.problem(&path, line_of(text, &entry.kind), message);
+            }
+            if entry.name.get_ref().contains('/') {
+                let message = format!("name {:?} may not contain `/`", entry.name.get_ref());
+                self.problem(&path, line_of(text, &entry.name), message);
+            }
+        }
+        let mut by_name: HashMap<String, usize> = self
+            .actors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.name.clone(), i))
+            .collect();
+        let mut generated: BTreeMap<String, Vec<GeneratedClaim>> = BTreeMap::new();
+        for (c, names) in self.country_names.iter().enumerate() {
+            let Some(country) = self.countries.get(c) else {
+                continue;
+            };
+            let prefixes = forces::force_prefixes(
+                &country.name,
+                &names.aliases,
+                &names.demonyms,
+                &names.ambiguous,
+            );
+            let mut root = None;
+            for (k, entry) in std::iter::once(&parsed.root)
+                .chain(&parsed.branch)
+                .enumerate()
+            {
+                let name = format!("{} {}", country.name, entry.name.get_ref());
+                let branch = entry.name.get_ref().clone();
+                let target = match self.designated.get(&(c, branch)).filter(|_| k > 0) {
+                    Some(&explicit) => explicit,
+                    None => match by_name.get(&name) {
+                        Some(&existing) => existing,
+                        None => {
+                            let i = self.actors.len();
+                            self.actors.push(Actor {
+                                path: name.clone(),
+                                name: name.clone(),
+                                kind: entry.kind.get_ref().clone(),
+                                country: Some(c),
+                                parent: if k > 0 { root } else { None },
+                                active: None,
+                                region: String::new(),
+                                generated: true,
+                            });
+                            by_name.insert(name.clone(), i);
+                            i
+                        }
+                    },
+                };
+                if k == 0 {
+                    root = Some(target);
+                }
+                // The generated name is an alias too, of the entry that
+                // stands for the branch when there is one.
+                generated
+                    .entry(analyzer::fold_phrase(&name))
+                    .or_default()
+                    .push((
+                        Target::Actor(target),
+                        false,
+                        name.clone(),
+                        line_of(text, &entry.name),
+                    ));
+                for noun in &entry.nouns {
+                    for (prefix, ambiguous) in &prefixes {
+                        let alias = format!("{prefix} {}", noun.get_ref());
+                        generated
+                            .entry(analyzer::fold_phrase(&alias))
+                            .or_default()
+                            .push((
+                                Target::Actor(target),
+                                *ambiguous,
+                                alias,
+                                line_of(text, noun),
+                            ));
+                    }
+                }
+            }
+        }
+        for (key, mut claims) in generated {
+            // Explicit entries keep their names.
+            if key.is_empty() || self.phrases.contains_key(&key) {
+                continue;
+            }
+            claims.sort_by_key(|c| c.0);
+            claims.dedup_by_key(|c| c.0);
+            // A demonym two countries share ("Congolese") names the forces
+            // of whichever the article is about.
+            let shared = claims.len() > 1;
+            let entry = self.phrases.entry(key).or_default();
+            for (target, ambiguous, alias, line) in claims {
+                let owner = match target {
+                    Target::Actor(a) => self.actors.get(a).map(|a| a.name.clone()),
+                    _ => None,
+                }
+                .unwrap_or_default();
+                entry.push((
+                    Claim {
+                        target,
+                        ambiguous: ambiguous || shared,
+                        exact: None,
+                    },
+                    path.clone(),
+                    owner,
+                    alias,
+                    line,
+                ));
+            }
+        }
+        // Named forces go under their country's state forces.
+        let roots: HashMap<usize, usize> = self
+            .countries
+            .iter()
+            .enumerate()
+            .filter_map(|(c, country)| {
+                let name = format!("{} {}", country.name, parsed.root.name.get_ref());
+                Some((c, *by_name.get(&name)?))
+            })
+            .collect();
+        let explicit_parents: HashSet<usize> = self.parents.iter().map(|(i, ..)| *i).collect();
+        for (i, actor) in self.actors.iter_mut().enumerate() {
+            if actor.generated
+                || explicit_parents.contains(&i)
+                || !forces::is_state_kind(&actor.kind)
+            {
+                continue;
+            }
+            if let Some(&root) = actor.country.and_then(|c| roots.get(&c)) {
+                if root != i {
+                    actor.parent = Some(root);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every actor's `parent` found by name, cycles broken, and every
+    /// actor's facet path written from the root down.
+    fn hierarchy(&mut self) {
+        let by_name: HashMap<String, usize> = self
+            .actors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.name.clone(), i))
+            .collect();
+        let parents = std::mem::take(&mut self.parents);
+        let mut lines: HashMap<usize, (PathBuf, Option<usize>)> = HashMap::new();
+        for (i, parent, path, line) in parents {
+            let name = self
+                .actors
+                .get(i)
+                .map(|a| a.name.clone())
+                .unwrap_or_default();
+            match by_name.get(parent.get_ref()) {
+                Some(&p) if p == i => {
+                    self.problem(&path, line, format!("actor {name:?} is its own parent"));
+                }
+                Some(&p) => {
+                    if let Some(actor) = self.actors.get_mut(i) {
+                        actor.parent = Some(p);
+                    }
+                    lines.insert(i, (path, line));
+                }
+                None => {
+                    let message = format!(
+                        "actor {name:?}: parent {:?} is not the name of an actor",
+                        parent.get_ref()
+                    );
+                    self.problem(&path, line, message);
+                }
+            }
+        }
+        // An actor whose parents lead back to itself is in a cycle: each
+        // is reported once, on its `parent` line, and cut loose.
+        let n = self.actors.len();
+        let mut in_cycle = Vec::new();
+        for start in 0..n {
+            let mut at = self.actors.get(start).and_then(|a| a.parent);
+            for _ in 0..n {
+                match at {
+                    Some(p) if p == start => {
+                        in_cycle.push(start);
+                        break;
+                    }
+                    Some(p) => at = self.actors.get(p).and_then(|a| a.parent),
+                    None => break,
+                }
+            }
+        }
+        for &i in &in_cycle {
+            let name = self
+                .actors
+                .get(i)
+                .map(|a| a.name.clone())
+                .unwrap_or_default();
+            let (path, line) = lines
+                .get(&i)
+                .or_else(|| self.actor_lines.get(&i))
+                .cloned()
+                .unwrap_or_default();
+            self.problem(
+                &path,
+                line,
+                format!("actor {name:?}: its parents lead back to itself"),
+            );
+        }
+        for &i in &in_cycle {
+            if let Some(actor) = self.actors.get_mut(i) {
+                actor.parent = None;
+            }
+        }
+        for i in 0..n {
+            let mut names = Vec::new();
+            let mut at = Some(i);
+            while let Some(a) = at.and_then(|a| self.actors.get(a)) {
+                names.push(a.name.as_str());
+                at = a.parent;
+                if names.len() > n {
+                    break;
+                }
+            }
+            names.reverse();
+            let path = names.join("/");
+            if let Some(actor) = self.actors.get_mut(i) {
+                actor.path = path;
+            }
+        }
     }
 
     /// Ordinary English words make dangerous aliases ("Hit", "Unity"): each
@@ -362,7 +760,16 @@ impl Gazetteer {
         let mut builder = Builder::default();
         builder.countries(files)?;
         builder.places(files)?;
-        builder.actors(files)?;
+        let forces_file = Builder::branch_names(files)?;
+        let branches: Vec<String> = forces_file
+            .iter()
+            .flat_map(|f| f.branch.iter().map(|b| b.name.get_ref().clone()))
+            .collect();
+        builder.actors(files, &branches)?;
+        if let Some(parsed) = &forces_file {
+            builder.generate_forces(files, parsed)?;
+        }
+        builder.hierarchy();
         builder.check_common_words(files);
         let (mut gazetteer, problems) = builder.finish();
         gazetteer.roles = RoleRules::load(files)?;

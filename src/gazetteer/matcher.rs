@@ -252,7 +252,7 @@ impl Gazetteer {
             }
         }
         for actor in found.actors.iter().filter_map(|&a| self.actors.get(a)) {
-            facets.actors.push(actor.name.clone());
+            facets.actors.push(actor.path.clone());
             if !actor.kind.is_empty() && !facets.actor_kinds.contains(&actor.kind) {
                 facets.actor_kinds.push(actor.kind.clone());
             }

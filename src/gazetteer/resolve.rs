@@ -18,7 +18,7 @@ impl Gazetteer {
                 let c = self.countries.get(p.country)?;
                 Some(format!("{}/{}", c.name, p.name))
             }
-            Target::Actor(a) => self.actors.get(a).map(|a| a.name.clone()),
+            Target::Actor(a) => self.actors.get(a).map(|a| a.path.clone()),
         }
     }
 
@@ -119,9 +119,31 @@ impl Gazetteer {
                 );
             }
         }
+        // Accept an actor's path itself: `Islamic State/Islamic State
+        // West Africa Province`.
+        if paths.is_empty() && kind == FacetKind::Actor && value.contains('/') {
+            let want: Vec<String> = value.split('/').map(analyzer::fold_phrase).collect();
+            paths.extend(
+                self.actors
+                    .iter()
+                    .filter(|a| {
+                        a.path
+                            .split('/')
+                            .map(analyzer::fold_phrase)
+                            .eq(want.iter().cloned())
+                    })
+                    .map(|a| a.path.clone()),
+            );
+        }
         paths.sort();
         paths.dedup();
         paths
+    }
+
+    /// Every actor kind, in the order summaries list them (see
+    /// [`super::is_armed`] for which are armed actors).
+    pub fn actor_kind_names() -> &'static [&'static str] {
+        &super::ACTOR_KINDS
     }
 
     /// Every alias, folded as `fold_phrase` folds a filter value.
