@@ -69,7 +69,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("without generated state forces (reference)", |b| {
         b.iter(|| {
             for (title, body) in &articles {
-                black_box(without_forces.extract(title, body));
+                black_box(without_forces.extract(title, body, None));
             }
         })
     });
