@@ -1099,17 +1099,21 @@ impl Gazetteer {
             })
             .collect();
         // "fled to Chad and Cameroon", "between Moscow and Ankara": a name
-        // listed right after another shares its role.
-        for k in title_len.max(1)..mentions.len() {
+        // listed right after another shares its role; "Hama and Hamas were
+        // not involved", "Moscow and Ankara said": one listed before a name
+        // whose role a cue after it decided shares it too.
+        let joined = |k: usize| {
             let (Some(prev), Some(m)) = (mentions.get(k - 1), mentions.get(k)) else {
-                continue;
+                return false;
             };
-            let joined = body
-                .text
+            body.text
                 .get(prev.end..m.start)
-                .is_some_and(|gap| matches!(gap, " and " | ", " | " or " | ", and " | " & "));
+                .is_some_and(|gap| matches!(gap, " and " | ", " | " or " | ", and " | " & "))
+        };
+        let role_at = |roles: &[(Role, String)], k: usize| roles.get(k).map(|r| r.0);
+        for k in title_len.max(1)..mentions.len() {
             let inherits = matches!(
-                roles.get(k - 1).map(|r| r.0),
+                role_at(&roles, k - 1),
                 Some(
                     Role::Attribution
                         | Role::Reference
@@ -1118,10 +1122,20 @@ impl Gazetteer {
                         | Role::Background
                 )
             );
-            if joined && inherits && roles.get(k).is_some_and(|r| r.0 == Role::Event) {
-                let prev_role = roles.get(k - 1).map(|r| r.0);
-                if let (Some(prev_role), Some(role)) = (prev_role, roles.get_mut(k)) {
-                    *role = (prev_role, "listed with the name before it".into());
+            if joined(k) && inherits && role_at(&roles, k) == Some(Role::Event) && k > title_len {
+                if let (Some(prev), Some(role)) = (role_at(&roles, k - 1), roles.get_mut(k)) {
+                    *role = (prev, "listed with the name before it".into());
+                }
+            }
+        }
+        for k in (title_len + 1..mentions.len()).rev() {
+            let shared = matches!(
+                role_at(&roles, k),
+                Some(Role::Attribution | Role::Negated | Role::Destination)
+            );
+            if joined(k) && shared && role_at(&roles, k - 1) == Some(Role::Event) {
+                if let (Some(next), Some(role)) = (role_at(&roles, k), roles.get_mut(k - 1)) {
+                    *role = (next, "listed with the name after it".into());
                 }
             }
         }
