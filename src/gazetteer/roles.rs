@@ -1430,6 +1430,14 @@ mod tests {
     }
 
     #[test]
+    fn a_listed_name_shares_the_role_of_the_one_after_it_when_a_cue_follows() {
+        let text = "Clashes near Tal Afar; Hama and Hamas were not involved.";
+        assert_eq!(role_of(text, "Hama"), Role::Negated);
+        assert_eq!(role_of(text, "Hamas"), Role::Negated);
+        assert_eq!(role_of(text, "Nineveh"), Role::Event);
+    }
+
+    #[test]
     fn a_listed_name_shares_the_role_of_the_one_before() {
         let text = "Thousands fled to Chad and Cameroon after the raids in Borno.";
         assert_eq!(role_of(text, "Cameroon"), Role::Destination);
