@@ -41,7 +41,7 @@ ROLES = ("dateline", "attribution", "modifier", "reference", "quote", "negated",
 ROLE_KINDS = ("province", "country", "actor")
 ACTOR_KINDS = {"jihadist group", "armed group", "militia", "rebel group", "state force",
                "police", "intelligence", "international force", "criminal group", "agency"}
-FORCE_KINDS = ("military", "police", "intelligence")
+FORCE_KINDS = ("military", "police", "intelligence", "state forces")
 
 MONTHS = {m: i + 1 for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august",
