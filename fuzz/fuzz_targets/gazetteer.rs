@@ -24,7 +24,13 @@ fuzz_target!(|data: &[u8]| {
         assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
     }
     let (title, body) = text.split_at(text.find('\n').unwrap_or(0));
-    let _ = g.extract_explained(title, body, true);
+    // The publication year moves what counts as background.
+    let year = data.first().map(|&b| 1990 + u16::from(b % 40));
+    let (facets, _) = g.extract_explained(title, body, year, true);
+    for m in &facets.mentions {
+        let source = if m.in_title { title } else { body };
+        assert!(m.offset <= source.len() && source.is_char_boundary(m.offset));
+    }
     // Resolving an unknown value ranks every alias for suggestions: keep
     // it to a sixteenth of the short inputs, one kind each, so the fuzzer
     // stays fast.
