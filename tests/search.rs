@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::util::*;
 
@@ -178,8 +178,20 @@ fn facet_counts_equal_counts_from_extract() {
         for p in p.iter().filter(|p| p.contains('/')) {
             *provinces.entry(p.clone()).or_default() += 1;
         }
+        // A parent's count rolls up its children's articles, each once.
+        let mut steps: BTreeSet<String> = BTreeSet::new();
         for a in a {
-            *actors.entry(a.clone()).or_default() += 1;
+            let mut path = String::new();
+            for step in a.split('/') {
+                if !path.is_empty() {
+                    path.push('/');
+                }
+                path.push_str(step);
+                steps.insert(path.clone());
+            }
+        }
+        for step in steps {
+            *actors.entry(step).or_default() += 1;
         }
     }
     for (field, want) in [("province", provinces), ("actor", actors)] {
