@@ -8,7 +8,7 @@
 //! are quoted, where sentences and clauses break, and the order in which
 //! the rules run (the first that applies decides).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 
@@ -36,33 +36,33 @@ pub(super) struct RoleRules {
     place_nouns: HashSet<String>,
     modifier_suffixes: HashSet<String>,
     modifier_prefixes: HashSet<String>,
-    negated_before: Vec<Phrase>,
+    negated_before: PhraseList,
     negated_far_gap: usize,
-    negated_before_far: Vec<Phrase>,
-    negated_after: Vec<Phrase>,
+    negated_before_far: PhraseList,
+    negated_after: PhraseList,
     units: HashSet<String>,
     directions: HashSet<String>,
     joiners: HashSet<String>,
     border_words: HashSet<String>,
-    reference_before: Vec<Phrase>,
+    reference_before: PhraseList,
     destination_gap: usize,
-    destination_before: Vec<Phrase>,
-    destination_after: Vec<Phrase>,
+    destination_before: PhraseList,
+    destination_after: PhraseList,
     movement_verbs: HashSet<String>,
     movement_to: HashSet<String>,
     speech_verbs: HashSet<String>,
     officials: HashSet<String>,
-    attribution_before: Vec<Phrase>,
-    objects_of: Vec<Phrase>,
+    attribution_before: PhraseList,
+    objects_of: PhraseList,
     capitals: HashSet<String>,
-    capital_officials: Vec<Phrase>,
+    capital_officials: PhraseList,
     place_prepositions: HashSet<String>,
     background_window: usize,
     background_before: HashSet<String>,
     background_far_window: usize,
-    background_before_far: Vec<Phrase>,
-    background_cues: Vec<Phrase>,
-    present: Vec<Phrase>,
+    background_before_far: PhraseList,
+    background_cues: PhraseList,
+    present: PhraseList,
     comparisons: HashSet<String>,
 }
 
@@ -202,16 +202,43 @@ fn word_set(list: &[String]) -> HashSet<String> {
     list.iter().map(|w| analyzer::fold_phrase(w)).collect()
 }
 
-/// Each entry as a phrase of folded words; longest first, so that the
-/// rule names the most specific cue.
-fn phrases(list: &[String]) -> Vec<Phrase> {
-    let mut out: Vec<Phrase> = list
-        .iter()
-        .map(|p| analyzer::words(p).map(|(_, w)| analyzer::fold(w)).collect())
-        .filter(|p: &Phrase| !p.is_empty())
-        .collect();
-    out.sort_by_key(|p| std::cmp::Reverse(p.len()));
-    out
+/// Phrases of folded words, found by their first or their last word (a
+/// lookup per word, not a scan of the list: the rules run for every word
+/// of every article); longest first, so a rule names the most specific
+/// cue.
+#[derive(Debug, Clone, Default)]
+struct PhraseList {
+    by_first: HashMap<String, Vec<Phrase>>,
+    by_last: HashMap<String, Vec<Phrase>>,
+}
+
+impl PhraseList {
+    fn new(list: &[String]) -> PhraseList {
+        let mut all: Vec<Phrase> = list
+            .iter()
+            .map(|p| analyzer::words(p).map(|(_, w)| analyzer::fold(w)).collect())
+            .filter(|p: &Phrase| !p.is_empty())
+            .collect();
+        all.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        let mut out = PhraseList::default();
+        for p in all {
+            if let (Some(first), Some(last)) = (p.first(), p.last()) {
+                out.by_last.entry(last.clone()).or_default().push(p.clone());
+                out.by_first.entry(first.clone()).or_default().push(p);
+            }
+        }
+        out
+    }
+
+    /// The phrases whose last word is `word`.
+    fn ending_in(&self, word: &str) -> &[Phrase] {
+        self.by_last.get(word).map_or(&[], Vec::as_slice)
+    }
+
+    /// The phrases whose first word is `word`.
+    fn starting_with(&self, word: &str) -> &[Phrase] {
+        self.by_first.get(word).map_or(&[], Vec::as_slice)
+    }
 }
 
 impl RoleRules {
@@ -236,33 +263,33 @@ impl RoleRules {
             place_nouns: word_set(&file.name_part.place_nouns),
             modifier_suffixes: word_set(&file.modifier.suffixes),
             modifier_prefixes: word_set(&file.modifier.prefixes),
-            negated_before: phrases(&file.negated.before),
+            negated_before: PhraseList::new(&file.negated.before),
             negated_far_gap: file.negated.far_gap,
-            negated_before_far: phrases(&file.negated.before_far),
-            negated_after: phrases(&file.negated.after),
+            negated_before_far: PhraseList::new(&file.negated.before_far),
+            negated_after: PhraseList::new(&file.negated.after),
             units: word_set(&file.reference.units),
             directions: word_set(&file.reference.directions),
             joiners: word_set(&file.reference.joiners),
             border_words: word_set(&file.reference.border_words),
-            reference_before: phrases(&file.reference.before),
+            reference_before: PhraseList::new(&file.reference.before),
             destination_gap: file.destination.gap,
-            destination_before: phrases(&file.destination.before),
-            destination_after: phrases(&file.destination.after),
+            destination_before: PhraseList::new(&file.destination.before),
+            destination_after: PhraseList::new(&file.destination.after),
             movement_verbs: word_set(&file.destination.movement_verbs),
             movement_to: word_set(&file.destination.movement_to),
             speech_verbs: word_set(&file.attribution.speech_verbs),
             officials: word_set(&file.attribution.officials),
-            attribution_before: phrases(&file.attribution.before),
-            objects_of: phrases(&file.attribution.objects_of),
+            attribution_before: PhraseList::new(&file.attribution.before),
+            objects_of: PhraseList::new(&file.attribution.objects_of),
             capitals: word_set(&file.attribution.capitals),
-            capital_officials: phrases(&file.attribution.capital_officials),
+            capital_officials: PhraseList::new(&file.attribution.capital_officials),
             place_prepositions: word_set(&file.attribution.place_prepositions),
             background_window: file.background.window,
             background_before: word_set(&file.background.before),
             background_far_window: file.background.far_window,
-            background_before_far: phrases(&file.background.before_far),
-            background_cues: phrases(&file.background.cues),
-            present: phrases(&file.background.present),
+            background_before_far: PhraseList::new(&file.background.before_far),
+            background_cues: PhraseList::new(&file.background.cues),
+            present: PhraseList::new(&file.background.present),
             comparisons: word_set(&file.background.comparisons),
         })
     }
@@ -360,33 +387,36 @@ impl<'a, 't> Layout<'a, 't> {
         self.sentence.get(a).is_some() && self.sentence.get(a) == self.sentence.get(b)
     }
 
-    /// Whether `phrase` ends right before word `i`, inside its sentence,
-    /// with at most `gap` words between that are allowed by `skip`.
-    fn phrase_before(
+    /// The phrase of `list` that ends right before word `i`, inside its
+    /// sentence, with at most `gap` words between that `skip` allows.
+    fn phrase_before<'p>(
         &self,
         i: usize,
-        phrase: &[String],
+        list: &'p PhraseList,
         gap: usize,
         skip: impl Fn(&str) -> bool,
-    ) -> bool {
+    ) -> Option<&'p Phrase> {
         for g in 0..=gap {
-            let Some(end) = i.checked_sub(g) else { break };
+            let end = i.checked_sub(g)?;
             if g > 0 && !(self.same_clause(end, i) && skip(self.words.folded(end))) {
-                break;
+                return None;
             }
-            let Some(start) = end.checked_sub(phrase.len()) else {
-                continue;
-            };
-            if self.same_sentence(start, i)
-                && phrase
-                    .iter()
-                    .enumerate()
-                    .all(|(k, w)| self.words.folded(start + k) == w)
-            {
-                return true;
+            let last = end.checked_sub(1)?;
+            for phrase in list.ending_in(self.words.folded(last)) {
+                let Some(start) = end.checked_sub(phrase.len()) else {
+                    continue;
+                };
+                if self.same_sentence(start, i)
+                    && phrase
+                        .iter()
+                        .enumerate()
+                        .all(|(k, w)| self.words.folded(start + k) == w)
+                {
+                    return Some(phrase);
+                }
             }
         }
-        false
+        None
     }
 
     /// The positions after word `j` reachable by skipping fillers, in
@@ -404,12 +434,17 @@ impl<'a, 't> Layout<'a, 't> {
         out
     }
 
-    /// Whether `phrase` starts at word `k` within `k`'s sentence.
-    fn phrase_at(&self, k: usize, phrase: &[String]) -> bool {
-        phrase
+    /// The phrase of `list` that starts at word `k` within `k`'s
+    /// sentence, if any.
+    fn phrase_at<'p>(&self, k: usize, list: &'p PhraseList) -> Option<&'p Phrase> {
+        list.starting_with(self.words.folded(k))
             .iter()
-            .enumerate()
-            .all(|(n, w)| self.words.folded(k + n) == w && self.same_sentence(k, k + n))
+            .find(|phrase| {
+                phrase
+                    .iter()
+                    .enumerate()
+                    .all(|(n, w)| self.words.folded(k + n) == w && self.same_sentence(k, k + n))
+            })
     }
 }
 
@@ -528,7 +563,7 @@ impl<'a, 't> Article<'a, 't> {
         let mut cues = Vec::new();
         for i in 0..words.len() {
             let s = layout.sentence.get(i).copied().unwrap_or(0) as usize;
-            if rules.present.iter().any(|p| layout.phrase_at(i, p)) {
+            if layout.phrase_at(i, &rules.present).is_some() {
                 if let Some(flag) = present.get_mut(s) {
                     *flag = true;
                 }
@@ -544,11 +579,7 @@ impl<'a, 't> Article<'a, 't> {
                     cues.push((i, format!("earlier year {year}")));
                 }
             }
-            if let Some(p) = rules
-                .background_cues
-                .iter()
-                .find(|p| layout.phrase_at(i, p))
-            {
+            if let Some(p) = layout.phrase_at(i, &rules.background_cues) {
                 if !measured {
                     cues.push((i, format!("{:?}", p.join(" "))));
                 }
@@ -771,22 +802,17 @@ impl<'a, 't> Article<'a, 't> {
         let r = self.rules;
         let articles =
             |w: &str| matches!(w, "the" | "a" | "an" | "in" | "at" | "by" | "from" | "of");
-        if let Some(p) = r
-            .negated_before
-            .iter()
-            .find(|p| self.layout.phrase_before(i, p, 2, articles))
-        {
+        if let Some(p) = self.layout.phrase_before(i, &r.negated_before, 2, articles) {
             return Some((Role::Negated, format!("after {:?}", p.join(" "))));
         }
-        if let Some(p) = r
-            .negated_before_far
-            .iter()
-            .find(|p| self.layout.phrase_before(i, p, r.negated_far_gap, |_| true))
+        if let Some(p) =
+            self.layout
+                .phrase_before(i, &r.negated_before_far, r.negated_far_gap, |_| true)
         {
             return Some((Role::Negated, format!("after {:?}", p.join(" "))));
         }
         for k in self.layout.after_fillers(j, &r.fillers) {
-            if let Some(p) = r.negated_after.iter().find(|p| self.layout.phrase_at(k, p)) {
+            if let Some(p) = self.layout.phrase_at(k, &r.negated_after) {
                 return Some((Role::Negated, format!("followed by {:?}", p.join(" "))));
             }
         }
@@ -849,10 +875,9 @@ impl<'a, 't> Article<'a, 't> {
                 return Some((Role::Reference, "the end of a range \"from … to\"".into()));
             }
         }
-        if let Some(p) = r
-            .reference_before
-            .iter()
-            .find(|p| self.layout.phrase_before(i, p, 1, |w| w == "the"))
+        if let Some(p) = self
+            .layout
+            .phrase_before(i, &r.reference_before, 1, |w| w == "the")
         {
             return Some((Role::Reference, format!("after {:?}", p.join(" "))));
         }
@@ -879,17 +904,17 @@ impl<'a, 't> Article<'a, 't> {
         }
         let words = self.layout.words;
         let r = self.rules;
-        if let Some(p) = r
-            .destination_before
-            .iter()
-            .find(|p| self.layout.phrase_before(i, p, r.destination_gap, |_| true))
+        if let Some(p) =
+            self.layout
+                .phrase_before(i, &r.destination_before, r.destination_gap, |_| true)
         {
             return Some((Role::Destination, format!("after {:?}", p.join(" "))));
         }
-        if let Some(p) = r
-            .destination_after
-            .iter()
-            .find(|p| self.layout.same_clause(j, j + 1) && self.layout.phrase_at(j + 1, p))
+        if let Some(p) = self
+            .layout
+            .same_clause(j, j + 1)
+            .then(|| self.layout.phrase_at(j + 1, &r.destination_after))
+            .flatten()
         {
             return Some((Role::Destination, format!("followed by {:?}", p.join(" "))));
         }
@@ -929,25 +954,22 @@ impl<'a, 't> Article<'a, 't> {
                 format!("{with} {:?}", words.original(j + 1)),
             ));
         }
-        if let Some(p) = r
-            .attribution_before
-            .iter()
-            .find(|p| self.layout.phrase_before(i, p, 1, |w| w == "the"))
+        if let Some(p) = self
+            .layout
+            .phrase_before(i, &r.attribution_before, 1, |w| w == "the")
         {
             return Some((Role::Attribution, format!("after {:?}", p.join(" "))));
         }
-        if let Some(p) = r
-            .objects_of
-            .iter()
-            .find(|p| self.layout.phrase_before(i, p, 0, |_| false))
-        {
+        if let Some(p) = self.layout.phrase_before(i, &r.objects_of, 0, |_| false) {
             return Some((Role::Attribution, format!("object of {:?}", p.join(" "))));
         }
         let capital = r.capitals.contains(&analyzer::fold_phrase(written));
-        if let Some(p) = r
-            .capital_officials
-            .iter()
-            .find(|p| capital && self.layout.phrase_before(i, p, 0, |_| false))
+        if let Some(p) = capital
+            .then(|| {
+                self.layout
+                    .phrase_before(i, &r.capital_officials, 0, |_| false)
+            })
+            .flatten()
         {
             return Some((
                 Role::Attribution,
@@ -1018,10 +1040,12 @@ impl<'a, 't> Article<'a, 't> {
                 return Some((Role::Background, format!("after {:?}", words.original(k))));
             }
         }
-        if let Some(p) = r.background_before_far.iter().find(|p| {
+        if let Some(p) =
             self.layout
-                .phrase_before(i, p, r.background_far_window, |_| true)
-        }) {
+                .phrase_before(i, &r.background_before_far, r.background_far_window, |_| {
+                    true
+                })
+        {
             return Some((Role::Background, format!("after {:?}", p.join(" "))));
         }
         self.now?;
