@@ -8,7 +8,7 @@
 //! are quoted, where sentences and clauses break, and the order in which
 //! the rules run (the first that applies decides).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::Deserialize;
 
@@ -197,7 +197,8 @@ impl Default for BackgroundSection {
     }
 }
 
-/// Each word of each entry folded: one word per entry.
+/// Each word of each entry folded: one word per entry. (Fx hashing, as in
+/// the alias trie: these sets are probed for every word of every article.)
 fn word_set(list: &[String]) -> HashSet<String> {
     list.iter().map(|w| analyzer::fold_phrase(w)).collect()
 }
@@ -350,6 +351,9 @@ impl<'a, 't> Layout<'a, 't> {
             sentence.push(s);
             clause.push(c);
             let gap = words.gap_after(i);
+            if gap == " " {
+                continue; // most words: no break of any kind
+            }
             if ends_sentence(gap, words.original(i)) {
                 s += 1;
                 c += 1;
@@ -555,18 +559,43 @@ struct Article<'a, 't> {
 }
 
 impl<'a, 't> Article<'a, 't> {
-    fn new(gazetteer: &'a Gazetteer, words: &'a Tokens<'t>, now: Option<u16>) -> Self {
+    /// The roles context of the text `words` whose mentions start at the
+    /// bytes `starts`: only their sentences are searched for cues.
+    fn new(
+        gazetteer: &'a Gazetteer,
+        words: &'a Tokens<'t>,
+        starts: impl Iterator<Item = usize>,
+        now: Option<u16>,
+    ) -> Self {
         let rules = &gazetteer.roles;
         let layout = Layout::new(words, rules.dateline_max_bytes);
         let sentences = layout.sentence.last().map_or(0, |&s| s as usize + 1);
+        let mut wanted = vec![false; sentences];
+        for i in starts.filter_map(|start| words.word_at(start)) {
+            if let Some(flag) = layout
+                .sentence
+                .get(i)
+                .and_then(|&s| wanted.get_mut(s as usize))
+            {
+                *flag = true;
+            }
+        }
         let mut present = vec![false; sentences];
         let mut cues = Vec::new();
         for i in 0..words.len() {
             let s = layout.sentence.get(i).copied().unwrap_or(0) as usize;
+            if !wanted.get(s).copied().unwrap_or(false) {
+                continue;
+            }
             if layout.phrase_at(i, &rules.present).is_some() {
                 if let Some(flag) = present.get_mut(s) {
                     *flag = true;
                 }
+            }
+            let year = words.year(i).filter(|&y| now.is_some_and(|now| y < now));
+            let phrase = layout.phrase_at(i, &rules.background_cues);
+            if year.is_none() && phrase.is_none() {
+                continue;
             }
             // "since 2014", "since October 2023": up to now, not before.
             let measured = (1..=3).any(|back| {
@@ -574,15 +603,13 @@ impl<'a, 't> Article<'a, 't> {
                     && layout.same_sentence(i - back, i)
                     && rules.comparisons.contains(words.folded(i - back))
             });
-            if let (Some(year), Some(now)) = (words.year(i), now) {
-                if year < now && !measured {
-                    cues.push((i, format!("earlier year {year}")));
-                }
+            if measured {
+                continue;
             }
-            if let Some(p) = layout.phrase_at(i, &rules.background_cues) {
-                if !measured {
-                    cues.push((i, format!("{:?}", p.join(" "))));
-                }
+            if let Some(year) = year {
+                cues.push((i, format!("earlier year {year}")));
+            } else if let Some(p) = phrase {
+                cues.push((i, format!("{:?}", p.join(" "))));
             }
         }
         Article {
@@ -1109,8 +1136,9 @@ impl Gazetteer {
         title_len: usize,
         now: Option<u16>,
     ) -> Vec<(Role, String)> {
-        let headline = Article::new(self, title, now);
-        let article = Article::new(self, body, now);
+        let (in_title, in_body) = mentions.split_at(title_len.min(mentions.len()));
+        let headline = Article::new(self, title, in_title.iter().map(|m| m.start), now);
+        let article = Article::new(self, body, in_body.iter().map(|m| m.start), now);
         let mut roles: Vec<(Role, String)> = mentions
             .iter()
             .enumerate()
