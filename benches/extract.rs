@@ -5,8 +5,9 @@
 //! `sample-corpus/` and `tests/labelled/articles/`, read once.
 //!
 //! "without generated state forces" loads the same gazetteers without
-//! `forces.toml`: the ratio of the two is what the generated state forces
-//! cost.
+//! `forces.toml`, and "without role rules" without `roles.toml`: their
+//! ratios to the full run are what the generated state forces and the
+//! role rules' word lists cost.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -41,19 +42,21 @@ fn bench(c: &mut Criterion) {
         Ok(g) => g,
         Err(err) => panic!("cannot load the gazetteers: {err}"),
     };
-    // The same gazetteers without forces.toml: no generated state forces,
-    // to measure what "Israeli troops" and its kind cost in one run.
-    let without_forces = {
+    // The same gazetteers without one file, to measure in one run what
+    // "Israeli troops" (forces.toml) and the role rules (roles.toml) cost.
+    let without = |file: &str| {
         let copy = tempfile::tempdir().unwrap_or_else(|err| panic!("temp dir: {err}"));
         if let Err(err) = files.write_to(copy.path()) {
             panic!("cannot copy index-schema: {err}");
         }
-        let _ = std::fs::remove_file(copy.path().join("gazetteers/forces.toml"));
+        let _ = std::fs::remove_file(copy.path().join("gazetteers").join(file));
         match SchemaFiles::read_dir(copy.path()).and_then(|f| Gazetteer::load(&f)) {
             Ok(g) => g,
-            Err(err) => panic!("cannot load the gazetteers without forces.toml: {err}"),
+            Err(err) => panic!("cannot load the gazetteers without {file}: {err}"),
         }
     };
+    let without_forces = without("forces.toml");
+    let without_roles = without("roles.toml");
     let articles = articles();
     let bytes: usize = articles.iter().map(|(t, b)| t.len() + b.len()).sum();
 
@@ -70,6 +73,13 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             for (title, body) in &articles {
                 black_box(without_forces.extract(title, body, None));
+            }
+        })
+    });
+    group.bench_function("without role rules (reference)", |b| {
+        b.iter(|| {
+            for (title, body) in &articles {
+                black_box(without_roles.extract(title, body, None));
             }
         })
     });
