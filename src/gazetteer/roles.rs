@@ -1444,6 +1444,15 @@ mod tests {
             ),
             vec![Role::Event]
         );
+        // "since" alone is about now: who declared the blockade takes part.
+        assert_eq!(
+            roles_of(
+                "Prices in Djibo doubled since JNIM fighters declared a blockade.",
+                "Jama'at Nusrat al-Islam wal-Muslimin",
+                Some(2024)
+            ),
+            vec![Role::Event]
+        );
         assert_eq!(
             roles_of(
                 "A former Taliban commander was shot in Kabul.",
