@@ -61,6 +61,8 @@ pub(super) struct RoleRules {
     background_before: HashSet<String>,
     background_far_window: usize,
     background_before_far: PhraseList,
+    background_point_window: usize,
+    background_points: PhraseList,
     background_cues: PhraseList,
     present: PhraseList,
     comparisons: HashSet<String>,
@@ -178,6 +180,8 @@ struct BackgroundSection {
     before: Vec<String>,
     far_window: usize,
     before_far: Vec<String>,
+    point_window: usize,
+    points: Vec<String>,
     cues: Vec<String>,
     present: Vec<String>,
     comparisons: Vec<String>,
@@ -190,6 +194,8 @@ impl Default for BackgroundSection {
             before: Vec::new(),
             far_window: 6,
             before_far: Vec::new(),
+            point_window: 10,
+            points: Vec::new(),
             cues: Vec::new(),
             present: Vec::new(),
             comparisons: Vec::new(),
@@ -289,6 +295,8 @@ impl RoleRules {
             background_before: word_set(&file.background.before),
             background_far_window: file.background.far_window,
             background_before_far: PhraseList::new(&file.background.before_far),
+            background_point_window: file.background.point_window,
+            background_points: PhraseList::new(&file.background.points),
             background_cues: PhraseList::new(&file.background.cues),
             present: PhraseList::new(&file.background.present),
             comparisons: word_set(&file.background.comparisons),
@@ -1072,6 +1080,12 @@ impl<'a, 't> Article<'a, 't> {
                 .phrase_before(i, &r.background_before_far, r.background_far_window, |_| {
                     true
                 })
+        {
+            return Some((Role::Background, format!("after {:?}", p.join(" "))));
+        }
+        if let Some(p) =
+            self.layout
+                .phrase_before(i, &r.background_points, r.background_point_window, |_| true)
         {
             return Some((Role::Background, format!("after {:?}", p.join(" "))));
         }
