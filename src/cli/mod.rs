@@ -439,16 +439,22 @@ pub struct ExtractArgs {
     /// one beside the sitrep program. Example: --schema ~/my-gazetteers
     #[arg(long, value_name = "DIR")]
     pub schema: Option<PathBuf>,
-    /// Show each matched name and what it counted as
+    /// Show each matched name, what it counted as, and its role
     ///
-    /// Also the names left out, and why (a reporting verb, an ambiguous
-    /// name with no context). Example: sitrep extract new.txt --explain
+    /// Each name's role (event, dateline, attribution, modifier,
+    /// reference, quote, negated, background, destination, name-part) and
+    /// the rule of index-schema/gazetteers/roles.toml that decided it;
+    /// only event names fill the facets. Also the names left out, and why
+    /// (an ambiguous name with no context). Example: sitrep extract
+    /// new.txt --explain
     #[arg(long)]
     pub explain: bool,
     /// Print one JSON object per article
     ///
-    /// Fields: id, title, date, year, provinces, actors, path (and
-    /// mentions with --explain). Example: --json | jq .provinces
+    /// Fields: id, title, date, year, provinces and actors (the event
+    /// values), path, mentions (each with kind, value, role, offset, rule,
+    /// text), and explained with --explain. Example: --json | jq
+    /// '.mentions[] | select(.role != "event")'
     #[arg(long)]
     pub json: bool,
 }
