@@ -1150,3 +1150,38 @@ fn r19_f14_big_integer_ids_are_kept_as_written() {
         ]
     );
 }
+
+/// Issue 15: an ASCII apostrophe in a query was a parse error (`sitrep
+/// search "Sana'a"` exited 2), in a field whose transliterations are full
+/// of them. An apostrophe inside a word, or a possessive, is text.
+#[test]
+fn r15_apostrophes_in_words_are_text() {
+    let t = TestDir::new();
+    t.write(
+        "yemen/sanaa.txt",
+        "date: 2024-01-02\n\nStrikes near Sana'a airport\nHouthis' drones were shot down over Sana'a; al-Qa'ida was not involved, and Jama'at Nusrat fighters are far away. Iraq's army was not there.\n",
+    );
+    t.write(
+        "iraq/other.txt",
+        "date: 2024-01-03\n\nPatrol in Kirkuk\nA quiet patrol in Kirkuk.\n",
+    );
+    t.index();
+    for query in [
+        "Sana'a",
+        "Sanaa",
+        "Sana’a airport",
+        "Houthis' drones",
+        "al-Qa'ida",
+        "Jama'at Nusrat",
+        "\"Iraq's army\"",
+        "Sana'a -Kirkuk",
+    ] {
+        let out = t.run(&["search", query, "--json"]);
+        assert_eq!(code(&out), 0, "{query}: {}", stderr(&out));
+        assert_eq!(hit_ids(&out), vec!["yemen/sanaa.txt"], "{query}");
+    }
+    // An apostrophe standing alone is still syntax, and the hint says so.
+    let out = t.run(&["search", "' Mosul"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert_stderr_has(&out, "^ ' \"");
+}

@@ -78,6 +78,47 @@ pub(crate) fn shorten(query: &str) -> String {
     }
 }
 
+/// The apostrophes of `query` that belong to a word ("Sana'a", "al-Qa'ida",
+/// "Houthis' drones", "Iraq’s") left out, since tantivy's grammar takes
+/// an apostrophe for syntax. The analyzer drops them from words anyway
+/// (`Sana'a` and `Sanaa` are one word), so nothing else changes.
+pub(crate) fn apostrophes_as_text(query: &str) -> std::borrow::Cow<'_, str> {
+    const APOSTROPHES: [char; 4] = ['\'', '’', '‘', 'ʼ'];
+    if !query.contains(APOSTROPHES) {
+        return std::borrow::Cow::Borrowed(query);
+    }
+    let chars: Vec<char> = query.chars().collect();
+    let mut out = String::with_capacity(query.len());
+    let mut skip_s = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if std::mem::take(&mut skip_s) {
+            continue;
+        }
+        let before = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
+        let after = chars.get(i + 1).copied();
+        // "Iraq's army": the possessive goes, as the analyzer drops it.
+        let then = chars.get(i + 2).copied();
+        if APOSTROPHES.contains(&c)
+            && before.is_some_and(char::is_alphanumeric)
+            && matches!(after, Some('s' | 'S'))
+            && !then.is_some_and(char::is_alphanumeric)
+        {
+            skip_s = true;
+            continue;
+        }
+        let inside =
+            before.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric);
+        // A plural's possessive: "Houthis' drones".
+        let possessive = matches!(before, Some('s' | 'S'))
+            && after.is_none_or(|a| a.is_whitespace() || matches!(a, '"' | ')' | ',' | '.'));
+        if APOSTROPHES.contains(&c) && (inside || possessive) {
+            continue;
+        }
+        out.push(c);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Why tantivy's grammar refused `query`, as far as can be told.
 pub(crate) fn syntax_hint(query: &str) -> String {
     if query.matches('"').count() % 2 == 1 {
@@ -100,7 +141,7 @@ pub(crate) fn syntax_hint(query: &str) -> String {
     if query.contains('[') || query.contains('{') {
         return "a range must look like field:[a TO b]".into();
     }
-    "the query syntax is not valid (quote words that hold : ( ) [ ] { } ^ \" - + to search for them)".into()
+    "the query syntax is not valid (quote words that hold : ( ) [ ] { } ^ ' \" - + to search for them)".into()
 }
 
 pub(crate) fn is_stop_word_unit(ast: &UserInputAst) -> bool {
@@ -148,7 +189,8 @@ pub(crate) fn parse(open: &OpenIndex, query: &str, expand: bool) -> Result<Plan>
             reason: format!("brackets nested more than {MAX_NESTING} deep"),
         });
     }
-    let ast = query_grammar::parse_query(query).map_err(|_| Error::Query {
+    let text = apostrophes_as_text(query);
+    let ast = query_grammar::parse_query(&text).map_err(|_| Error::Query {
         query: shorten(query),
         reason: syntax_hint(query),
     })?;
@@ -368,5 +410,32 @@ impl Plan {
         boxed(BooleanQuery::union(
             self.highlight.iter().map(|q| q.box_clone()).collect(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apostrophes_inside_words_are_text() {
+        for (typed, meant) in [
+            ("Sana'a", "Sanaa"),
+            ("al-Qa'ida attack", "al-Qaida attack"),
+            ("Jama'at Nusrat", "Jamaat Nusrat"),
+            ("Houthis' drones", "Houthis drones"),
+            ("Iraq’s army", "Iraq army"),
+            ("ISIS's leader", "ISIS leader"),
+            ("\"Sana'a airport\" -Ta'izz", "\"Sanaa airport\" -Taizz"),
+            ("Mosul", "Mosul"),
+        ] {
+            assert_eq!(apostrophes_as_text(typed), meant, "{typed}");
+            assert!(
+                query_grammar::parse_query(&apostrophes_as_text(typed)).is_ok(),
+                "{typed}"
+            );
+        }
+        // A quote mark standing alone is left for the grammar to judge.
+        assert_eq!(apostrophes_as_text("' Mosul"), "' Mosul");
     }
 }
