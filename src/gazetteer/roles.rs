@@ -312,6 +312,10 @@ struct Layout<'a, 't> {
     sentence: Vec<u32>,
     /// Clause number of each word (clauses never cross sentences).
     clause: Vec<u32>,
+    /// The first word of each sentence, by sentence number.
+    sentence_first: Vec<usize>,
+    /// The first word of each clause, by clause number, and the end.
+    clause_first: Vec<usize>,
     /// Quoted byte ranges.
     quotes: Vec<(usize, usize)>,
     /// The dateline's byte range, if the body opens with one.
@@ -341,6 +345,10 @@ const MONTHS_AND_DAYS: [&str; 19] = [
     "sunday",
 ];
 
+/// The most words a relative clause between a name and its verb spans
+/// ("Russia, whose forces operate in Syria …, said").
+const MAX_RELATIVE_WORDS: usize = 40;
+
 /// The fewest words quoted speech holds; fewer are a quoted name or term.
 const MIN_SPEECH_WORDS: usize = 4;
 
@@ -355,9 +363,16 @@ impl<'a, 't> Layout<'a, 't> {
         let n = words.len();
         let (mut sentence, mut clause) = (Vec::with_capacity(n), Vec::with_capacity(n));
         let (mut s, mut c) = (0u32, 0u32);
+        let (mut sentence_first, mut clause_first) = (vec![0], vec![0]);
         for i in 0..n {
             sentence.push(s);
             clause.push(c);
+            if sentence_first.len() <= s as usize {
+                sentence_first.push(i);
+            }
+            if clause_first.len() <= c as usize {
+                clause_first.push(i);
+            }
             let gap = words.gap_after(i);
             if gap == " " {
                 continue; // most words: no break of any kind
@@ -382,10 +397,13 @@ impl<'a, 't> Layout<'a, 't> {
                 inside >= MIN_SPEECH_WORDS
             })
             .collect();
+        clause_first.push(n);
         Layout {
             words,
             sentence,
             clause,
+            sentence_first,
+            clause_first,
             quotes,
             dateline: dateline(words.text, max_dateline),
         }
@@ -1013,7 +1031,9 @@ impl<'a, 't> Article<'a, 't> {
         }
         // "Russia, whose forces operate in Syria, said…".
         if !self.located(i) && matches!(words.folded(j + 1), "which" | "whose" | "who") {
+            // A relative clause of a sentence's length at most.
             let close = (j + 2..words.len())
+                .take(MAX_RELATIVE_WORDS)
                 .take_while(|&k| self.layout.same_sentence(j, k))
                 .find(|&k| words.gap_after(k).contains(','));
             if let Some(close) = close {
@@ -1049,9 +1069,11 @@ impl<'a, 't> Article<'a, 't> {
     fn located(&self, i: usize) -> bool {
         let words = self.layout.words;
         let r = self.rules;
-        let mut k = i;
-        while k > 0 && self.layout.same_clause(k - 1, i) {
-            k -= 1;
+        // "in the southern …": a few words at most.
+        for k in (i.saturating_sub(4)..i).rev() {
+            if !self.layout.same_clause(k, i) {
+                return false;
+            }
             let w = words.folded(k);
             if r.place_prepositions.contains(w) {
                 return true;
@@ -1096,17 +1118,19 @@ impl<'a, 't> Article<'a, 't> {
             .get(sentence as usize)
             .copied()
             .unwrap_or(false);
-        let first_clause = self.layout.clause.get(i).map(|_| {
-            let mut k = i;
-            while k > 0 && self.layout.same_sentence(k - 1, i) {
-                k -= 1;
-            }
-            k
-        })?;
+        // Looked up, not walked: a walk per mention is quadratic in a
+        // sentence that never ends.
+        let first_clause = self.layout.sentence_first.get(sentence as usize).copied()?;
         let clause_words = |k: usize| {
-            (first_clause..self.layout.words.len())
-                .take_while(|&w| self.layout.same_clause(w, k))
-                .count()
+            let c = self.layout.clause.get(k).map_or(0, |&c| c as usize);
+            let start = self.layout.clause_first.get(c).copied().unwrap_or(0);
+            let end = self
+                .layout
+                .clause_first
+                .get(c + 1)
+                .copied()
+                .unwrap_or(start);
+            end - start
         };
         // An antecedent of a relative clause about the past: "Hamas,
         // which started the war in October 2023, …".
@@ -1114,12 +1138,16 @@ impl<'a, 't> Article<'a, 't> {
             && !self.layout.same_clause(j, j + 1)
             && self.layout.same_sentence(j, j + 1)
             && matches!(words.folded(j + 1), "which" | "who" | "whose");
+        // The cues are in word order: those of this sentence are a run.
+        let from = self
+            .cues
+            .partition_point(|(k, _)| self.layout.sentence.get(*k).is_some_and(|&s| s < sentence));
         self.cues
+            .get(from..)
+            .unwrap_or(&[])
             .iter()
+            .take_while(|(k, _)| self.layout.sentence.get(*k) == Some(&sentence))
             .find(|(k, _)| {
-                if self.layout.sentence.get(*k) != Some(&sentence) {
-                    return false;
-                }
                 if self.layout.same_clause(*k, i) {
                     return true;
                 }
