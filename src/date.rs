@@ -223,7 +223,8 @@ fn iso_prefix(text: &str, whole: bool) -> Option<Date> {
     ok.then_some(date)
 }
 
-fn month_number(word: &str) -> Option<u32> {
+/// The number of the month `word` names ("March", "mar.", "Sept").
+pub(crate) fn month_number(word: &str) -> Option<u32> {
     const MONTHS: [&str; 12] = [
         "january",
         "february",

@@ -322,20 +322,9 @@ struct Layout<'a, 't> {
     dateline: Option<(usize, usize)>,
 }
 
-/// Words that follow a place name without making it a person's name.
-const MONTHS_AND_DAYS: [&str; 19] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
+/// Weekdays: like months (`date::month_number`), they follow a place
+/// name without making it a person's name ("Mosul Monday").
+const WEEKDAYS: [&str; 7] = [
     "monday",
     "tuesday",
     "wednesday",
@@ -707,7 +696,8 @@ impl<'a, 't> Article<'a, 't> {
     /// word `k`.
     fn names_start(&self, k: usize) -> bool {
         let w = self.layout.words.folded(k);
-        MONTHS_AND_DAYS.contains(&w)
+        WEEKDAYS.contains(&w)
+            || crate::date::month_number(w).is_some()
             || self
                 .gazetteer
                 .trie
