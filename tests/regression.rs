@@ -1,7 +1,7 @@
 //! One test per fixed bug, named after the issue that reported it, with
 //! the symptom it had. Each failed before its fix.
 
-use crate::util::{assert_stderr_has, code, hit_ids, stderr, TestDir};
+use crate::util::{assert_stderr_has, code, have_tool, hit_ids, stderr, TestDir};
 
 /// Issue 13: every I/O error printed its cause twice
 /// (`/nonexistent: No such file or directory (os error 2): No such file
@@ -108,12 +108,7 @@ fn r19_clean_ids(t: &TestDir) -> Vec<String> {
 /// `sitrep ARGS` under `strace STRACE_ARGS`, or `None` (with a message)
 /// when strace is not installed.
 fn r19_under_strace(t: &TestDir, strace: &[&str], args: &[&str]) -> Option<std::process::Output> {
-    let available = std::process::Command::new("strace")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !available {
-        eprintln!("no strace here: fault-injection test skipped");
+    if !have_tool("strace", "fault-injection test") {
         return None;
     }
     let out = std::process::Command::new("strace")
@@ -351,18 +346,6 @@ fn r19_f18_index_repairs_what_search_reports() {
 // Issue 19, h19-open: F5 (searches during swaps), F6 (read-only indexes),
 // F8 (damaged segment files), F9 (name table, deletion files), F10
 // (SITREP_CONFIG on a named pipe).
-
-/// Whether `tool --version` runs here; says so when it does not.
-fn have_tool(tool: &str, skipped: &str) -> bool {
-    let ok = std::process::Command::new(tool)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        eprintln!("no `{tool}` here: {skipped} skipped");
-    }
-    ok
-}
 
 /// The article total a search sees, failing on any error.
 ///

@@ -85,12 +85,7 @@ impl TestDir {
         env: &[(&str, &str)],
         args: &[&str],
     ) -> Option<String> {
-        let available = std::process::Command::new("script")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !available {
-            eprintln!("no `script` command: terminal part skipped");
+        if !have_tool("script", "terminal part") {
             return None;
         }
         let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
@@ -209,4 +204,16 @@ impl TestDir {
             .stderr(std::process::Stdio::null());
         cmd
     }
+}
+
+/// Whether `tool --version` runs here; says so when it does not.
+pub fn have_tool(tool: &str, skipped: &str) -> bool {
+    let ok = std::process::Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("no `{tool}` here: {skipped} skipped");
+    }
+    ok
 }
