@@ -637,18 +637,25 @@ impl<'a, 't> Article<'a, 't> {
         }
     }
 
-    /// The role of the body mention `m` and the rule that decided it.
-    fn role(&self, m: &Mention) -> (Role, String) {
-        let g = self.gazetteer;
+    /// The first and last word of `m`, and whether it names a place
+    /// rather than an actor.
+    fn span(&self, m: &Mention) -> Option<(usize, usize, bool)> {
         let words = self.layout.words;
-        let Some(i) = words.word_at(m.start) else {
-            return (Role::Event, "no other rule".into());
-        };
+        let i = words.word_at(m.start)?;
         let j = (i..words.len())
             .take_while(|&k| words.end(k) <= m.end)
             .last()
             .unwrap_or(i);
         let is_place = m.targets.iter().all(|t| !matches!(t, Target::Actor(_)));
+        Some((i, j, is_place))
+    }
+
+    /// The role of the body mention `m` and the rule that decided it.
+    fn role(&self, m: &Mention) -> (Role, String) {
+        let g = self.gazetteer;
+        let Some((i, j, is_place)) = self.span(m) else {
+            return (Role::Event, "no other rule".into());
+        };
         let checks: [&dyn Fn() -> Option<(Role, String)>; 9] = [
             &|| self.dateline(m, is_place),
             &|| self.quote(m),
@@ -670,15 +677,9 @@ impl<'a, 't> Article<'a, 't> {
     /// itself makes it a name, a modifier, a denial or a government
     /// speaking ("Kyiv says…").
     fn title_role(&self, m: &Mention) -> (Role, String) {
-        let words = self.layout.words;
-        let Some(i) = words.word_at(m.start) else {
+        let Some((i, j, is_place)) = self.span(m) else {
             return (Role::Event, "in the title".into());
         };
-        let j = (i..words.len())
-            .take_while(|&k| words.end(k) <= m.end)
-            .last()
-            .unwrap_or(i);
-        let is_place = m.targets.iter().all(|t| !matches!(t, Target::Actor(_)));
         let checks: [&dyn Fn() -> Option<(Role, String)>; 4] = [
             &|| self.name_part((i, j), m, is_place),
             &|| self.modifier(m),
