@@ -128,6 +128,62 @@ impl Period {
     }
 }
 
+impl Period {
+    /// Parses what `--since` and `--until` take: a period as in
+    /// [`Period::parse`], or a day counted back from `today` (days since
+    /// 1970-01-01): `today`, `yesterday`, `30d`, `2w`, `6m`, `1y` (also
+    /// `30 days`, `6 months ago`). A relative day is a period of one day.
+    pub fn parse_at(text: &str, today: i64) -> Option<Period> {
+        if let Some(period) = Period::parse(text) {
+            return Some(period);
+        }
+        let day = relative_day(text, today)?;
+        Some(Period {
+            first_day: day,
+            end_day: day + 1,
+        })
+    }
+}
+
+/// The day `text` counts back to from `today`, if it is a relative date.
+fn relative_day(text: &str, today: i64) -> Option<i64> {
+    let text = text.trim().to_ascii_lowercase();
+    match text.as_str() {
+        "today" | "now" => return Some(today),
+        "yesterday" => return Some(today - 1),
+        _ => {}
+    }
+    let text = text.strip_suffix("ago").unwrap_or(&text).trim();
+    let digits = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(digits);
+    let n: i64 = number.parse().ok().filter(|n| *n <= 100_000)?;
+    let unit = unit.trim();
+    let unit = unit
+        .strip_suffix('s')
+        .filter(|u| u.len() > 1)
+        .unwrap_or(unit);
+    match unit {
+        "d" | "day" => Some(today - n),
+        "w" | "week" => Some(today - 7 * n),
+        "m" | "mo" | "month" => Some(months_back(today, n)),
+        "y" | "year" => Some(months_back(today, 12 * n)),
+        _ => None,
+    }
+}
+
+/// The same day of the month `months` months before `today` (the month's
+/// last day when it is shorter).
+fn months_back(today: i64, months: i64) -> i64 {
+    let (year, month, day) = civil_from_days(today);
+    let index = year * 12 + i64::from(month) - 1 - months;
+    let (year, month) = (index.div_euclid(12), index.rem_euclid(12) + 1);
+    let last = u32::try_from(year)
+        .ok()
+        .map(|y| days_in_month(y, month as u8))
+        .unwrap_or(28);
+    days_from_civil(year, month, i64::from(day.min(last)))
+}
+
 fn days_in_month(year: u32, month: u8) -> u32 {
     match month {
         2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
@@ -361,6 +417,42 @@ mod period_tests {
         }
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
+    }
+
+    #[test]
+    fn relative_dates_count_back_from_today() {
+        let today = days_from_civil(2026, 3, 31);
+        let day = |text: &str| {
+            Period::parse_at(text, today).map(|p| {
+                assert_eq!(p.end_day, p.first_day + 1, "{text}");
+                civil_from_days(p.first_day)
+            })
+        };
+        assert_eq!(day("today"), Some((2026, 3, 31)));
+        assert_eq!(day("Yesterday"), Some((2026, 3, 30)));
+        assert_eq!(day("30d"), Some((2026, 3, 1)));
+        assert_eq!(day("30 days ago"), Some((2026, 3, 1)));
+        assert_eq!(day("2w"), Some((2026, 3, 17)));
+        // A month back from the 31st is the last day of a shorter month.
+        assert_eq!(day("1m"), Some((2026, 2, 28)));
+        assert_eq!(day("6 months"), Some((2025, 9, 30)));
+        assert_eq!(day("13m"), Some((2025, 2, 28)));
+        assert_eq!(day("1y"), Some((2025, 3, 31)));
+        for bad in [
+            "",
+            "d",
+            "30x",
+            "-3d",
+            "3.5d",
+            "99999999999d",
+            "m6",
+            "30 dayz",
+        ] {
+            assert_eq!(day(bad), None, "{bad}");
+        }
+        // Absolute periods are unchanged.
+        let june = Period::parse_at("2024-06", today).unwrap();
+        assert_eq!(june.end_day - june.first_day, 30);
     }
 
     #[test]

@@ -88,8 +88,9 @@ pub enum Error {
         /// The closest known names.
         suggestions: Vec<String>,
     },
-    /// A `--since` / `--until` value that is not a year, month or day.
-    #[error("cannot read {value:?} as a date for --{flag}: give a year (2021), a month (2021-03) or a day (2021-03-15)")]
+    /// A `--since` / `--until` value that is not a year, month, day or
+    /// relative date.
+    #[error("cannot read {value:?} as a date for --{flag}: give a year (2021), a month (2021-03), a day (2021-03-15), or a time back from today (30d, 2w, 6m, 1y, yesterday)")]
     BadDate {
         /// `since` or `until`.
         flag: &'static str,

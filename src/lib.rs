@@ -81,6 +81,6 @@ pub use search::card::show;
 pub use search::pictures::{facets, By, FacetsRequest, Picture, Summary};
 pub use search::tables::{CrossCollector, CrossTable, Granularity, Timeline, TimelineCollector};
 pub use search::{
-    search, tally, Counted, Expansion, FacetCount, FacetCounts, Highlighted, Hit, Matching,
-    Results, SearchRequest, SortOrder, Tallied,
+    search, tally, Counted, Expansion, FacetCount, FacetCounts, FacetTotals, Highlighted, Hit,
+    Matching, Results, SearchRequest, SortOrder, Tallied,
 };

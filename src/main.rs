@@ -119,7 +119,7 @@ fn main() -> ExitCode {
             default_hook(info);
         }
     }));
-    let cli = cli::Cli::parse();
+    let cli = cli::Cli::parse_from(cli::with_exclusions_marked(std::env::args_os().collect()));
     match cli::run::run(cli) {
         Ok(outcome) => outcome.into(),
         Err(err) => {

@@ -19,6 +19,8 @@ mod extraction;
 mod crash;
 // Hostile input: every good article indexed, every problem reported once.
 mod hostile;
+// Questions as analysts type them: words, punctuation, dates, sorts, counts.
+mod asking;
 // Random and adversarial queries: never a panic, always a message.
 mod queries;
 // Damaged indexes: a message and the way out, never a panic.

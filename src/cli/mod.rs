@@ -202,16 +202,19 @@ pub struct Filters {
     /// Example: --year 2016 --year 2017
     #[arg(long, value_name = "YYYY")]
     pub year: Vec<String>,
-    /// Only articles published in or after DATE: a year, month or day
+    /// Only articles published in or after DATE: a year, month or day, or a time back from today
     ///
     /// 2021 means from 1 January 2021, 2021-03 from 1 March, 2021-03-15
-    /// from that day. Undated articles are left out. Example: --since 2021-03
+    /// from that day; 30d, 2w, 6m and 1y count back from today (UTC), and
+    /// yesterday and today are days too. Undated articles are left out.
+    /// Example: --since 30d
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
-    /// Only articles published in or before DATE: a year, month or day
+    /// Only articles published in or before DATE: a year, month or day, or a time back from today
     ///
     /// 2021 means until 31 December 2021, 2021-03 until 31 March, and
-    /// 2021-03-15 until the end of that day. Example: --until 2022
+    /// 2021-03-15 until the end of that day; 6m until the end of the day
+    /// six months ago. Example: --until 2022
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
 }
@@ -233,7 +236,20 @@ pub enum SortBy {
     /// Best match first.
     Relevance,
     /// Newest first; undated articles last.
+    #[value(alias = "newest")]
     Date,
+    /// Oldest first; undated articles last.
+    Oldest,
+}
+
+/// A count typed by a user (`--limit`, `--offset`): a whole number, 0 or
+/// more, said plainly when it is not (clap would suggest `-- -1`).
+fn count_parser(value: &str) -> Result<usize, String> {
+    match value.trim().parse::<i64>() {
+        Ok(n) if n < 0 => Err(format!("{n} is negative: give 0 or more")),
+        Ok(n) => usize::try_from(n).map_err(|_| format!("{n} is too large")),
+        Err(_) => Err(format!("{value:?} is not a whole number")),
+    }
 }
 
 /// `sitrep search`.
@@ -241,28 +257,45 @@ pub enum SortBy {
 pub struct SearchArgs {
     /// The query: words, "phrases", -exclusions, field:term
     ///
-    /// Articles with all the words come first, then those with most of
-    /// them (marked partial). Example: '"car bomb" Kirkuk -Baghdad'
-    #[arg(allow_hyphen_values = true)]
-    pub query: String,
+    /// Several words need no quotes: `sitrep search ISIS Mosul` is one
+    /// query. Articles with all the words come first, then those with most
+    /// of them (marked partial). Punctuation inside words is text (Sana'a,
+    /// al-Qa'ida, U.S., Kirkuk/Hawija); only quotes, a leading + or -,
+    /// field:, AND/OR/NOT in capitals and brackets are syntax.
+    /// Example: '"car bomb"' Kirkuk -Baghdad
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Words to leave out, typed as `-word` among the query's words (see
+    /// [`with_exclusions_marked`]).
+    #[arg(long = EXCLUDED_WORD, value_name = "WORD", hide = true)]
+    pub excluded: Vec<String>,
     #[command(flatten)]
     pub filters: Filters,
     #[command(flatten)]
     pub location: IndexLocation,
     /// How many hits to show [env: SITREP_LIMIT] [default: 10]
     ///
-    /// Also `limit` in the config file. Example: -n 25
-    #[arg(short = 'n', long, value_name = "N")]
+    /// Also `limit` in the config file. 0 shows no hits, only the counts.
+    /// Example: -n 25
+    #[arg(short = 'n', long, value_name = "N", allow_negative_numbers = true, value_parser = count_parser)]
     pub limit: Option<usize>,
     /// Pass over the first N hits (for paging) [default: 0]
     ///
     /// Example: -n 10 --offset 10 shows hits 11 to 20.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, allow_negative_numbers = true, value_parser = count_parser)]
     pub offset: usize,
-    /// The order of hits [default: relevance]
+    /// How many values of each facet the summary lists [default: 10]
     ///
-    /// `date` puts the newest first and undated articles last; the facet
-    /// counts do not change. Example: --sort date
+    /// 0 lists them all. The lines end with how many more there are.
+    /// Example: --facet-limit 3
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = count_parser)]
+    pub facet_limit: Option<usize>,
+    /// The order of hits: relevance, date (newest first) or oldest
+    ///
+    /// `date` (or `newest`) puts the newest first, `oldest` the oldest;
+    /// undated articles come last in both. When too few articles have
+    /// every word, the page is filled with those having most of them,
+    /// as by relevance. The facet counts do not change. Example: --sort oldest
     #[arg(long, value_enum, default_value_t = SortBy::Relevance, value_name = "ORDER")]
     pub sort: SortBy,
     /// Only articles with every word of the query
@@ -318,8 +351,111 @@ impl SearchArgs {
     pub fn format(&self) -> Format {
         output_format(self.format, self.json)
     }
+
+    /// The query as one text: several words without quotes are one query.
+    pub fn query_text(&self) -> String {
+        query_text(&self.query, &self.excluded)
+    }
 }
 
+/// The words of a query typed as several arguments, joined, with the words
+/// to leave out after them.
+pub fn query_text(words: &[String], excluded: &[String]) -> String {
+    let mut text = words.join(" ");
+    for word in excluded {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push('-');
+        text.push_str(word);
+    }
+    text
+}
+
+/// The hidden option that carries a `-word` typed among a query's words.
+const EXCLUDED_WORD: &str = "excluded-word";
+
+/// The command line with each `-word` among the query words of `search`
+/// and `facets` turned into `--excluded-word=word`, so that clap reads
+/// options as options (`-i`, `--limit -1` are refused as such, not
+/// searched for) while `sitrep search Kirkuk -Baghdad` still leaves out
+/// Baghdad. A word is an exclusion when it is not an option of the
+/// command, not an option's value, and has at least two characters after
+/// its minus sign; everything after `--` is left alone.
+pub fn with_exclusions_marked(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    // The subcommand is the first word that is not an option.
+    let Some(position) = args
+        .iter()
+        .skip(1)
+        .position(|a| !a.to_string_lossy().starts_with('-'))
+        .map(|p| p + 1)
+        .filter(|&p| args.get(p).is_some_and(|a| a == "search" || a == "facets"))
+    else {
+        return args;
+    };
+    let name = args
+        .get(position)
+        .map(|a| a.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let Some(sub) = command.find_subcommand(&name) else {
+        return args;
+    };
+    let takes_value = |arg: &clap::Arg| arg.get_action().takes_values();
+    let long_takes_value = |name: &str| {
+        sub.get_arguments()
+            .find(|a| {
+                a.get_long() == Some(name)
+                    || a.get_all_aliases().is_some_and(|al| al.contains(&name))
+            })
+            .map(takes_value)
+    };
+    let short_takes_value = |c: char| {
+        sub.get_arguments()
+            .find(|a| a.get_short() == Some(c))
+            .map(takes_value)
+    };
+    let mut out: Vec<std::ffi::OsString> = args.iter().take(position + 1).cloned().collect();
+    let mut rest = args.into_iter().skip(position + 1);
+    let mut value_next = false;
+    while let Some(arg) = rest.next() {
+        let text = arg.to_string_lossy().into_owned();
+        if text == "--" {
+            out.push(arg);
+            out.extend(rest);
+            break;
+        }
+        if std::mem::take(&mut value_next) {
+            out.push(arg);
+            continue;
+        }
+        if let Some(long) = text.strip_prefix("--") {
+            let name = long.split('=').next().unwrap_or(long);
+            value_next = !long.contains('=') && long_takes_value(name) == Some(true);
+            out.push(arg);
+            continue;
+        }
+        let mut chars = text.chars();
+        match (chars.next(), chars.next(), chars.next()) {
+            (Some('-'), Some(c), third) => match short_takes_value(c) {
+                // `-n 5`, `-n5`, `-h`: an option of the command.
+                Some(takes) => {
+                    value_next = takes && third.is_none();
+                    out.push(arg);
+                }
+                // `-Baghdad`, `-"car bomb"`: a word to leave out.
+                None if third.is_some() => {
+                    out.push(format!("--{EXCLUDED_WORD}={}", &text[1..]).into());
+                }
+                // `-i`: left for clap to refuse.
+                None => out.push(arg),
+            },
+            _ => out.push(arg),
+        }
+    }
+    out
+}
 /// `--format`, with `--json` standing for `--format json`.
 impl From<Format> for OutputFormat {
     fn from(format: Format) -> OutputFormat {
@@ -377,8 +513,11 @@ pub struct FacetsArgs {
     /// Count over this query's matches (default: the whole index)
     ///
     /// The same articles whose counts `sitrep search` prints. Example: 'car bomb'
-    #[arg(allow_hyphen_values = true)]
-    pub query: Option<String>,
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Words to leave out (see [`SearchArgs::excluded`]).
+    #[arg(long = EXCLUDED_WORD, value_name = "WORD", hide = true)]
+    pub excluded: Vec<String>,
     /// The facet to count [default: province]
     ///
     /// `year` draws a timeline as a bar chart. Example: --field actor
@@ -534,19 +673,56 @@ mod tests {
         assert_eq!(args.matching(), Matching::Last);
     }
 
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(with_exclusions_marked(
+            args.iter().map(std::ffi::OsString::from).collect(),
+        ))
+    }
+
     #[test]
     fn a_query_may_start_with_an_exclusion() {
         for args in [
             &["sitrep", "search", "-Mosul", "--json"][..],
             &["sitrep", "search", "--json", "-Mosul"][..],
+            &["sitrep", "search", "--index", "i", "-Mosul", "--json"][..],
         ] {
-            let cli = Cli::parse_from(args);
-            let Command::Search(s) = cli.command else {
-                panic!("not a search")
+            let Ok(Cli {
+                command: Command::Search(s),
+            }) = parse(args)
+            else {
+                panic!("not a search: {args:?}")
             };
-            assert_eq!(s.query, "-Mosul");
+            assert_eq!(s.query_text(), "-Mosul");
             assert_eq!(s.format(), Format::Json);
         }
+    }
+
+    #[test]
+    fn options_are_options_and_words_are_words() {
+        let query = |args: &[&str]| match parse(args) {
+            Ok(Cli {
+                command: Command::Search(s),
+            }) => Ok((s.query_text(), s.limit)),
+            Ok(_) => panic!("not a search"),
+            Err(e) => Err(e.kind()),
+        };
+        assert_eq!(
+            query(&["sitrep", "search", "ISIS", "Mosul", "-n", "5", "-Baghdad"]),
+            Ok(("ISIS Mosul -Baghdad".into(), Some(5)))
+        );
+        assert_eq!(
+            query(&["sitrep", "search", "x", "-n5"]),
+            Ok(("x".into(), Some(5)))
+        );
+        // An option's value is not a word, whatever it looks like.
+        assert!(query(&["sitrep", "search", "x", "-n", "-Baghdad"]).is_err());
+        assert_eq!(
+            query(&["sitrep", "search", "--", "-i", "x"]).map(|q| q.0),
+            Ok("-i x".into())
+        );
+        assert!(query(&["sitrep", "search", "-i", "x"]).is_err());
+        assert!(query(&["sitrep", "search", "x", "--limt", "3"]).is_err());
+        assert!(query(&["sitrep", "search", "x", "--limit", "-1"]).is_err());
     }
 
     #[test]

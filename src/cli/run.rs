@@ -264,23 +264,27 @@ fn search_command(args: cli::SearchArgs, config: &Config) -> anyhow::Result<Outc
     let format = args.format();
     let style = config::style(args.color, config, format != Format::Text)?;
     let limit = config::limit(args.limit, config)?;
+    let query = args.query_text();
     let open = open_index(&args.location, config)?;
     let request = SearchRequest {
         matching: args.matching(),
         no_expand: args.no_expand,
-        facet_limit: 10,
+        facet_limit: args.facet_limit.unwrap_or(10),
         offset: args.offset,
         sort: match args.sort {
             cli::SortBy::Relevance => SortOrder::Relevance,
             cli::SortBy::Date => SortOrder::Date,
+            cli::SortBy::Oldest => SortOrder::Oldest,
         },
-        ..request(args.query.clone(), args.filters, limit)
+        ..request(query.clone(), args.filters, limit)
     };
     let results = sitrep::search(open, &request)?;
     let mut printer = printer(format.into(), style);
-    printer.results(&results, &args.query, started.elapsed().as_millis())?;
+    printer.results(&results, &query, started.elapsed().as_millis())?;
     printer.flush()?;
-    Ok(if results.hits.is_empty() {
+    // Like grep: found when articles matched, even when --limit 0 or an
+    // --offset past the end shows none of them.
+    Ok(if results.total == 0 {
         Outcome::NothingFound
     } else {
         Outcome::Found
@@ -292,7 +296,11 @@ fn facets_command(args: cli::FacetsArgs, config: &Config) -> anyhow::Result<Outc
     let style = config::style(args.color, config, format != Format::Text)?;
     let open = open_index(&args.location, config)?;
     let request = FacetsRequest {
-        search: request(args.query.clone().unwrap_or_default(), args.filters, 0),
+        search: request(
+            cli::query_text(&args.query, &args.excluded),
+            args.filters,
+            0,
+        ),
         kind: args.field,
         by: args.by,
         top: args.top,

@@ -14,6 +14,8 @@
 //!   `year`), `counted` (`"all"` or `"partial"`), `values` (`value`,
 //!   `count`), over all matching articles; actor values are paths, each
 //!   after its parent, and a parent counts its children's articles too;
+//!   `more`: how many further values `--facet-limit` left out (for actors,
+//!   top-level actors), 0 when the list is whole;
 //! * `summary`: `query`, `filters`, `total`, `full_matches`, `counted`,
 //!   `words_required`, `words`, `shown`, `expansions` (`words`, `field`,
 //!   `value`), `elapsed_ms`.
@@ -75,6 +77,8 @@ pub(crate) struct FacetData<'a> {
     field: &'a str,
     counted: &'static str,
     values: Vec<FacetValue<'a>>,
+    /// How many further values the limit left out (0: the list is whole).
+    more: usize,
 }
 
 #[derive(Serialize)]
@@ -210,6 +214,7 @@ pub(crate) fn facets_json<W: Write>(
                         count: v.count,
                     })
                     .collect(),
+                more: results.facets.more(field),
             }),
         )?;
     }

@@ -165,12 +165,31 @@ pub(crate) fn summary_text<W: Write>(w: &mut W, results: &Results, style: Style)
     }
     let item = |v: &FacetCount| format!("{} {}", style.clean(&v.value), v.count);
     let plain = |values: &[FacetCount]| values.iter().map(item).collect::<Vec<_>>();
-    for (label, items) in [
-        ("Provinces", plain(&results.facets.province)),
-        ("Countries", plain(&results.facets.country)),
-        ("Actors", armed_actor_items(&results.facets, style)),
-        ("Kinds", plain(&results.facets.actor_kind)),
-        ("Years", plain(&results.facets.year)),
+    let facets = &results.facets;
+    // Values counted but left out of the lists by the facet limit.
+    let armed_listed = armed_actor_items(facets, style).len();
+    for (label, items, unlisted) in [
+        (
+            "Provinces",
+            plain(&facets.province),
+            facets.more(FacetKind::Province),
+        ),
+        (
+            "Countries",
+            plain(&facets.country),
+            facets.more(FacetKind::Country),
+        ),
+        (
+            "Actors",
+            armed_actor_items(facets, style),
+            facets.distinct.armed_actor.saturating_sub(armed_listed),
+        ),
+        (
+            "Kinds",
+            plain(&facets.actor_kind),
+            facets.more(FacetKind::ActorKind),
+        ),
+        ("Years", plain(&facets.year), facets.more(FacetKind::Year)),
     ] {
         if items.is_empty() {
             continue;
@@ -191,8 +210,9 @@ pub(crate) fn summary_text<W: Write>(w: &mut W, results: &Results, style: Style)
             used += display_width(item) + 2;
             shown.push(item);
         }
-        let more = if items.len() > shown.len() {
-            format!(", … ({} more)", items.len() - shown.len())
+        let more = items.len() - shown.len() + unlisted;
+        let more = if more > 0 {
+            format!(", … ({more} more)")
         } else {
             String::new()
         };

@@ -8,7 +8,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-use super::{FacetCount, FacetCounts};
+use super::{FacetCount, FacetCounts, FacetTotals};
 use crate::search::tables::facet_of_key;
 
 /// Counts every facet value of the province, actor and year fields over
@@ -63,6 +63,17 @@ impl Tallies {
             }
             v
         };
+        // How many values each list would hold without the limit, so
+        // that "(N more)" and JSON's `more` tell the truth.
+        let roots = self.actor.keys().filter(|k| !k.contains('/'));
+        let distinct = FacetTotals {
+            province: self.province.keys().filter(|k| k.contains('/')).count(),
+            country: self.country.len(),
+            actor: roots.clone().count(),
+            armed_actor: roots.filter(|k| !self.unarmed.contains(*k)).count(),
+            actor_kind: self.actor_kind.len(),
+            year: self.year.len(),
+        };
         let mut year = sorted(self.year, false);
         // Years read best in order, newest first, whatever their counts.
         year.sort_by(|a, b| b.value.cmp(&a.value));
@@ -74,6 +85,7 @@ impl Tallies {
             actor_kind: sorted(self.actor_kind, false),
             year,
             unarmed: self.unarmed.into_iter().collect(),
+            distinct,
         }
     }
 

@@ -188,11 +188,12 @@ pub(crate) fn date_range(
     shown: &mut Vec<(String, String)>,
 ) -> Result<Option<Box<dyn Query>>> {
     use std::ops::Bound;
+    let today = request.today.unwrap_or_else(today);
     let period = |flag: &'static str, value: &Option<String>| -> Result<Option<Period>> {
         value
             .as_deref()
             .map(|v| {
-                Period::parse(v).ok_or_else(|| Error::BadDate {
+                Period::parse_at(v, today).ok_or_else(|| Error::BadDate {
                     flag,
                     value: v.to_owned(),
                 })
@@ -213,19 +214,37 @@ pub(crate) fn date_range(
         }
     }
     let term = |day: i64| Term::from_field_date(field, DateTime::from_timestamp_secs(day * 86_400));
+    // A relative date is shown with the day it stands for.
+    let show = |typed: &Option<String>, p: Period| {
+        let typed = typed.clone().unwrap_or_default();
+        if Period::parse(&typed).is_some() {
+            typed
+        } else {
+            let (y, m, d) = crate::date::civil_from_days(p.first_day);
+            format!("{typed} ({y:04}-{m:02}-{d:02})")
+        }
+    };
     let lower = match since {
         Some(p) => {
-            shown.push(("since".into(), request.since.clone().unwrap_or_default()));
+            shown.push(("since".into(), show(&request.since, p)));
             Bound::Included(term(p.first_day))
         }
         None => Bound::Unbounded,
     };
     let upper = match until {
         Some(p) => {
-            shown.push(("until".into(), request.until.clone().unwrap_or_default()));
+            shown.push(("until".into(), show(&request.until, p)));
             Bound::Excluded(term(p.end_day))
         }
         None => Bound::Unbounded,
     };
     Ok(Some(boxed(RangeQuery::new(lower, upper))))
+}
+
+/// Today (UTC), in days since 1970-01-01.
+fn today() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs() / 86_400).unwrap_or(0))
+        .unwrap_or(0)
 }

@@ -15,6 +15,7 @@ mod filters;
 mod hits;
 pub mod pictures;
 mod plan;
+mod typed;
 
 use crate::fields::field;
 use collect::{FacetTally, Tallies};
@@ -77,12 +78,16 @@ pub struct SearchRequest {
     /// The order of the hits.
     pub sort: SortOrder,
     /// Only articles published in or after this period (`2021`,
-    /// `2021-03`, `2021-03-15`); undated articles are left out.
+    /// `2021-03`, `2021-03-15`, or relative: `30d`, `6m`, `yesterday`);
+    /// undated articles are left out.
     pub since: Option<String>,
     /// Only articles published in or before this period.
     pub until: Option<String>,
     /// How many hits to pass over before the page (for paging).
     pub offset: usize,
+    /// The day relative dates (`--since 30d`) count back from, in days
+    /// since 1970-01-01; `None`: today (UTC).
+    pub today: Option<i64>,
 }
 
 /// The order of the hits.
@@ -93,6 +98,8 @@ pub enum SortOrder {
     Relevance,
     /// Newest first; undated articles last.
     Date,
+    /// Oldest first; undated articles last.
+    Oldest,
 }
 
 /// A query word or phrase that also matched articles tagged with the
@@ -162,6 +169,26 @@ pub struct FacetCounts {
     /// The actor paths of `actor` whose kind is not armed
     /// (organisations): counted, but left out of the default summary.
     pub unarmed: Vec<String>,
+    /// How many values each list holds before the limit.
+    pub distinct: FacetTotals,
+}
+
+/// How many distinct values the counted articles hold, per facet, whatever
+/// the limit on the lists: the lists' lengths plus what was left out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FacetTotals {
+    /// Provinces.
+    pub province: usize,
+    /// Countries.
+    pub country: usize,
+    /// Top-level actors (the limit applies to them).
+    pub actor: usize,
+    /// Top-level actors that are armed (not organisations).
+    pub armed_actor: usize,
+    /// Actor kinds.
+    pub actor_kind: usize,
+    /// Years.
+    pub year: usize,
 }
 
 impl FacetCounts {
@@ -174,6 +201,23 @@ impl FacetCounts {
             FacetKind::ActorKind => &self.actor_kind,
             FacetKind::Year => &self.year,
         }
+    }
+
+    /// How many values of facet `kind` the limit left out of its list
+    /// (for actors: top-level actors).
+    pub fn more(&self, kind: FacetKind) -> usize {
+        let listed = match kind {
+            FacetKind::Actor => self.actor.iter().filter(|v| !v.value.contains('/')).count(),
+            other => self.of(other).len(),
+        };
+        let distinct = match kind {
+            FacetKind::Province => self.distinct.province,
+            FacetKind::Country => self.distinct.country,
+            FacetKind::Actor => self.distinct.actor,
+            FacetKind::ActorKind => self.distinct.actor_kind,
+            FacetKind::Year => self.distinct.year,
+        };
+        distinct.saturating_sub(listed)
     }
 
     /// Whether the actor at `path` is not armed (an organisation).
@@ -337,7 +381,7 @@ fn search_unguarded(open: &OpenIndex, request: &SearchRequest) -> Result<Results
     } else {
         request
     };
-    if request.sort == SortOrder::Date {
+    if request.sort != SortOrder::Relevance {
         return search_by_date(open, request);
     }
     let searcher = open.reader.searcher();
@@ -351,7 +395,13 @@ fn search_unguarded(open: &OpenIndex, request: &SearchRequest) -> Result<Results
     } else {
         rank_tiers(&searcher, &plan, &filter_queries, request.matching, limit)?
     };
-    let page = best_first(&searcher, ranked.found, limit, request.offset)?;
+    let mut page = best_first(&searcher, ranked.found, limit, request.offset)?;
+    if request.matching == Matching::Any {
+        // Any word will do, so each hit says how many it has.
+        for (_, address, k) in &mut page {
+            *k = plan.words_in(&searcher, *address);
+        }
+    }
     let words = plan.content_words();
     let hits = hits::page(open, &searcher, &plan, page, words, request.offset)?;
     Ok(Results {
@@ -562,37 +612,61 @@ fn ranked_and_tallied(
     Ok(searcher.search(query, &(page, Count, tally.clone()))?)
 }
 
-/// `--sort date`: the counted articles (see [`counted_set`]), newest
-/// first, undated last; each hit keeps its relevance score.
+/// `--sort date` and `--sort oldest`: the counted articles (see
+/// [`counted_set`]) by date, undated last; each hit keeps its relevance
+/// score. Under the default strategy the articles with every word come
+/// first and those with fewer fill the page, as by relevance.
 fn search_by_date(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
     let searcher = open.reader.searcher();
     let plan = plan::parse(open, &request.query, !request.no_expand)?;
     let (filter_queries, shown_filters) = filters::resolve(open, request)?;
     let words = plan.content_words();
-    let set = counted_set(
-        &searcher,
-        &plan,
-        &filter_queries,
-        request.matching,
-        request.offset.saturating_add(request.limit),
-    )?;
-    let newest = TopDocs::with_limit(request.limit.max(1))
-        .and_offset(request.offset)
-        .order_by_fast_field::<DateTime>(field::PUBLISHED, Order::Desc);
-    let (top, count, facets) = searcher.search(&*set.query, &(newest, Count, FacetTally::new()))?;
+    let wanted = request.offset.saturating_add(request.limit);
+    let set = counted_set(&searcher, &plan, &filter_queries, request.matching, wanted)?;
+    let order = if request.sort == SortOrder::Oldest {
+        Order::Asc
+    } else {
+        Order::Desc
+    };
+    let (count, facets) = searcher.search(&*set.query, &(Count, FacetTally::new()))?;
     let full_matches = if set.words_required >= words {
         count as u64
     } else {
         searcher.search(&*plan.tier(words, &filter_queries), &Count)? as u64
     };
-    let mut page = Vec::with_capacity(top.len());
-    for (_, address) in top.into_iter().take(request.limit) {
-        let score = set
-            .query
-            .explain(&searcher, address)
-            .map(|e| e.value())
-            .unwrap_or(0.0);
-        page.push((score, address, set.words_required));
+    // The tiers, most words first: the default strategy fills the page
+    // from each in turn; the others have one.
+    let tiers: Vec<(usize, Box<dyn Query>)> =
+        if request.matching == Matching::Last && set.words_required < words {
+            (set.words_required..=words)
+                .rev()
+                .map(|k| (k, plan.tier(k, &filter_queries)))
+                .collect()
+        } else {
+            vec![(set.words_required, set.query.box_clone())]
+        };
+    let mut seen: HashSet<DocAddress> = HashSet::new();
+    let mut found: Vec<(DocAddress, usize)> = Vec::new();
+    for (k, tier) in &tiers {
+        if found.len() >= wanted {
+            break;
+        }
+        // Enough from this tier to fill the page past the ones seen.
+        let by_date = TopDocs::with_limit(wanted.saturating_add(seen.len()).max(1))
+            .order_by_fast_field::<DateTime>(field::PUBLISHED, order);
+        for (_, address) in searcher.search(&**tier, &by_date)? {
+            if found.len() >= wanted {
+                break;
+            }
+            if seen.insert(address) {
+                found.push((address, *k));
+            }
+        }
+    }
+    let mut page = Vec::with_capacity(request.limit);
+    for (address, k) in found.into_iter().skip(request.offset) {
+        let score = plan::score_of(&searcher, &*set.query, address, true).unwrap_or(0.0);
+        page.push((score, address, k));
     }
     let hits = hits::page(open, &searcher, &plan, page, words, request.offset)?;
     Ok(Results {

@@ -78,70 +78,35 @@ pub(crate) fn shorten(query: &str) -> String {
     }
 }
 
-/// The apostrophes of `query` that belong to a word ("Sana'a", "al-Qa'ida",
-/// "Houthis' drones", "Iraq’s") left out, since tantivy's grammar takes
-/// an apostrophe for syntax. The analyzer drops them from words anyway
-/// (`Sana'a` and `Sanaa` are one word), so nothing else changes.
-pub(crate) fn apostrophes_as_text(query: &str) -> std::borrow::Cow<'_, str> {
-    const APOSTROPHES: [char; 4] = ['\'', '’', '‘', 'ʼ'];
-    if !query.contains(APOSTROPHES) {
-        return std::borrow::Cow::Borrowed(query);
+/// Why tantivy's grammar refused `grammar` (a query already through
+/// [`super::typed::to_grammar`], so quotes and brackets are balanced), as
+/// far as can be told, and how to write it.
+pub(crate) fn syntax_hint(grammar: &str) -> String {
+    let words: Vec<&str> = grammar.split_whitespace().collect();
+    let operator = |w: &&str| matches!(*w, "AND" | "OR" | "NOT");
+    if let Some(first) = words.first().filter(|w| matches!(**w, "AND" | "OR")) {
+        return format!(
+            "{first} at the start joins nothing: write Mosul {first} Kirkuk, or {} in lower case to search for the word",
+            first.to_lowercase()
+        );
     }
-    let chars: Vec<char> = query.chars().collect();
-    let mut out = String::with_capacity(query.len());
-    let mut skip_s = false;
-    for (i, &c) in chars.iter().enumerate() {
-        if std::mem::take(&mut skip_s) {
-            continue;
-        }
-        let before = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
-        let after = chars.get(i + 1).copied();
-        // "Iraq's army": the possessive goes, as the analyzer drops it.
-        let then = chars.get(i + 2).copied();
-        if APOSTROPHES.contains(&c)
-            && before.is_some_and(char::is_alphanumeric)
-            && matches!(after, Some('s' | 'S'))
-            && !then.is_some_and(char::is_alphanumeric)
-        {
-            skip_s = true;
-            continue;
-        }
-        let inside =
-            before.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric);
-        // A plural's possessive: "Houthis' drones".
-        let possessive = matches!(before, Some('s' | 'S'))
-            && after.is_none_or(|a| a.is_whitespace() || matches!(a, '"' | ')' | ',' | '.'));
-        if APOSTROPHES.contains(&c) && (inside || possessive) {
-            continue;
-        }
-        out.push(c);
+    if let Some(last) = words.last().filter(|w| operator(w)) {
+        return format!(
+            "{last} at the end has nothing after it: write Mosul {last} Kirkuk, or {} in lower case to search for the word",
+            last.to_lowercase()
+        );
     }
-    std::borrow::Cow::Owned(out)
-}
-
-/// Why tantivy's grammar refused `query`, as far as can be told.
-pub(crate) fn syntax_hint(query: &str) -> String {
-    if query.matches('"').count() % 2 == 1 {
-        return "a double quote is not closed".into();
+    if words.windows(2).any(|w| w.iter().all(operator)) {
+        return "two operators in a row (AND OR NOT): write Mosul AND NOT Kirkuk, or the words in lower case".into();
     }
-    let mut depth: i64 = 0;
-    for c in query.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            _ => {}
-        }
-        if depth < 0 {
-            return "a ')' has no '('".into();
-        }
+    if grammar.contains('[') || grammar.contains('{') {
+        return "a range must look like year:[2019 TO 2021]".into();
     }
-    if depth > 0 {
-        return "a '(' is not closed".into();
+    if grammar.contains(':') {
+        return "a field needs a value: title:Mosul or title:\"car bomb\"".into();
     }
-    if query.contains('[') || query.contains('{') {
-        return "a range must look like field:[a TO b]".into();
-    }
-    "the query syntax is not valid (quote words that hold : ( ) [ ] { } ^ ' \" - + to search for them)".into()
+    "the query syntax is not valid: write words, \"a phrase\", -word to leave it out, or (a OR b)"
+        .into()
 }
 
 pub(crate) fn is_stop_word_unit(ast: &UserInputAst) -> bool {
@@ -189,10 +154,17 @@ pub(crate) fn parse(open: &OpenIndex, query: &str, expand: bool) -> Result<Plan>
             reason: format!("brackets nested more than {MAX_NESTING} deep"),
         });
     }
-    let text = apostrophes_as_text(query);
+    let schema = open.index.schema();
+    let text =
+        super::typed::to_grammar(query, |name| schema.get_field(name).is_ok()).map_err(|typo| {
+            Error::Query {
+                query: shorten(query),
+                reason: format!("at character {}, {}", typo.position, typo.reason),
+            }
+        })?;
     let ast = query_grammar::parse_query(&text).map_err(|_| Error::Query {
         query: shorten(query),
-        reason: syntax_hint(query),
+        reason: syntax_hint(&text),
     })?;
     let build = |ast: UserInputAst| {
         parser
@@ -200,7 +172,7 @@ pub(crate) fn parse(open: &OpenIndex, query: &str, expand: bool) -> Result<Plan>
             .map_err(|e| query_error(query, e))
     };
     let items = match ast {
-        UserInputAst::Clause(items) => items,
+        UserInputAst::Clause(items) => flatten_negations(items),
         other => vec![(None, other)],
     };
     let boolean_mode = items
@@ -255,6 +227,29 @@ pub(crate) fn parse(open: &OpenIndex, query: &str, expand: bool) -> Result<Plan>
         i += 1;
     }
     Ok(plan)
+}
+
+/// `a AND NOT b` as the grammar gives it (`b` alone in a clause of its
+/// own, which tantivy refuses to build: "cannot only exclude") turned into
+/// the exclusion it means, as `a -b`.
+fn flatten_negations(
+    items: Vec<(Option<query_grammar::Occur>, UserInputAst)>,
+) -> Vec<(Option<query_grammar::Occur>, UserInputAst)> {
+    use query_grammar::Occur as O;
+    let mut out = Vec::with_capacity(items.len());
+    for (occur, item) in items {
+        match item {
+            UserInputAst::Clause(inner)
+                if occur != Some(O::MustNot)
+                    && !inner.is_empty()
+                    && inner.iter().all(|(o, _)| *o == Some(O::MustNot)) =>
+            {
+                out.extend(inner);
+            }
+            other => out.push((occur, other)),
+        }
+    }
+    out
 }
 
 /// The words of a phrase that names an actor or province, or the
@@ -321,6 +316,37 @@ pub(crate) fn expansion_at(
             )
         })
     })
+}
+
+/// Whether the article at `address` matches `query`.
+fn has(searcher: &tantivy::Searcher, query: &dyn Query, address: tantivy::DocAddress) -> bool {
+    score_of(searcher, query, address, false).is_some()
+}
+
+/// The score of the article at `address` for `query` (1.0 when not
+/// `scoring`), or `None` when it does not match. `Query::explain` would
+/// do, but a union's scorer may start past the article and then asserts
+/// instead of saying no.
+pub(crate) fn score_of(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    address: tantivy::DocAddress,
+    scoring: bool,
+) -> Option<Score> {
+    use tantivy::query::EnableScoring;
+    use tantivy::{DocSet, TERMINATED};
+    let enable = if scoring {
+        EnableScoring::enabled_from_searcher(searcher)
+    } else {
+        EnableScoring::disabled_from_searcher(searcher)
+    };
+    let weight = query.weight(enable).ok()?;
+    let segment = searcher.segment_reader(address.segment_ord);
+    let mut scorer = weight.scorer(segment, 1.0).ok()?;
+    let doc = address.doc_id;
+    let at = scorer.doc();
+    let found = at != TERMINATED && at <= doc && (at == doc || scorer.seek(doc) == doc);
+    found.then(|| if scoring { scorer.score() } else { 1.0 })
 }
 
 pub(crate) fn boxed(q: impl Query) -> Box<dyn Query> {
@@ -406,36 +432,24 @@ impl Plan {
         boxed(BooleanQuery::new(clauses))
     }
 
+    /// How many of the content words (all words, when every one is a stop
+    /// word) the article at `address` has.
+    pub(crate) fn words_in(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: tantivy::DocAddress,
+    ) -> usize {
+        let all_stop = self.words.iter().all(|u| u.stop_word);
+        self.words
+            .iter()
+            .filter(|u| all_stop || !u.stop_word)
+            .filter(|u| has(searcher, &*u.query, address))
+            .count()
+    }
+
     pub(crate) fn highlight_query(&self) -> Box<dyn Query> {
         boxed(BooleanQuery::union(
             self.highlight.iter().map(|q| q.box_clone()).collect(),
         ))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn apostrophes_inside_words_are_text() {
-        for (typed, meant) in [
-            ("Sana'a", "Sanaa"),
-            ("al-Qa'ida attack", "al-Qaida attack"),
-            ("Jama'at Nusrat", "Jamaat Nusrat"),
-            ("Houthis' drones", "Houthis drones"),
-            ("Iraq’s army", "Iraq army"),
-            ("ISIS's leader", "ISIS leader"),
-            ("\"Sana'a airport\" -Ta'izz", "\"Sanaa airport\" -Taizz"),
-            ("Mosul", "Mosul"),
-        ] {
-            assert_eq!(apostrophes_as_text(typed), meant, "{typed}");
-            assert!(
-                query_grammar::parse_query(&apostrophes_as_text(typed)).is_ok(),
-                "{typed}"
-            );
-        }
-        // A quote mark standing alone is left for the grammar to judge.
-        assert_eq!(apostrophes_as_text("' Mosul"), "' Mosul");
     }
 }
