@@ -1168,3 +1168,46 @@ fn r15_apostrophes_in_words_are_text() {
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert_stderr_has(&out, "^ ' \"");
 }
+
+/// `sitrep ARGS` with a stdout whose reading end is closed before it
+/// starts, as `sitrep … | head -0` leaves it: every write fails at once.
+fn r15_with_stdout_closed(t: &TestDir, args: &[&str]) -> std::process::Output {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let mut cmd = t.process(args);
+    cmd.stdout(writer).stderr(std::process::Stdio::piped());
+    cmd.output().expect("run sitrep")
+}
+
+/// Issue 15: `sitrep completions bash | head -1` and `sitrep gazetteer
+/// check | head -0` panicked with exit 101 (broken pipe). A closed stdout
+/// ends any command quietly with status 0, as ripgrep does.
+#[test]
+fn r15_a_closed_stdout_ends_every_command_quietly() {
+    let t = TestDir::new();
+    crate::util::small_corpus(&t);
+    t.index();
+    for args in [
+        &["completions", "bash"][..],
+        &["completions", "zsh"],
+        &["man"],
+        &["gazetteer", "check"],
+        &["search", "", "-n", "1000"],
+        &["search", "Mosul", "--json"],
+        &["search", "", "--format", "csv"],
+        &["facets"],
+        &["facets", "--field", "actor", "--by", "province"],
+        &["facets", "--field", "year"],
+        &["stats"],
+        &["show", "undated.txt"],
+        &["extract", "corpus"],
+        &["--help"],
+        &["--version"],
+    ] {
+        let out = r15_with_stdout_closed(&t, args);
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(code(&out), 0, "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+    }
+}
