@@ -1211,3 +1211,68 @@ fn r15_a_closed_stdout_ends_every_command_quietly() {
         assert!(err.is_empty(), "{args:?}: {err}");
     }
 }
+
+/// Issue 15: the man page had no section for the subcommands, and filled
+/// the examples into one paragraph.
+#[test]
+fn r15_the_man_page_has_every_subcommand_and_the_examples_verbatim() {
+    let t = TestDir::new();
+    let out = t.run(&["man"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let roff = String::from_utf8_lossy(&out.stdout).into_owned();
+    for heading in [
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        ".SH DESCRIPTION",
+        ".SH OPTIONS",
+        ".SH SUBCOMMANDS",
+        ".SH \"SITREP INDEX\"",
+        ".SH \"SITREP SEARCH\"",
+        ".SH \"SITREP FACETS\"",
+        ".SH \"SITREP EXTRACT\"",
+        ".SH \"SITREP SHOW\"",
+        ".SH \"SITREP STATS\"",
+        ".SH \"SITREP GAZETTEER\"",
+        ".SH \"SITREP GAZETTEER CHECK\"",
+        ".SH \"SITREP COMPLETIONS\"",
+        ".SH \"SITREP MAN\"",
+        ".SH EXAMPLES",
+    ] {
+        assert!(roff.lines().any(|l| l == heading), "no {heading}:\n{roff}");
+    }
+    // A subcommand's section has its own options.
+    let search = roff
+        .split(".SH \"SITREP SEARCH\"")
+        .nth(1)
+        .and_then(|s| s.split("\n.SH ").next())
+        .unwrap_or_default();
+    assert!(search.contains("\\-\\-offset"), "{search}");
+    assert!(search.contains("sitrep search"), "{search}");
+    // The examples are kept line for line, their dashes and quotes as typed.
+    let examples = roff.split(".SH EXAMPLES\n").nth(1).unwrap_or_default();
+    assert!(examples.starts_with(".nf\n"), "{examples}");
+    let line = "  sitrep search ISIS \\-\\-actor\\-kind \\(aqstate force\\(aq ISIS where state forces take part";
+    assert!(examples.lines().any(|l| l == line), "{examples}");
+    assert!(!roff.lines().any(|l| l.starts_with(".SH EXTRA")), "{roff}");
+
+    // Rendered, the example reads as typed.
+    if !have_tool("groff", "rendering the man page") {
+        return;
+    }
+    let page = std::env::temp_dir().join(format!("sitrep-r15-{}.1", std::process::id()));
+    std::fs::write(&page, &out.stdout).expect("write page");
+    let shown = std::process::Command::new("groff")
+        .args(["-man", "-Tutf8", "-P", "-cbou"])
+        .arg(&page)
+        .output()
+        .expect("run groff");
+    let _ = std::fs::remove_file(&page);
+    let text = String::from_utf8_lossy(&shown.stdout).replace(['\u{2212}', '\u{2010}'], "-");
+    assert!(
+        text.contains(
+            "sitrep search ISIS --actor-kind 'state force' ISIS where state forces take part"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("SITREP GAZETTEER CHECK"), "{text}");
+}

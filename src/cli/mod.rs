@@ -3,6 +3,7 @@
 //! environment and the terminal.
 
 pub mod config;
+pub mod man;
 pub mod run;
 
 use std::path::PathBuf;

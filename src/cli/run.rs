@@ -61,9 +61,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
             Ok(Outcome::Found)
         }
         Command::Man => {
-            let mut out = io::stdout().lock();
-            clap_mangen::Man::new(cli::Cli::command()).render(&mut out)?;
-            out.flush()?;
+            to_stdout(&cli::man::page(cli::Cli::command())?)?;
             Ok(Outcome::Found)
         }
     }
