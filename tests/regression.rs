@@ -1276,3 +1276,51 @@ fn r15_the_man_page_has_every_subcommand_and_the_examples_verbatim() {
     );
     assert!(text.contains("SITREP GAZETTEER CHECK"), "{text}");
 }
+
+/// Issue 15: `-h` printed `[default: 0]` twice for --offset: once from
+/// the doc comment, once from clap.
+#[test]
+fn r15_help_names_each_default_once() {
+    let t = TestDir::new();
+    for command in [
+        &[][..],
+        &["index"],
+        &["search"],
+        &["facets"],
+        &["extract"],
+        &["show"],
+        &["stats"],
+        &["gazetteer"],
+        &["gazetteer", "check"],
+        &["completions"],
+        &["man"],
+    ] {
+        for flag in ["-h", "--help"] {
+            let mut args = command.to_vec();
+            args.push(flag);
+            let out = t.run(&args);
+            assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+            let help = String::from_utf8_lossy(&out.stdout).into_owned();
+            // One block per option: its line and the lines under it.
+            let mut blocks: Vec<String> = Vec::new();
+            for line in help.lines() {
+                if line.trim_start().starts_with('-') {
+                    blocks.push(String::new());
+                }
+                if let Some(block) = blocks.last_mut() {
+                    block.push_str(line);
+                    block.push('\n');
+                }
+            }
+            assert!(!blocks.is_empty(), "{args:?}: {help}");
+            for block in &blocks {
+                assert!(
+                    block.matches("[default:").count() <= 1,
+                    "{args:?}: a default twice:\n{block}"
+                );
+            }
+        }
+    }
+    let offset = String::from_utf8_lossy(&t.run(&["search", "-h"]).stdout).into_owned();
+    assert!(offset.contains("[default: 0]"), "{offset}");
+}

@@ -114,7 +114,7 @@ pub struct IndexArgs {
     /// commit. Stop with Ctrl-C. Example: sitrep index --watch ~/news
     #[arg(long, conflicts_with = "rebuild")]
     pub watch: bool,
-    /// Memory for the index writer, in MB [default: 128]
+    /// Memory for the index writer, in MB
     ///
     /// The writer flushes a segment when its budget is used up, so memory
     /// stays bounded whatever the corpus size. Each file is read whole on
@@ -255,12 +255,12 @@ pub struct SearchArgs {
     /// Also `limit` in the config file. Example: -n 25
     #[arg(short = 'n', long, value_name = "N")]
     pub limit: Option<usize>,
-    /// Pass over the first N hits (for paging) [default: 0]
+    /// Pass over the first N hits (for paging)
     ///
     /// Example: -n 10 --offset 10 shows hits 11 to 20.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub offset: usize,
-    /// The order of hits [default: relevance]
+    /// The order of hits
     ///
     /// `date` puts the newest first and undated articles last; the facet
     /// counts do not change. Example: --sort date
@@ -380,7 +380,7 @@ pub struct FacetsArgs {
     /// The same articles whose counts `sitrep search` prints. Example: 'car bomb'
     #[arg(allow_hyphen_values = true)]
     pub query: Option<String>,
-    /// The facet to count [default: province]
+    /// The facet to count
     ///
     /// `year` draws a timeline as a bar chart. Example: --field actor
     #[arg(long, value_parser = facet_kind_parser(), default_value = "province", value_name = "FIELD")]
