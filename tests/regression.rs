@@ -1324,3 +1324,25 @@ fn r15_help_names_each_default_once() {
     let offset = String::from_utf8_lossy(&t.run(&["search", "-h"]).stdout).into_owned();
     assert!(offset.contains("[default: 0]"), "{offset}");
 }
+
+/// Issue 15: a highlighted word's reset ended the title's bold, so the
+/// rest of the title was printed plain.
+#[test]
+fn r15_the_title_stays_bold_after_a_highlighted_word() {
+    let t = TestDir::new();
+    crate::util::small_corpus(&t);
+    t.index();
+    let out = t.run(&["search", "Kirkuk checkpoint", "--color", "always"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let title = text
+        .lines()
+        .find(|l| l.contains("Bomb hits"))
+        .unwrap_or_default();
+    // Bold, the word in bold red, bold again, the rest, then the end.
+    assert!(
+        title.contains("\u{1b}[1;31mKirkuk\u{1b}[0m\u{1b}[1m "),
+        "{title:?}"
+    );
+    assert!(title.ends_with("\u{1b}[0m"), "{title:?}");
+}

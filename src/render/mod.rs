@@ -51,9 +51,12 @@ const GREEN: &str = "\x1b[32m";
 const RESET: &str = "\x1b[0m";
 
 impl Style {
+    /// `text` in `code`. A reset inside `text` (a highlighted word in a
+    /// bold title) ends every attribute, so `code` is given again after it.
     fn paint(&self, code: &str, text: &str) -> String {
         if self.color && !text.is_empty() {
-            format!("{code}{text}{RESET}")
+            let inner = text.replace(RESET, &format!("{RESET}{code}"));
+            format!("{code}{inner}{RESET}")
         } else {
             text.to_owned()
         }
