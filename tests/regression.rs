@@ -1346,3 +1346,38 @@ fn r15_the_title_stays_bold_after_a_highlighted_word() {
     );
     assert!(title.ends_with("\u{1b}[0m"), "{title:?}");
 }
+
+/// Issue 15: `color = "always"` in the config file beat NO_COLOR, though
+/// the environment beats the config file; flags and SITREP_COLOR still
+/// beat NO_COLOR.
+#[test]
+fn r15_no_color_beats_the_config_file_but_not_a_flag() {
+    let t = TestDir::new();
+    crate::util::small_corpus(&t);
+    t.index();
+    let config = t.path("config/sitrep/config.toml");
+    std::fs::create_dir_all(config.parent().expect("folder")).expect("config folder");
+    std::fs::write(&config, "color = \"always\"\n").expect("config");
+    let coloured = |env: &[(&str, &str)], args: &[&str]| {
+        let mut cmd = t.cmd(&["search", "Mosul"]);
+        cmd.args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("run");
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        out.stdout.contains(&0x1b)
+    };
+    assert!(coloured(&[], &[]), "the config file asks for colour");
+    assert!(!coloured(&[("NO_COLOR", "1")], &[]), "NO_COLOR beats it");
+    assert!(
+        coloured(&[("NO_COLOR", "")], &[]),
+        "an empty NO_COLOR is unset"
+    );
+    assert!(coloured(
+        &[("NO_COLOR", "1"), ("SITREP_COLOR", "always")],
+        &[]
+    ));
+    assert!(coloured(&[("NO_COLOR", "1")], &["--color", "always"]));
+    assert!(!coloured(&[], &["--color", "never"]));
+}

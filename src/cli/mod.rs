@@ -298,7 +298,7 @@ pub struct SearchArgs {
     /// When to use colour: auto, always, never [env: SITREP_COLOR] [default: auto]
     ///
     /// auto: on a terminal, unless NO_COLOR is set. Also `color` in the
-    /// config file. Example: --color never
+    /// config file, which NO_COLOR beats. Example: --color never
     #[arg(long, value_enum, value_name = "WHEN")]
     pub color: Option<ColorWhen>,
 }
