@@ -573,3 +573,89 @@ fn settings_come_from_flags_then_environment_then_config_file() {
         stderr(&chosen)
     );
 }
+
+/// Issue 15, item 10: at 80 columns a hit with many places pushed its
+/// actors off the line. Places and actors each keep a line when they do
+/// not fit on one, cut between two values with the number left out.
+#[test]
+fn a_hit_shows_its_places_and_its_actors_at_any_width() {
+    let t = TestDir::new();
+    t.write(
+        "war.txt",
+        "date: 2024-05-01\n\nFighting spreads from Mosul to Raqqa\nIslamic State fighters attacked in Mosul, Kirkuk, Tikrit, Ramadi, Fallujah, Baqubah and Samarra, and in Raqqa, Deir ez-Zor, Aleppo and Idlib. The Iraqi Army, the Peshmerga, the Popular Mobilization Forces, the Syrian Democratic Forces, Hayat Tahrir al-Sham and the Syrian Arab Army fought back.\n",
+    );
+    t.index();
+    let places = [
+        "Iraq/Nineveh",
+        "Syria/Raqqa",
+        "Iraq/Kirkuk",
+        "Iraq/Salahuddin",
+        "Iraq/Anbar",
+        "Iraq/Diyala",
+        "Syria/Deir ez-Zor",
+        "Syria/Aleppo",
+        "Syria/Idlib",
+    ];
+    let actors = [
+        "Islamic State",
+        "Iraqi Army",
+        "Peshmerga",
+        "Popular Mobilization Forces",
+        "Syrian Democratic Forces",
+        "Hayat Tahrir al-Sham",
+        "Syrian Arab Army",
+    ];
+    // Piped: one line, whole.
+    let piped = stdout(&t.run(&["search", "Fighting spreads"]));
+    let whole = format!(
+        "    2024-05-01 · {} · {}\n",
+        places.join(", "),
+        actors.join(", ")
+    );
+    assert!(piped.contains(&whole), "{piped}");
+
+    // The values shown, and how many the line says it left out.
+    let values = |line: &str| -> (Vec<String>, usize) {
+        let mut shown: Vec<String> = line.split(", ").map(str::to_owned).collect();
+        let more = match shown.last().and_then(|l| l.strip_prefix("… (+")) {
+            Some(n) => n.trim_end_matches(')').parse().unwrap_or(usize::MAX),
+            None => 0,
+        };
+        if more > 0 {
+            shown.pop();
+        }
+        (shown, more)
+    };
+    for width in [60, 80, 120] {
+        let Some(screen) = t.on_terminal(
+            width,
+            &[],
+            &["search", "Fighting spreads", "--color", "never"],
+        ) else {
+            return;
+        };
+        let lines: Vec<&str> = screen.lines().map(|l| l.trim_end_matches('\r')).collect();
+        for line in &lines {
+            assert!(line.chars().count() <= width, "{width}: {line:?}");
+        }
+        let title = lines
+            .iter()
+            .position(|l| l.contains("Fighting spreads"))
+            .expect("the hit");
+        let place_line = lines
+            .get(title + 1)
+            .and_then(|l| l.strip_prefix("    2024-05-01 · "))
+            .unwrap_or_else(|| panic!("{width}: no date and places:\n{screen}"));
+        let actor_line = lines
+            .get(title + 2)
+            .and_then(|l| l.strip_prefix("    "))
+            .unwrap_or_default();
+        for (line, all) in [(place_line, &places[..]), (actor_line, &actors[..])] {
+            let (shown, more) = values(line);
+            assert!(!shown.is_empty(), "{width}: {line:?}");
+            // Whole values, the first ones, and the right number left out.
+            assert_eq!(shown, all[..shown.len()], "{width}: {line:?}");
+            assert_eq!(shown.len() + more, all.len(), "{width}: {line:?}");
+        }
+    }
+}

@@ -14,7 +14,7 @@ mod layout;
 mod text;
 
 pub use layout::{display_width, sanitize};
-use layout::{fit, fit_str, MIN_ROOM};
+use layout::{fit, MIN_ROOM};
 use text::counted_words;
 
 use std::io::{self, Write};
@@ -129,15 +129,6 @@ impl Style {
         match columns {
             Some(c) => self.painted(&fit(&clean, c)),
             None => self.painted(&clean),
-        }
-    }
-
-    /// Plain text cleaned and fitted to `columns` when given.
-    fn plain_fit(&self, text: &str, columns: Option<usize>) -> String {
-        let clean = self.clean(text);
-        match columns {
-            Some(c) => fit_str(&clean, c),
-            None => clean,
         }
     }
 

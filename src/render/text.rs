@@ -8,7 +8,8 @@ use crate::search::tables::{CrossTable, Timeline};
 use crate::search::{Counted, FacetCount, FacetCounts, Hit, Results};
 
 use super::layout::{
-    bar, display_path, display_width, fit_middle, fit_str, short_names, wrap, HEADER_MAX, MIN_ROOM,
+    bar, display_path, display_width, fit_middle, fit_str, fit_values, short_names, wrap,
+    HEADER_MAX, MIN_ROOM,
 };
 use super::{facet_fields, summary_phrase, Style, BOLD, CYAN, DIM, GREEN};
 use crate::article::Card;
@@ -54,21 +55,10 @@ pub(crate) fn hit_text<W: Write>(
         style.paint(BOLD, &style.highlighted_fit(&hit.title, title_room)),
         style.paint(DIM, &partial)
     )?;
-    let mut meta = vec![hit.article.date.clone().unwrap_or_else(|| "undated".into())];
-    if !hit.article.provinces.is_empty() {
-        meta.push(hit.article.provinces.join(", "));
-    }
-    if !hit.article.actors.is_empty() {
-        // The actor's own name: its path is in JSON and CSV.
-        let names: Vec<&str> = hit.article.actors.iter().map(|a| leaf(a)).collect();
-        meta.push(names.join(", "));
-    }
     let room = style.room(INDENT.len());
-    writeln!(
-        w,
-        "{INDENT}{}",
-        style.paint(CYAN, &style.plain_fit(&meta.join(" · "), room))
-    )?;
+    for line in facts_lines(hit, style, room) {
+        writeln!(w, "{INDENT}{}", style.paint(CYAN, &line))?;
+    }
     writeln!(
         w,
         "{INDENT}{}",
@@ -95,6 +85,46 @@ pub(crate) fn hit_text<W: Write>(
         }
     }
     writeln!(w)
+}
+
+/// A hit's date, places and actors: one line when they fit in `room`
+/// columns (or it is not known), else the date and places on one line
+/// and the actors on the next, each list cut between two values with the
+/// number left out, so that neither pushes the other off the screen.
+fn facts_lines(hit: &Hit, style: Style, room: Option<usize>) -> Vec<String> {
+    let date = style.clean(hit.article.date.as_deref().unwrap_or("undated"));
+    let places: Vec<String> = hit
+        .article
+        .provinces
+        .iter()
+        .map(|p| style.clean(p))
+        .collect();
+    // The actor's own name: its path is in JSON and CSV.
+    let actors: Vec<String> = hit
+        .article
+        .actors
+        .iter()
+        .map(|a| style.clean(leaf(a)))
+        .collect();
+    let lists: Vec<&Vec<String>> = [&places, &actors]
+        .into_iter()
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut whole = vec![date.clone()];
+    whole.extend(lists.iter().map(|l| l.join(", ")));
+    let whole = whole.join(" · ");
+    let Some(room) = room.filter(|&r| display_width(&whole) > r) else {
+        return vec![whole];
+    };
+    let after_date = room.saturating_sub(display_width(&date) + 3);
+    match lists.as_slice() {
+        [] => vec![fit_str(&date, room)],
+        [one] => vec![format!("{date} · {}", fit_values(one, after_date))],
+        [first, second, ..] => vec![
+            format!("{date} · {}", fit_values(first, after_date)),
+            fit_values(second, room),
+        ],
+    }
 }
 
 /// The indent of the lines under a hit's title.
