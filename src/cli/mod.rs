@@ -388,6 +388,7 @@ pub struct FacetsArgs {
     /// Count by a second facet: a table of --field × --by, or with
     /// --field year, `month` for a monthly timeline
     ///
+    /// Years in a table run oldest first (the latest kept).
     /// Example: --field actor --by province (who, where);
     /// --field year --by month (a timeline by month).
     #[arg(long, value_parser = by_parser(), value_name = "FIELD")]

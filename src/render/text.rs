@@ -373,7 +373,6 @@ pub(crate) fn timeline_text<W: Write>(
     )
 }
 
-/// Writes a cross table: rows × columns, fitted to the terminal (fewer
 /// The width of each column of a table: its header or its widest number.
 fn cell_widths(table: &CrossTable, headers: &[String]) -> Vec<usize> {
     (0..headers.len())
@@ -410,7 +409,10 @@ fn columns_that_fit(widths: &[usize], row_width: usize, width: Option<usize>) ->
     shown
 }
 
-/// columns when they do not fit); empty cells show `·`.
+/// Writes a cross table: rows × columns, fitted to the terminal (fewer
+/// columns when they do not fit: of years, the latest are kept); empty
+/// cells show `·`, and a row left with no count in the columns that fit is
+/// left out.
 pub(crate) fn table_text<W: Write>(
     w: &mut W,
     table: &CrossTable,
@@ -433,10 +435,11 @@ pub(crate) fn table_text<W: Write>(
             )
         );
     }
-    let row_names: Vec<String> = table
-        .rows
+    // Short names, as in the header: an actor's own name, a province
+    // without its country, unless two rows would then read the same.
+    let row_names: Vec<String> = short_names(&table.rows)
         .iter()
-        .map(|(r, _)| fit_str(&style.clean(r), 32))
+        .map(|r| fit_str(&style.clean(r), 32))
         .collect();
     let row_width = row_names
         .iter()
@@ -448,9 +451,27 @@ pub(crate) fn table_text<W: Write>(
         .map(|h| fit_str(&style.clean(h), HEADER_MAX))
         .collect();
     let widths = cell_widths(table, &headers);
-    let shown = columns_that_fit(&widths, row_width, style.width);
+    // Years run oldest first: when not all fit, the latest are kept.
+    let by_time = dimensions.1 == FacetKind::Year.name();
+    let columns: Vec<usize> = if by_time {
+        let reversed: Vec<usize> = widths.iter().rev().copied().collect();
+        let shown = columns_that_fit(&reversed, row_width, style.width);
+        (widths.len().saturating_sub(shown)..widths.len()).collect()
+    } else {
+        (0..columns_that_fit(&widths, row_width, style.width)).collect()
+    };
+    let shown = columns.len();
+    let count = |r: usize, c: usize| {
+        table
+            .cells
+            .get(r)
+            .and_then(|row| row.get(c))
+            .copied()
+            .unwrap_or(0)
+    };
     let mut line = " ".repeat(row_width);
-    for (c, h) in headers.iter().enumerate().take(shown) {
+    for &c in &columns {
+        let h = headers.get(c).map(String::as_str).unwrap_or("");
         let width = widths.get(c).copied().unwrap_or(0);
         line.push_str(&format!(
             "  {}{h}",
@@ -458,15 +479,16 @@ pub(crate) fn table_text<W: Write>(
         ));
     }
     writeln!(w, "{}", style.paint(BOLD, &line))?;
+    let mut rows_shown = 0;
     for (r, name) in row_names.iter().enumerate() {
+        // A row of empty cells says nothing and pushes others off the screen.
+        if columns.iter().all(|&c| count(r, c) == 0) {
+            continue;
+        }
+        rows_shown += 1;
         let mut line = format!("{name}{}", " ".repeat(row_width - display_width(name)));
-        for c in 0..shown {
-            let n = table
-                .cells
-                .get(r)
-                .and_then(|row| row.get(c))
-                .copied()
-                .unwrap_or(0);
+        for &c in &columns {
+            let n = count(r, c);
             let cell = if n == 0 {
                 "·".to_owned()
             } else {
@@ -486,10 +508,16 @@ pub(crate) fn table_text<W: Write>(
         style.paint(
             BOLD,
             &format!(
-                "Top {} of {} {} values × top {} of {} {} values, over {}.",
-                table.rows.len(),
+                "{} {} of {} {} values × {} {} of {} {} values, over {}.",
+                if dimensions.0 == FacetKind::Year.name() {
+                    "Last"
+                } else {
+                    "Top"
+                },
+                rows_shown,
                 table.all_rows,
                 dimensions.0,
+                if by_time { "last" } else { "top" },
                 shown,
                 table.all_columns,
                 dimensions.1,
