@@ -1168,3 +1168,216 @@ fn r15_apostrophes_in_words_are_text() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(hit_ids(&out), vec!["iraq/other.txt"]);
 }
+
+/// `sitrep ARGS` with a stdout whose reading end is closed before it
+/// starts, as `sitrep … | head -0` leaves it: every write fails at once.
+fn r15_with_stdout_closed(t: &TestDir, args: &[&str]) -> std::process::Output {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let mut cmd = t.process(args);
+    cmd.stdout(writer).stderr(std::process::Stdio::piped());
+    cmd.output().expect("run sitrep")
+}
+
+/// Issue 15: `sitrep completions bash | head -1` and `sitrep gazetteer
+/// check | head -0` panicked with exit 101 (broken pipe). A closed stdout
+/// ends any command quietly with status 0, as ripgrep does.
+#[test]
+fn r15_a_closed_stdout_ends_every_command_quietly() {
+    let t = TestDir::new();
+    crate::util::small_corpus(&t);
+    t.index();
+    for args in [
+        &["completions", "bash"][..],
+        &["completions", "zsh"],
+        &["man"],
+        &["gazetteer", "check"],
+        &["search", "", "-n", "1000"],
+        &["search", "Mosul", "--json"],
+        &["search", "", "--format", "csv"],
+        &["facets"],
+        &["facets", "--field", "actor", "--by", "province"],
+        &["facets", "--field", "year"],
+        &["stats"],
+        &["show", "undated.txt"],
+        &["extract", "corpus"],
+        &["--help"],
+        &["--version"],
+    ] {
+        let out = r15_with_stdout_closed(&t, args);
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(code(&out), 0, "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+    }
+}
+
+/// Issue 15: the man page had no section for the subcommands, and filled
+/// the examples into one paragraph.
+#[test]
+fn r15_the_man_page_has_every_subcommand_and_the_examples_verbatim() {
+    let t = TestDir::new();
+    let out = t.run(&["man"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let roff = String::from_utf8_lossy(&out.stdout).into_owned();
+    for heading in [
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        ".SH DESCRIPTION",
+        ".SH OPTIONS",
+        ".SH SUBCOMMANDS",
+        ".SH \"SITREP INDEX\"",
+        ".SH \"SITREP SEARCH\"",
+        ".SH \"SITREP FACETS\"",
+        ".SH \"SITREP EXTRACT\"",
+        ".SH \"SITREP SHOW\"",
+        ".SH \"SITREP STATS\"",
+        ".SH \"SITREP GAZETTEER\"",
+        ".SH \"SITREP GAZETTEER CHECK\"",
+        ".SH \"SITREP COMPLETIONS\"",
+        ".SH \"SITREP MAN\"",
+        ".SH EXAMPLES",
+    ] {
+        assert!(roff.lines().any(|l| l == heading), "no {heading}:\n{roff}");
+    }
+    // A subcommand's section has its own options.
+    let search = roff
+        .split(".SH \"SITREP SEARCH\"")
+        .nth(1)
+        .and_then(|s| s.split("\n.SH ").next())
+        .unwrap_or_default();
+    assert!(search.contains("\\-\\-offset"), "{search}");
+    assert!(search.contains("sitrep search"), "{search}");
+    // The examples are kept line for line, their dashes and quotes as typed.
+    let examples = roff.split(".SH EXAMPLES\n").nth(1).unwrap_or_default();
+    assert!(examples.starts_with(".nf\n"), "{examples}");
+    let line = "  sitrep search ISIS \\-\\-actor\\-kind \\(aqstate force\\(aq ISIS where state forces take part";
+    assert!(examples.lines().any(|l| l == line), "{examples}");
+    assert!(!roff.lines().any(|l| l.starts_with(".SH EXTRA")), "{roff}");
+
+    // Rendered, the example reads as typed.
+    if !have_tool("groff", "rendering the man page") {
+        return;
+    }
+    let page = std::env::temp_dir().join(format!("sitrep-r15-{}.1", std::process::id()));
+    std::fs::write(&page, &out.stdout).expect("write page");
+    let shown = std::process::Command::new("groff")
+        .args(["-man", "-Tutf8", "-P", "-cbou"])
+        .arg(&page)
+        .output()
+        .expect("run groff");
+    let _ = std::fs::remove_file(&page);
+    let text = String::from_utf8_lossy(&shown.stdout).replace(['\u{2212}', '\u{2010}'], "-");
+    assert!(
+        text.contains(
+            "sitrep search ISIS --actor-kind 'state force' ISIS where state forces take part"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("SITREP GAZETTEER CHECK"), "{text}");
+}
+
+/// Issue 15: `-h` printed `[default: 0]` twice for --offset: once from
+/// the doc comment, once from clap.
+#[test]
+fn r15_help_names_each_default_once() {
+    let t = TestDir::new();
+    for command in [
+        &[][..],
+        &["index"],
+        &["search"],
+        &["facets"],
+        &["extract"],
+        &["show"],
+        &["stats"],
+        &["gazetteer"],
+        &["gazetteer", "check"],
+        &["completions"],
+        &["man"],
+    ] {
+        for flag in ["-h", "--help"] {
+            let mut args = command.to_vec();
+            args.push(flag);
+            let out = t.run(&args);
+            assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+            let help = String::from_utf8_lossy(&out.stdout).into_owned();
+            // One block per option: its line and the lines under it.
+            let mut blocks: Vec<String> = Vec::new();
+            for line in help.lines() {
+                if line.trim_start().starts_with('-') {
+                    blocks.push(String::new());
+                }
+                if let Some(block) = blocks.last_mut() {
+                    block.push_str(line);
+                    block.push('\n');
+                }
+            }
+            assert!(!blocks.is_empty(), "{args:?}: {help}");
+            for block in &blocks {
+                assert!(
+                    block.matches("[default:").count() <= 1,
+                    "{args:?}: a default twice:\n{block}"
+                );
+            }
+        }
+    }
+    let offset = String::from_utf8_lossy(&t.run(&["search", "-h"]).stdout).into_owned();
+    assert!(offset.contains("[default: 0]"), "{offset}");
+}
+
+/// Issue 15: a highlighted word's reset ended the title's bold, so the
+/// rest of the title was printed plain.
+#[test]
+fn r15_the_title_stays_bold_after_a_highlighted_word() {
+    let t = TestDir::new();
+    crate::util::small_corpus(&t);
+    t.index();
+    let out = t.run(&["search", "Kirkuk checkpoint", "--color", "always"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let title = text
+        .lines()
+        .find(|l| l.contains("Bomb hits"))
+        .unwrap_or_default();
+    // Bold, the word in bold red, bold again, the rest, then the end.
+    assert!(
+        title.contains("\u{1b}[1;31mKirkuk\u{1b}[0m\u{1b}[1m "),
+        "{title:?}"
+    );
+    assert!(title.ends_with("\u{1b}[0m"), "{title:?}");
+}
+
+/// Issue 15: `color = "always"` in the config file beat NO_COLOR, though
+/// the environment beats the config file; flags and SITREP_COLOR still
+/// beat NO_COLOR.
+#[test]
+fn r15_no_color_beats_the_config_file_but_not_a_flag() {
+    let t = TestDir::new();
+    crate::util::small_corpus(&t);
+    t.index();
+    let config = t.path("config/sitrep/config.toml");
+    std::fs::create_dir_all(config.parent().expect("folder")).expect("config folder");
+    std::fs::write(&config, "color = \"always\"\n").expect("config");
+    let coloured = |env: &[(&str, &str)], args: &[&str]| {
+        let mut cmd = t.cmd(&["search", "Mosul"]);
+        cmd.args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("run");
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        out.stdout.contains(&0x1b)
+    };
+    assert!(coloured(&[], &[]), "the config file asks for colour");
+    assert!(!coloured(&[("NO_COLOR", "1")], &[]), "NO_COLOR beats it");
+    assert!(
+        coloured(&[("NO_COLOR", "")], &[]),
+        "an empty NO_COLOR is unset"
+    );
+    assert!(coloured(
+        &[("NO_COLOR", "1"), ("SITREP_COLOR", "always")],
+        &[]
+    ));
+    assert!(coloured(&[("NO_COLOR", "1")], &["--color", "always"]));
+    assert!(!coloured(&[], &["--color", "never"]));
+}

@@ -574,3 +574,181 @@ fn settings_come_from_flags_then_environment_then_config_file() {
         stderr(&chosen)
     );
 }
+
+/// Issue 15, item 10: at 80 columns a hit with many places pushed its
+/// actors off the line. Places and actors each keep a line when they do
+/// not fit on one, cut between two values with the number left out.
+#[test]
+fn a_hit_shows_its_places_and_its_actors_at_any_width() {
+    let t = TestDir::new();
+    t.write(
+        "war.txt",
+        "date: 2024-05-01\n\nFighting spreads from Mosul to Raqqa\nIslamic State fighters attacked in Mosul, Kirkuk, Tikrit, Ramadi, Fallujah, Baqubah and Samarra, and in Raqqa, Deir ez-Zor, Aleppo and Idlib. The Iraqi Army, the Peshmerga, the Popular Mobilization Forces, the Syrian Democratic Forces, Hayat Tahrir al-Sham and the Syrian Arab Army fought back.\n",
+    );
+    t.index();
+    let places = [
+        "Iraq/Nineveh",
+        "Syria/Raqqa",
+        "Iraq/Kirkuk",
+        "Iraq/Salahuddin",
+        "Iraq/Anbar",
+        "Iraq/Diyala",
+        "Syria/Deir ez-Zor",
+        "Syria/Aleppo",
+        "Syria/Idlib",
+    ];
+    let actors = [
+        "Islamic State",
+        "Iraqi Army",
+        "Peshmerga",
+        "Popular Mobilization Forces",
+        "Syrian Democratic Forces",
+        "Hayat Tahrir al-Sham",
+        "Syrian Arab Army",
+    ];
+    // Piped: one line, whole.
+    let piped = stdout(&t.run(&["search", "Fighting spreads"]));
+    let whole = format!(
+        "    2024-05-01 · {} · {}\n",
+        places.join(", "),
+        actors.join(", ")
+    );
+    assert!(piped.contains(&whole), "{piped}");
+
+    // The values shown, and how many the line says it left out.
+    let values = |line: &str| -> (Vec<String>, usize) {
+        let mut shown: Vec<String> = line.split(", ").map(str::to_owned).collect();
+        let more = match shown.last().and_then(|l| l.strip_prefix("… (+")) {
+            Some(n) => n.trim_end_matches(')').parse().unwrap_or(usize::MAX),
+            None => 0,
+        };
+        if more > 0 {
+            shown.pop();
+        }
+        (shown, more)
+    };
+    for width in [60, 80, 120] {
+        let Some(screen) = t.on_terminal(
+            width,
+            &[],
+            &["search", "Fighting spreads", "--color", "never"],
+        ) else {
+            return;
+        };
+        let lines: Vec<&str> = screen.lines().map(|l| l.trim_end_matches('\r')).collect();
+        for line in &lines {
+            assert!(line.chars().count() <= width, "{width}: {line:?}");
+        }
+        let title = lines
+            .iter()
+            .position(|l| l.contains("Fighting spreads"))
+            .expect("the hit");
+        let place_line = lines
+            .get(title + 1)
+            .and_then(|l| l.strip_prefix("    2024-05-01 · "))
+            .unwrap_or_else(|| panic!("{width}: no date and places:\n{screen}"));
+        let actor_line = lines
+            .get(title + 2)
+            .and_then(|l| l.strip_prefix("    "))
+            .unwrap_or_default();
+        for (line, all) in [(place_line, &places[..]), (actor_line, &actors[..])] {
+            let (shown, more) = values(line);
+            assert!(!shown.is_empty(), "{width}: {line:?}");
+            // Whole values, the first ones, and the right number left out.
+            assert_eq!(shown, all[..shown.len()], "{width}: {line:?}");
+            assert_eq!(shown.len() + more, all.len(), "{width}: {line:?}");
+        }
+    }
+}
+
+/// Issue 15, item 10: `--by year` tables ordered years by count, not by
+/// time; a row whose values all lay in columns left out filled the table
+/// with empty cells (Houthis × the top provinces, none in Yemen).
+#[test]
+fn tables_order_years_by_time_and_have_no_empty_row() {
+    let t = sample();
+    let table = |args: &[&str]| {
+        let mut a = vec!["facets", "--format", "json"];
+        a.extend(args);
+        let out = t.run(&a);
+        assert_eq!(code(&out), 0, "{a:?}: {}", stderr(&out));
+        json_lines(&out)[0]["data"].clone()
+    };
+    let values = |side: &serde_json::Value| -> Vec<String> {
+        side.as_array()
+            .unwrap_or(&Vec::new())
+            .iter()
+            .filter_map(|v| v["value"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let latest = dates_in_index(&t);
+    for (args, side) in [
+        (&["--field", "actor", "--by", "year"][..], "columns"),
+        (
+            &["--field", "province", "--by", "year", "--country", "Iraq"],
+            "columns",
+        ),
+        (&["--field", "year", "--by", "actor", "--top", "4"], "rows"),
+    ] {
+        let data = table(args);
+        let got = values(&data[side]);
+        let mut sorted = got.clone();
+        sorted.sort();
+        assert_eq!(got, sorted, "{args:?}: years by time");
+        assert!(got.len() > 2, "{args:?}: {got:?}");
+        // The latest years are kept.
+        if !args.contains(&"--country") {
+            assert_eq!(got.last(), latest.as_ref(), "{args:?}");
+        }
+    }
+    for args in [
+        &["--field", "actor", "--by", "province"][..],
+        &["--field", "actor", "--by", "year"],
+        &["--field", "province", "--by", "year", "--country", "Iraq"],
+        &["--field", "actor", "--by", "province", "--country", "Syria"],
+    ] {
+        let data = table(args);
+        let cells = data["cells"].as_array().cloned().unwrap_or_default();
+        assert!(!cells.is_empty(), "{args:?}");
+        for (r, row) in cells.iter().enumerate() {
+            let sum: u64 = row
+                .as_array()
+                .map(|r| r.iter().filter_map(|n| n.as_u64()).sum())
+                .unwrap_or(0);
+            assert!(sum > 0, "{args:?}: row {} is empty", data["rows"][r]);
+        }
+    }
+    // On a narrow terminal, fewer columns: still no empty row, and of
+    // years the latest.
+    for args in [
+        &["facets", "--field", "actor", "--by", "province"][..],
+        &["facets", "--field", "actor", "--by", "year"],
+    ] {
+        let Some(screen) = t.on_terminal(50, &[], args) else {
+            return;
+        };
+        let screen = strip_ansi(&screen);
+        let lines: Vec<&str> = screen.lines().map(|l| l.trim_end_matches('\r')).collect();
+        let body = &lines[1..lines.len() - 1];
+        assert!(!body.is_empty(), "{screen}");
+        for line in body {
+            assert!(
+                line.chars().any(|c| c.is_ascii_digit()),
+                "empty row: {line:?}\n{screen}"
+            );
+        }
+        if args.contains(&"year") {
+            let header = lines[0].split_whitespace().last().map(str::to_owned);
+            assert_eq!(header, latest, "{screen}");
+        }
+    }
+}
+
+/// The latest publication year in the index.
+fn dates_in_index(t: &TestDir) -> Option<String> {
+    let out = t.run(&["facets", "--field", "year", "--format", "json"]);
+    json_lines(&out)[0]["data"]["periods"]
+        .as_array()
+        .and_then(|p| p.last())
+        .and_then(|p| p["period"].as_str().map(str::to_owned))
+}

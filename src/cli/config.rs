@@ -122,14 +122,15 @@ pub fn stdout_is_terminal() -> bool {
     std::io::stdout().is_terminal()
 }
 
-/// Resolves `--color` (else SITREP_COLOR, else the config file) against
-/// the terminal and NO_COLOR, and measures the terminal.
+/// Resolves `--color`, else SITREP_COLOR, else NO_COLOR, else the config
+/// file, against the terminal, and measures the terminal.
 pub fn style(
     color: Option<ColorWhen>,
     config: &Config,
     machine_output: bool,
 ) -> anyhow::Result<Style> {
     let tty = stdout_is_terminal();
+    let no_color = env_value("NO_COLOR").is_some();
     let color = match color {
         Some(c) => c,
         None => match env_value("SITREP_COLOR") {
@@ -139,10 +140,11 @@ pub fn style(
                     anyhow::anyhow!("SITREP_COLOR={text:?}: use auto, always or never")
                 })?
             }
+            // NO_COLOR is the environment, which beats the config file.
+            None if no_color => ColorWhen::Never,
             None => config.color.unwrap_or(ColorWhen::Auto),
         },
     };
-    let no_color = env_value("NO_COLOR").is_some();
     Ok(Style {
         color: !machine_output
             && match color {

@@ -3,6 +3,7 @@
 //! environment and the terminal.
 
 pub mod config;
+pub mod man;
 pub mod run;
 
 use std::path::PathBuf;
@@ -113,7 +114,7 @@ pub struct IndexArgs {
     /// commit. Stop with Ctrl-C. Example: sitrep index --watch ~/news
     #[arg(long, conflicts_with = "rebuild")]
     pub watch: bool,
-    /// Memory for the index writer, in MB [default: 128]
+    /// Memory for the index writer, in MB
     ///
     /// The writer flushes a segment when its budget is used up, so memory
     /// stays bounded whatever the corpus size. Each file is read whole on
@@ -279,7 +280,7 @@ pub struct SearchArgs {
     /// Example: -n 25
     #[arg(short = 'n', long, value_name = "N", allow_negative_numbers = true, value_parser = count_parser)]
     pub limit: Option<usize>,
-    /// Pass over the first N hits (for paging) [default: 0]
+    /// Pass over the first N hits (for paging)
     ///
     /// Example: -n 10 --offset 10 shows hits 11 to 20.
     #[arg(long, value_name = "N", default_value_t = 0, allow_negative_numbers = true, value_parser = count_parser)]
@@ -330,7 +331,7 @@ pub struct SearchArgs {
     /// When to use colour: auto, always, never [env: SITREP_COLOR] [default: auto]
     ///
     /// auto: on a terminal, unless NO_COLOR is set. Also `color` in the
-    /// config file. Example: --color never
+    /// config file, which NO_COLOR beats. Example: --color never
     #[arg(long, value_enum, value_name = "WHEN")]
     pub color: Option<ColorWhen>,
 }
@@ -518,7 +519,7 @@ pub struct FacetsArgs {
     /// Words to leave out (see [`SearchArgs::excluded`]).
     #[arg(long = EXCLUDED_WORD, value_name = "WORD", hide = true)]
     pub excluded: Vec<String>,
-    /// The facet to count [default: province]
+    /// The facet to count
     ///
     /// `year` draws a timeline as a bar chart. Example: --field actor
     #[arg(long, value_parser = facet_kind_parser(), default_value = "province", value_name = "FIELD")]
@@ -526,6 +527,7 @@ pub struct FacetsArgs {
     /// Count by a second facet: a table of --field × --by, or with
     /// --field year, `month` for a monthly timeline
     ///
+    /// Years in a table run oldest first (the latest kept).
     /// Example: --field actor --by province (who, where);
     /// --field year --by month (a timeline by month).
     #[arg(long, value_parser = by_parser(), value_name = "FIELD")]

@@ -54,18 +54,25 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
             gazetteer_check(schema.as_deref(), config)
         }
         Command::Completions { shell } => {
-            let mut out = io::stdout().lock();
-            clap_complete::generate(shell, &mut cli::Cli::command(), "sitrep", &mut out);
-            out.flush()?;
+            // generate() panics when it cannot write: it writes to memory.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cli::Cli::command(), "sitrep", &mut script);
+            to_stdout(&script)?;
             Ok(Outcome::Found)
         }
         Command::Man => {
-            let mut out = io::stdout().lock();
-            clap_mangen::Man::new(cli::Cli::command()).render(&mut out)?;
-            out.flush()?;
+            to_stdout(&cli::man::page(cli::Cli::command())?)?;
             Ok(Outcome::Found)
         }
     }
+}
+
+/// Writes `bytes` to stdout. A closed pipe (`sitrep … | head`) is an error
+/// returned to `main`, which ends quietly; `print!` would panic.
+fn to_stdout(bytes: &[u8]) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()
 }
 
 fn print_problem(p: &Problem) {
@@ -406,14 +413,17 @@ fn gazetteer_check(schema: Option<&std::path::Path>, config: &Config) -> anyhow:
     for p in &problems {
         say(&p.to_string());
     }
-    println!(
-        "{}: {} countries, {} provinces, {} actors; {} problem(s)",
-        files.root.display(),
-        g.countries.len(),
-        g.provinces.len(),
-        g.actors.len(),
-        problems.len()
-    );
+    to_stdout(
+        format!(
+            "{}: {} countries, {} provinces, {} actors; {} problem(s)\n",
+            files.root.display(),
+            g.countries.len(),
+            g.provinces.len(),
+            g.actors.len(),
+            problems.len()
+        )
+        .as_bytes(),
+    )?;
     Ok(if problems.is_empty() {
         Outcome::Found
     } else {

@@ -53,6 +53,46 @@ pub(crate) fn fit(h: &Highlighted, columns: usize) -> Highlighted {
     }
 }
 
+/// `values` joined with `, ` in at most `columns` columns: as many whole
+/// values as fit, then `… (+N)` for the N left out; a first value too wide
+/// alone is cut with `…`.
+pub(crate) fn fit_values(values: &[String], columns: usize) -> String {
+    let whole = values.join(", ");
+    if display_width(&whole) <= columns {
+        return whole;
+    }
+    let more = |shown: usize| format!("… (+{})", values.len() - shown);
+    let mut shown = 0;
+    let mut used = 0;
+    for value in values {
+        // The value, its separator, and the count of those after it.
+        let need = if shown == 0 { 0 } else { 2 } + display_width(value);
+        let tail = if shown + 1 < values.len() {
+            2 + display_width(&more(shown + 1))
+        } else {
+            0
+        };
+        if used + need + tail > columns {
+            break;
+        }
+        used += need;
+        shown += 1;
+    }
+    match values.first() {
+        Some(first) if values.len() == 1 => fit_str(first, columns),
+        Some(first) if shown == 0 => {
+            let tail = format!(" (+{})", values.len() - 1);
+            let cut = fit_str(first, columns.saturating_sub(display_width(&tail)));
+            format!("{cut}{tail}")
+        }
+        _ => format!(
+            "{}, {}",
+            values.get(..shown).unwrap_or(&[]).join(", "),
+            more(shown)
+        ),
+    }
+}
+
 /// `text` cut in the middle to at most `columns` columns: for paths,
 /// whose file name matters most.
 pub(crate) fn fit_middle(text: &str, columns: usize) -> String {
@@ -196,4 +236,31 @@ pub(crate) fn display_path(path: &str, base: Option<&std::path::Path>) -> String
     base.and_then(|base| p.strip_prefix(base).ok())
         .map(|r| r.display().to_string())
         .unwrap_or_else(|| path.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn values_are_cut_between_values_with_the_count_left_out() {
+        let v = values(&["Iraq/Nineveh", "Iraq/Kirkuk", "Syria/Raqqa", "Syria/Idlib"]);
+        assert_eq!(fit_values(&v, 100), v.join(", "));
+        let cut = fit_values(&v, 34);
+        assert_eq!(cut, "Iraq/Nineveh, Iraq/Kirkuk, … (+2)");
+        assert!(display_width(&cut) <= 34);
+        // The count's room is kept even when only one value fits.
+        assert_eq!(fit_values(&v, 24), "Iraq/Nineveh, … (+3)");
+        // A first value too wide alone is cut inside.
+        assert_eq!(fit_values(&v, 12), "Iraq/N… (+3)");
+        assert_eq!(
+            fit_values(&values(&["Democratic Forces"]), 10),
+            "Democrati…"
+        );
+        assert_eq!(fit_values(&[], 10), "");
+    }
 }

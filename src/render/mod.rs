@@ -14,7 +14,7 @@ mod layout;
 mod text;
 
 pub use layout::{display_width, sanitize};
-use layout::{fit, fit_str, MIN_ROOM};
+use layout::{fit, MIN_ROOM};
 use text::counted_words;
 
 use std::io::{self, Write};
@@ -51,9 +51,12 @@ const GREEN: &str = "\x1b[32m";
 const RESET: &str = "\x1b[0m";
 
 impl Style {
+    /// `text` in `code`. A reset inside `text` (a highlighted word in a
+    /// bold title) ends every attribute, so `code` is given again after it.
     fn paint(&self, code: &str, text: &str) -> String {
         if self.color && !text.is_empty() {
-            format!("{code}{text}{RESET}")
+            let inner = text.replace(RESET, &format!("{RESET}{code}"));
+            format!("{code}{inner}{RESET}")
         } else {
             text.to_owned()
         }
@@ -126,15 +129,6 @@ impl Style {
         match columns {
             Some(c) => self.painted(&fit(&clean, c)),
             None => self.painted(&clean),
-        }
-    }
-
-    /// Plain text cleaned and fitted to `columns` when given.
-    fn plain_fit(&self, text: &str, columns: Option<usize>) -> String {
-        let clean = self.clean(text);
-        match columns {
-            Some(c) => fit_str(&clean, c),
-            None => clean,
         }
     }
 

@@ -8,7 +8,8 @@ use crate::search::tables::{CrossTable, Timeline};
 use crate::search::{Counted, FacetCount, FacetCounts, Hit, Results};
 
 use super::layout::{
-    bar, display_path, display_width, fit_middle, fit_str, short_names, wrap, HEADER_MAX, MIN_ROOM,
+    bar, display_path, display_width, fit_middle, fit_str, fit_values, short_names, wrap,
+    HEADER_MAX, MIN_ROOM,
 };
 use super::{facet_fields, summary_phrase, Style, BOLD, CYAN, DIM, GREEN};
 use crate::article::Card;
@@ -54,21 +55,10 @@ pub(crate) fn hit_text<W: Write>(
         style.paint(BOLD, &style.highlighted_fit(&hit.title, title_room)),
         style.paint(DIM, &partial)
     )?;
-    let mut meta = vec![hit.article.date.clone().unwrap_or_else(|| "undated".into())];
-    if !hit.article.provinces.is_empty() {
-        meta.push(hit.article.provinces.join(", "));
-    }
-    if !hit.article.actors.is_empty() {
-        // The actor's own name: its path is in JSON and CSV.
-        let names: Vec<&str> = hit.article.actors.iter().map(|a| leaf(a)).collect();
-        meta.push(names.join(", "));
-    }
     let room = style.room(INDENT.len());
-    writeln!(
-        w,
-        "{INDENT}{}",
-        style.paint(CYAN, &style.plain_fit(&meta.join(" · "), room))
-    )?;
+    for line in facts_lines(hit, style, room) {
+        writeln!(w, "{INDENT}{}", style.paint(CYAN, &line))?;
+    }
     writeln!(
         w,
         "{INDENT}{}",
@@ -95,6 +85,46 @@ pub(crate) fn hit_text<W: Write>(
         }
     }
     writeln!(w)
+}
+
+/// A hit's date, places and actors: one line when they fit in `room`
+/// columns (or it is not known), else the date and places on one line
+/// and the actors on the next, each list cut between two values with the
+/// number left out, so that neither pushes the other off the screen.
+fn facts_lines(hit: &Hit, style: Style, room: Option<usize>) -> Vec<String> {
+    let date = style.clean(hit.article.date.as_deref().unwrap_or("undated"));
+    let places: Vec<String> = hit
+        .article
+        .provinces
+        .iter()
+        .map(|p| style.clean(p))
+        .collect();
+    // The actor's own name: its path is in JSON and CSV.
+    let actors: Vec<String> = hit
+        .article
+        .actors
+        .iter()
+        .map(|a| style.clean(leaf(a)))
+        .collect();
+    let lists: Vec<&Vec<String>> = [&places, &actors]
+        .into_iter()
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut whole = vec![date.clone()];
+    whole.extend(lists.iter().map(|l| l.join(", ")));
+    let whole = whole.join(" · ");
+    let Some(room) = room.filter(|&r| display_width(&whole) > r) else {
+        return vec![whole];
+    };
+    let after_date = room.saturating_sub(display_width(&date) + 3);
+    match lists.as_slice() {
+        [] => vec![fit_str(&date, room)],
+        [one] => vec![format!("{date} · {}", fit_values(one, after_date))],
+        [first, second, ..] => vec![
+            format!("{date} · {}", fit_values(first, after_date)),
+            fit_values(second, room),
+        ],
+    }
 }
 
 /// The indent of the lines under a hit's title.
@@ -363,7 +393,6 @@ pub(crate) fn timeline_text<W: Write>(
     )
 }
 
-/// Writes a cross table: rows × columns, fitted to the terminal (fewer
 /// The width of each column of a table: its header or its widest number.
 fn cell_widths(table: &CrossTable, headers: &[String]) -> Vec<usize> {
     (0..headers.len())
@@ -400,7 +429,10 @@ fn columns_that_fit(widths: &[usize], row_width: usize, width: Option<usize>) ->
     shown
 }
 
-/// columns when they do not fit); empty cells show `·`.
+/// Writes a cross table: rows × columns, fitted to the terminal (fewer
+/// columns when they do not fit: of years, the latest are kept); empty
+/// cells show `·`, and a row left with no count in the columns that fit is
+/// left out.
 pub(crate) fn table_text<W: Write>(
     w: &mut W,
     table: &CrossTable,
@@ -423,10 +455,11 @@ pub(crate) fn table_text<W: Write>(
             )
         );
     }
-    let row_names: Vec<String> = table
-        .rows
+    // Short names, as in the header: an actor's own name, a province
+    // without its country, unless two rows would then read the same.
+    let row_names: Vec<String> = short_names(&table.rows)
         .iter()
-        .map(|(r, _)| fit_str(&style.clean(r), 32))
+        .map(|r| fit_str(&style.clean(r), 32))
         .collect();
     let row_width = row_names
         .iter()
@@ -438,9 +471,27 @@ pub(crate) fn table_text<W: Write>(
         .map(|h| fit_str(&style.clean(h), HEADER_MAX))
         .collect();
     let widths = cell_widths(table, &headers);
-    let shown = columns_that_fit(&widths, row_width, style.width);
+    // Years run oldest first: when not all fit, the latest are kept.
+    let by_time = dimensions.1 == FacetKind::Year.name();
+    let columns: Vec<usize> = if by_time {
+        let reversed: Vec<usize> = widths.iter().rev().copied().collect();
+        let shown = columns_that_fit(&reversed, row_width, style.width);
+        (widths.len().saturating_sub(shown)..widths.len()).collect()
+    } else {
+        (0..columns_that_fit(&widths, row_width, style.width)).collect()
+    };
+    let shown = columns.len();
+    let count = |r: usize, c: usize| {
+        table
+            .cells
+            .get(r)
+            .and_then(|row| row.get(c))
+            .copied()
+            .unwrap_or(0)
+    };
     let mut line = " ".repeat(row_width);
-    for (c, h) in headers.iter().enumerate().take(shown) {
+    for &c in &columns {
+        let h = headers.get(c).map(String::as_str).unwrap_or("");
         let width = widths.get(c).copied().unwrap_or(0);
         line.push_str(&format!(
             "  {}{h}",
@@ -448,15 +499,16 @@ pub(crate) fn table_text<W: Write>(
         ));
     }
     writeln!(w, "{}", style.paint(BOLD, &line))?;
+    let mut rows_shown = 0;
     for (r, name) in row_names.iter().enumerate() {
+        // A row of empty cells says nothing and pushes others off the screen.
+        if columns.iter().all(|&c| count(r, c) == 0) {
+            continue;
+        }
+        rows_shown += 1;
         let mut line = format!("{name}{}", " ".repeat(row_width - display_width(name)));
-        for c in 0..shown {
-            let n = table
-                .cells
-                .get(r)
-                .and_then(|row| row.get(c))
-                .copied()
-                .unwrap_or(0);
+        for &c in &columns {
+            let n = count(r, c);
             let cell = if n == 0 {
                 "·".to_owned()
             } else {
@@ -476,10 +528,16 @@ pub(crate) fn table_text<W: Write>(
         style.paint(
             BOLD,
             &format!(
-                "Top {} of {} {} values × top {} of {} {} values, over {}.",
-                table.rows.len(),
+                "{} {} of {} {} values × {} {} of {} {} values, over {}.",
+                if dimensions.0 == FacetKind::Year.name() {
+                    "Last"
+                } else {
+                    "Top"
+                },
+                rows_shown,
                 table.all_rows,
                 dimensions.0,
+                if by_time { "last" } else { "top" },
                 shown,
                 table.all_columns,
                 dimensions.1,

@@ -129,9 +129,11 @@ fn facets_unguarded(open: &OpenIndex, request: &FacetsRequest) -> Result<Picture
                 ));
             }
             let t = tally(open, &search_request, CrossCollector::new(rows, columns))?;
-            let table = t
-                .fruit
-                .table(request.top.unwrap_or(10), request.columns.unwrap_or(8));
+            let table = t.fruit.table(
+                (rows, columns),
+                request.top.unwrap_or(10),
+                request.columns.unwrap_or(8),
+            );
             Ok(Picture::Table {
                 table,
                 kinds: (rows, columns),

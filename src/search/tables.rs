@@ -186,9 +186,10 @@ impl PeriodCounts {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CrossTable {
     /// Row values with the number of articles carrying each (and some
-    /// column value), most first.
+    /// column value), most first (years: the latest, oldest first).
     pub rows: Vec<(String, u64)>,
-    /// Column values with the number of articles carrying each, most first.
+    /// Column values with the number of articles carrying each, most first
+    /// (years: the latest, oldest first).
     pub columns: Vec<(String, u64)>,
     /// `cells[r][c]`: articles carrying row value `r` and column value `c`.
     pub cells: Vec<Vec<u64>>,
@@ -220,6 +221,24 @@ pub struct PairCounts {
     pairs: FxHashMap<(u32, u32), u64>,
 }
 
+/// How the values of one side of a table are chosen and ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    /// Most articles first.
+    Count,
+    /// Years: the latest kept, shown oldest first.
+    Time,
+}
+
+impl Order {
+    fn of(kind: FacetKind) -> Order {
+        match kind {
+            FacetKind::Year => Order::Time,
+            _ => Order::Count,
+        }
+    }
+}
+
 /// Facet values by number, with a count of articles each.
 #[derive(Debug, Default)]
 struct Interned {
@@ -247,17 +266,26 @@ impl Interned {
         id
     }
 
-    /// The `max` values with most articles by `totals` (0: all), by count
-    /// then name.
-    fn top(&self, totals: &[u64], max: usize) -> Vec<u32> {
+    /// The `max` values with articles by `totals` (0: all), in `order`:
+    /// those with most articles, by count then name; or, for years, the
+    /// latest, oldest first as on a timeline.
+    fn top(&self, totals: &[u64], max: usize, order: Order) -> Vec<u32> {
         let mut ids: Vec<u32> = (0..self.names.len() as u32)
             .filter(|&i| totals.get(i as usize).is_some_and(|&n| n > 0))
             .collect();
         let name = |i: u32| self.names.get(i as usize).map(String::as_str).unwrap_or("");
         let total = |i: u32| totals.get(i as usize).copied().unwrap_or(0);
-        ids.sort_by(|&a, &b| total(b).cmp(&total(a)).then_with(|| name(a).cmp(name(b))));
+        match order {
+            Order::Count => {
+                ids.sort_by(|&a, &b| total(b).cmp(&total(a)).then_with(|| name(a).cmp(name(b))))
+            }
+            Order::Time => ids.sort_by(|&a, &b| name(b).cmp(name(a))),
+        }
         if max > 0 {
             ids.truncate(max);
+        }
+        if order == Order::Time {
+            ids.reverse();
         }
         ids
     }
@@ -480,20 +508,37 @@ impl SegmentCollector for CrossSegment {
 
 impl PairCounts {
     /// The table of the `max_rows` and `max_columns` most frequent values
-    /// (0: all), each ordered by count, then name.
-    pub fn table(&self, max_rows: usize, max_columns: usize) -> CrossTable {
-        let rows = self.rows.top(&self.rows.totals, max_rows);
+    /// (0: all) of `kinds` (rows, columns), each ordered by count, then
+    /// name; years are the latest, ordered by time.
+    pub fn table(
+        &self,
+        kinds: (FacetKind, FacetKind),
+        max_rows: usize,
+        max_columns: usize,
+    ) -> CrossTable {
+        let (row_order, column_order) = (Order::of(kinds.0), Order::of(kinds.1));
+        let first_rows = self.rows.top(&self.rows.totals, max_rows, row_order);
         // Columns are ranked by their articles within the rows shown, so
         // that every row has its own places in the table.
         let mut within = vec![0u64; self.columns.names.len()];
         for (&(r, c), &n) in &self.pairs {
-            if rows.contains(&r) {
+            if first_rows.contains(&r) {
                 if let Some(w) = within.get_mut(c as usize) {
                     *w += n;
                 }
             }
         }
-        let columns = self.columns.top(&within, max_columns);
+        let columns = self.columns.top(&within, max_columns, column_order);
+        // A row whose articles all lie in columns left out would be a row
+        // of empty cells: the next row with a count in them takes its place.
+        let mut totals = self.rows.totals.clone();
+        for (r, total) in totals.iter_mut().enumerate() {
+            let r = r as u32;
+            if !columns.iter().any(|&c| self.pairs.contains_key(&(r, c))) {
+                *total = 0;
+            }
+        }
+        let rows = self.rows.top(&totals, max_rows, row_order);
         let cells = rows
             .iter()
             .map(|&r| {
@@ -554,7 +599,7 @@ mod tests {
         let mut merged = PairCounts::default();
         merged.absorb(counts);
         let counts = merged;
-        let t = counts.table(1, 0);
+        let t = counts.table((FacetKind::Actor, FacetKind::Province), 1, 0);
         assert_eq!(t.rows, vec![("ISIS".to_owned(), 4)]);
         assert_eq!(t.columns.len(), 2);
         assert_eq!(t.cells, vec![vec![3, 1]]);
