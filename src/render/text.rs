@@ -69,19 +69,21 @@ pub(crate) fn hit_text<W: Write>(
         "{INDENT}{}",
         style.paint(CYAN, &style.plain_fit(&meta.join(" · "), room))
     )?;
+    // Where it is, and the id `sitrep show` takes (either opens it).
+    let location = style.clean(&display_path(&hit.article.location(), base));
+    let id = format!("  id: {}", style.clean(&hit.article.id));
     writeln!(
         w,
-        "{INDENT}{}",
+        "{INDENT}{}{}",
         style.paint(
             GREEN,
             &match room {
-                Some(columns) => fit_middle(
-                    &style.clean(&display_path(&hit.article.path, base)),
-                    columns
-                ),
-                None => style.clean(&display_path(&hit.article.path, base)),
+                Some(columns) =>
+                    fit_middle(&location, columns.saturating_sub(id.len()).max(MIN_ROOM)),
+                None => location,
             }
-        )
+        ),
+        style.paint(DIM, &id)
     )?;
     if !hit.snippet.text.is_empty() {
         let snippet = style.cleaned(&hit.snippet);
@@ -556,6 +558,10 @@ pub(crate) fn stats_text<W: Write>(w: &mut W, stats: &Stats) -> io::Result<()> {
         stats.stamp.schema_version, stats.stamp.schema_digest
     )?;
     writeln!(w, "gazetteers: {}", stats.stamp.gazetteer_digest)?;
+    if let Some(source) = &stats.stamp.schema_source {
+        // Where a plain `sitrep index` reads them again.
+        writeln!(w, "from:       {source}")?;
+    }
     writeln!(
         w,
         "built by:   sitrep {} (index format {})",
