@@ -139,7 +139,7 @@ fn every_hit_can_be_opened_by_id_printed_path_or_file_hash_id() {
     // A file of several articles: their ids, and how to pick one.
     let out = t.run(&["show", "corpus/feeds/yemen.jsonl"]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
-    assert_eq!(stdout(&out), "ye-1\nfeeds/yemen.jsonl#2\n");
+    assert_eq!(stdout(&out), "feeds/yemen.jsonl#2\nye-1\n");
     assert_stderr_has(&out, "holds 2 articles");
     assert_stderr_has(&out, "sitrep show 'corpus/feeds/yemen.jsonl#ID'");
     let out = t.run(&["show", "corpus/feeds/yemen.jsonl#9"]);

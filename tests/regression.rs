@@ -334,11 +334,16 @@ fn r19_f18_index_repairs_what_search_reports() {
     std::fs::remove_dir_all(t.path("index/index-schema")).expect("remove");
     let out = t.run(&["index", "corpus"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_stderr_has(&out, "index-schema");
+    assert_stderr_has(&out, "copy of index-schema/");
     assert!(t.path("index/index-schema/schema.toml").is_file());
-    // A sound copy is left alone, silently.
+    // A sound copy is left alone, silently (the summary names the schema
+    // used, issue 15).
     let out = t.run(&["index", "corpus"]);
-    assert!(!stderr(&out).contains("index-schema"), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("copy of index-schema"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(r19_all_ids(&t), ["one.txt"]);
 }
 

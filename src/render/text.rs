@@ -69,22 +69,24 @@ pub(crate) fn hit_text<W: Write>(
         "{INDENT}{}",
         style.paint(CYAN, &style.plain_fit(&meta.join(" · "), room))
     )?;
-    // Where it is, and the id `sitrep show` takes (either opens it).
+    // Where it is, and the id `sitrep show` takes (either opens it); on a
+    // terminal too narrow for both, the id goes on a line of its own.
     let location = style.clean(&display_path(&hit.article.location(), base));
-    let id = format!("  id: {}", style.clean(&hit.article.id));
-    writeln!(
-        w,
-        "{INDENT}{}{}",
-        style.paint(
-            GREEN,
-            &match room {
-                Some(columns) =>
-                    fit_middle(&location, columns.saturating_sub(id.len()).max(MIN_ROOM)),
-                None => location,
-            }
-        ),
-        style.paint(DIM, &id)
-    )?;
+    let id = format!("id: {}", style.clean(&hit.article.id));
+    match room {
+        Some(columns) if display_width(&location) + 2 + display_width(&id) > columns => {
+            let location = fit_middle(&location, columns);
+            writeln!(w, "{INDENT}{}", style.paint(GREEN, &location))?;
+            let id = fit_middle(&id, columns);
+            writeln!(w, "{INDENT}{}", style.paint(DIM, &id))?;
+        }
+        _ => writeln!(
+            w,
+            "{INDENT}{}  {}",
+            style.paint(GREEN, &location),
+            style.paint(DIM, &id)
+        )?,
+    }
     if !hit.snippet.text.is_empty() {
         let snippet = style.cleaned(&hit.snippet);
         match room {

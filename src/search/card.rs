@@ -61,7 +61,7 @@ fn show_unguarded(open: &OpenIndex, id: &str) -> Result<Card> {
 pub enum Found {
     /// One article.
     Article(Box<Card>),
-    /// A file that holds several articles: their ids, in file order.
+    /// A file that holds several articles: their ids, sorted.
     Several(Vec<String>),
 }
 
@@ -112,7 +112,10 @@ fn find_unguarded(open: &OpenIndex, what: &str, base: Option<&Path>) -> Result<F
         }
     }
     if !cards.is_empty() {
-        return Ok(Found::Several(cards.into_iter().map(|c| c.id).collect()));
+        // Sorted: the articles of one file may lie in several segments.
+        let mut ids: Vec<String> = cards.into_iter().map(|c| c.id).collect();
+        ids.sort();
+        return Ok(Found::Several(ids));
     }
     // `file#record`: the file's path may hold a `#` itself.
     for (at, _) in what.rmatch_indices('#') {
