@@ -70,6 +70,9 @@ pub enum Error {
     /// Another process holds the index's writer lock.
     #[error("another sitrep process is updating the index at {}; try again when it is done", .0.display())]
     Locked(PathBuf),
+    /// `sitrep index` was interrupted (Ctrl-C) and stopped cleanly.
+    #[error("interrupted: the index at {} keeps its last commit; nothing of this run was kept (run the same command again to finish)", .0.display())]
+    Interrupted(PathBuf),
     /// The query could not be parsed.
     #[error("cannot parse the query {query:?}: {reason}")]
     Query {
@@ -124,8 +127,8 @@ pub enum Error {
     /// `sitrep facets --by` asks for a picture that cannot be drawn.
     #[error("{0}")]
     FacetsBy(&'static str),
-    /// An article id that the index does not hold.
-    #[error("no article with id {0:?} in the index")]
+    /// An article id (or file, or `file#id`) that the index does not hold.
+    #[error("no article {0:?} in the index: give an id, a file as `sitrep search` prints it, or FILE#ID")]
     NoSuchArticle(String),
     /// An error inside tantivy (the cause is the source).
     #[error("index error")]

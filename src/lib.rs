@@ -70,14 +70,15 @@ pub use gazetteer::extract::{extract, Extraction};
 pub use gazetteer::{
     is_armed, Explained, Facets, Gazetteer, Role, RoledMention, ACTOR_KINDS, REGIONS,
 };
+pub use index::ids::IdRoot;
 pub use index::watch::watch;
 pub use index::{
-    open, panic_is_reported, stats, update, Event, IndexOptions, IndexReport, OpenIndex, Stamp,
-    Stats, FORMAT_VERSION,
+    interrupt, open, panic_is_reported, recorded_schema, schema_copy, stats, update, Event,
+    IndexOptions, IndexReport, OpenIndex, Stamp, Stats, FORMAT_VERSION,
 };
-pub use index_schema::SchemaFiles;
+pub use index_schema::{SchemaFiles, SchemaSource};
 pub use render::{display_width, sanitize, OutputFormat, Printer, Style};
-pub use search::card::show;
+pub use search::card::{find, show, Found};
 pub use search::pictures::{facets, By, FacetsRequest, Picture, Summary};
 pub use search::tables::{CrossCollector, CrossTable, Granularity, Timeline, TimelineCollector};
 pub use search::{

@@ -1,7 +1,7 @@
 //! One test per fixed bug, named after the issue that reported it, with
 //! the symptom it had. Each failed before its fix.
 
-use crate::util::{assert_stderr_has, code, have_tool, hit_ids, stderr, TestDir};
+use crate::util::{assert_stderr_has, code, have_tool, hit_ids, stderr, stdout, TestDir};
 
 /// Issue 13: every I/O error printed its cause twice
 /// (`/nonexistent: No such file or directory (os error 2): No such file
@@ -334,11 +334,16 @@ fn r19_f18_index_repairs_what_search_reports() {
     std::fs::remove_dir_all(t.path("index/index-schema")).expect("remove");
     let out = t.run(&["index", "corpus"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_stderr_has(&out, "index-schema");
+    assert_stderr_has(&out, "copy of index-schema/");
     assert!(t.path("index/index-schema/schema.toml").is_file());
-    // A sound copy is left alone, silently.
+    // A sound copy is left alone, silently (the summary names the schema
+    // used, issue 15).
     let out = t.run(&["index", "corpus"]);
-    assert!(!stderr(&out).contains("index-schema"), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("copy of index-schema"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(r19_all_ids(&t), ["one.txt"]);
 }
 
@@ -1380,4 +1385,202 @@ fn r15_no_color_beats_the_config_file_but_not_a_flag() {
     ));
     assert!(coloured(&[("NO_COLOR", "1")], &["--color", "always"]));
     assert!(!coloured(&[], &["--color", "never"]));
+}
+
+// ---- Issue 15, item 11: read-only commands, Ctrl-C, an edited
+// gazetteer, --verbose, the progress bar's first frame.
+
+/// Issue 15: `sitrep search x --index nowhere/idx` created `nowhere/`;
+/// read-only commands create nothing and say how to build an index.
+#[test]
+fn r15_read_only_commands_create_nothing() {
+    let t = TestDir::new();
+    for args in [
+        &["search", "x"][..],
+        &["facets"][..],
+        &["show", "x"][..],
+        &["stats"][..],
+    ] {
+        let mut args = args.to_vec();
+        args.extend(["--index", "nowhere/idx"]);
+        let out = t.run(&args);
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+        assert_stderr_has(
+            &out,
+            "no index at nowhere/idx: build one with `sitrep index PATH",
+        );
+        assert!(!t.path("nowhere").exists(), "{args:?} created nowhere/");
+    }
+}
+
+/// Waits until `path` exists, failing after a minute (the run ended or
+/// never began).
+fn r15_wait_for(path: &std::path::Path, child: &mut std::process::Child) {
+    for _ in 0..6000 {
+        if path.exists() {
+            return;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("sitrep ended ({status}) before {} appeared", path.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("{} never appeared", path.display());
+}
+
+/// Issue 15: Ctrl-C during `sitrep index` left `.NAME.lock` and a
+/// `.NAME.new` folder behind. The run now stops cleanly: exit 2, a line
+/// saying so, no lock, no `.new`, the last commit kept.
+#[test]
+fn r15_ctrl_c_stops_a_run_cleanly() {
+    if !have_tool("kill", "Ctrl-C test") {
+        return;
+    }
+    let t = TestDir::new();
+    t.write("first.txt", "Patrol in Kirkuk\nA quiet patrol in Kirkuk.\n");
+    t.index();
+    // Some 40 MB of JSON Lines: seconds of work to interrupt.
+    r19_feeds(&t, 0, 20);
+    for (args, appears) in [
+        (&["index", "corpus", "--memory", "16"][..], ".index.lock"),
+        (
+            &["index", "corpus", "--rebuild", "--memory", "16"][..],
+            ".index.new",
+        ),
+    ] {
+        let mut child = t
+            .process(args)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn sitrep");
+        r15_wait_for(&t.path(appears), &mut child);
+        let sent = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(sent.success());
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+        assert_stderr_has(&out, "interrupted: the index at");
+        assert!(!t.path(".index.lock").exists(), "{args:?} left its lock");
+        assert!(!t.path(".index.new").exists(), "{args:?} left .index.new");
+        assert_eq!(r19_all_ids(&t), ["first.txt"], "{args:?}");
+    }
+    // The next run completes it.
+    let out = t.run(&["index", "corpus"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_stderr_has(&out, "20001 articles in the index");
+    assert!(!t.path(".index.lock").exists());
+}
+
+/// Issue 15: a gazetteer edited in a folder given with `--schema` was
+/// silently reverted by the next plain `sitrep index` (it took
+/// ./index-schema or the default one). The index records its schema's
+/// folder and reads it again; when it is gone, the index keeps its copy.
+#[test]
+fn r15_an_edited_gazetteer_is_not_reverted_by_a_plain_index_run() {
+    let t = TestDir::new();
+    t.write(
+        "a.txt",
+        "Raid in Zorbaville\nGunmen raided Zorbaville overnight.\n",
+    );
+    let schema = t.path("my-schema");
+    copy_tree(&repo("index-schema"), &schema);
+    let places = schema.join("gazetteers/places/iraq.toml");
+    let text = std::fs::read_to_string(&places).expect("iraq.toml");
+    let edited = text.replacen("aliases = [", "aliases = [\"Zorbaville\", ", 1);
+    assert_ne!(text, edited);
+    std::fs::write(&places, edited).expect("edit");
+    let plain = |args: &[&str]| {
+        let mut cmd = t.cmd(args);
+        cmd.env_remove("SITREP_SCHEMA");
+        cmd.output().expect("run sitrep")
+    };
+    let out = plain(&["index", "corpus", "--schema", "my-schema"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // Baghdad's new alias is found, or not.
+    let province = |out: &std::process::Output| {
+        json_of(out)["mentioned_provinces"]
+            .as_array()
+            .map(|a| a.len())
+            .unwrap_or(0)
+    };
+    let shown = plain(&["show", "a.txt", "--json"]);
+    assert_eq!(province(&shown), 1, "{}", stdout(&shown));
+    // A plain run keeps the edited folder.
+    let out = plain(&["index", "corpus"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("gazetteers changed"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(province(&plain(&["show", "a.txt", "--json"])), 1);
+    let stats = stdout(&plain(&["stats"]));
+    assert!(stats.contains("my-schema"), "{stats}");
+    // The folder gone: said, and the index's own copy kept.
+    std::fs::remove_dir_all(&schema).expect("remove");
+    let out = plain(&["index", "corpus"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_stderr_has(&out, "is gone: the index keeps its own copy");
+    assert_eq!(province(&plain(&["show", "a.txt", "--json"])), 1);
+}
+
+fn json_of(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_str(&stdout(out)).unwrap_or_else(|e| panic!("{e}: {}", stdout(out)))
+}
+
+/// Issue 15: `index --verbose` said it lists the files passed over, but
+/// hidden files and folders were passed over without a word.
+#[test]
+fn r15_verbose_lists_every_file_passed_over_with_its_reason() {
+    let t = TestDir::new();
+    t.write("a.txt", "Patrol in Kirkuk\nA quiet patrol in Kirkuk.\n");
+    t.write("notes.pdf", "%PDF");
+    t.write(".draft.txt", "Draft\nNot for the index.\n");
+    t.write(".git/config.txt", "Not an article\nat all.\n");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(t.corpus().join("a.txt"), t.corpus().join("link.txt"))
+        .expect("symlink");
+    let out = t.run(&["index", "corpus", "-v"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_stderr_has(
+        &out,
+        "passed over corpus/notes.pdf: not an article format (.pdf)",
+    );
+    assert_stderr_has(&out, "passed over corpus/.draft.txt: hidden");
+    assert_stderr_has(&out, "passed over corpus/.git: hidden");
+    #[cfg(unix)]
+    assert_stderr_has(
+        &out,
+        "passed over corpus/link.txt: symbolic link, not followed",
+    );
+    assert!(!stderr(&out).contains("config.txt"), "{}", stderr(&out));
+    // Without -v, the summary counts them.
+    let out = t.run(&["index", "corpus", "--rebuild"]);
+    assert_stderr_has(&out, "2 hidden");
+}
+
+/// Issue 15: the progress bar's first frame was full at 0 files
+/// (indicatif draws a bar of length 0 as complete).
+#[test]
+fn r15_the_progress_bar_starts_empty() {
+    let t = TestDir::new();
+    t.write("a.txt", "Patrol in Kirkuk\nA quiet patrol in Kirkuk.\n");
+    let Some(screen) = t.on_terminal(100, &[], &["index", "corpus"]) else {
+        return;
+    };
+    let first = screen
+        .split(['\r', '\n'])
+        .find(|frame| frame.contains("0 files, 0 articles"))
+        .unwrap_or_else(|| panic!("no first frame: {screen:?}"));
+    let bar = first
+        .split_once('[')
+        .and_then(|(_, rest)| rest.split_once(']'))
+        .map(|(bar, _)| bar)
+        .unwrap_or_else(|| panic!("no bar: {first:?}"));
+    assert!(
+        !bar.contains('='),
+        "the first frame claims progress: {first:?}"
+    );
 }

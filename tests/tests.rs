@@ -25,6 +25,8 @@ mod asking;
 mod queries;
 // Damaged indexes: a message and the way out, never a panic.
 mod damaged;
+// Works anywhere, every hit opens, no article lost to a name clash (issue 15).
+mod anywhere;
 // One test per fixed bug, named after its issue.
 mod regression;
 // The terminal tool: progress, layout, sorting, timelines, tables, CSV, help, settings.

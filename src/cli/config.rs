@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use serde::Deserialize;
 
-use sitrep::{SchemaFiles, Style};
+use sitrep::{SchemaFiles, SchemaSource, Style};
 
 use super::{ColorWhen, IndexLocation};
 
@@ -175,30 +175,60 @@ fn terminal_width() -> usize {
         .unwrap_or(80)
 }
 
-/// Finds and reads the index-schema folder: the flag, SITREP_SCHEMA,
-/// ./index-schema, or one beside the program (or up to three folders
-/// above it, as in a cargo build).
-pub fn schema_files(flag: Option<&Path>, config: &Config) -> anyhow::Result<SchemaFiles> {
+/// The schema and gazetteers a command uses, and a line for the user
+/// when they are not the ones asked for.
+pub struct Schema {
+    /// The files.
+    pub files: SchemaFiles,
+    /// Said on stderr before the command runs.
+    pub notice: Option<String>,
+}
+
+/// Finds and reads the schema and gazetteers: `--schema DIR`, else
+/// SITREP_SCHEMA, else `schema` in the config file; else, for `index`
+/// on an existing index, the source its stamp records (the same folder
+/// read again, or the built-in copy; the index's own copy when that
+/// folder is gone); else ./index-schema when it holds a schema.toml (a
+/// clone being edited); else the copy built into the program.
+pub fn schema_files(
+    flag: Option<&Path>,
+    config: &Config,
+    index: Option<&Path>,
+) -> anyhow::Result<Schema> {
     let chosen = flag
         .map(Path::to_path_buf)
         .or_else(|| env_value("SITREP_SCHEMA").map(PathBuf::from))
         .or_else(|| config.schema.clone());
+    let files = |files| Schema {
+        files,
+        notice: None,
+    };
     if let Some(dir) = chosen {
-        return Ok(SchemaFiles::read_dir(&dir)?);
+        return Ok(files(SchemaFiles::read_dir(&dir)?));
     }
-    let mut candidates = vec![PathBuf::from("index-schema")];
-    if let Ok(exe) = std::env::current_exe() {
-        candidates.extend(
-            exe.ancestors()
-                .skip(1)
-                .take(4)
-                .map(|d| d.join("index-schema")),
-        );
-    }
-    for dir in candidates {
-        if dir.join("schema.toml").is_file() {
-            return Ok(SchemaFiles::read_dir(&dir)?);
+    match index.and_then(sitrep::recorded_schema) {
+        Some(SchemaSource::BuiltIn) => return Ok(files(SchemaFiles::built_in())),
+        Some(SchemaSource::Folder(dir)) if dir.join("schema.toml").is_file() => {
+            return Ok(files(SchemaFiles::read_dir(&dir)?));
         }
+        Some(SchemaSource::Folder(dir)) => {
+            if let Some(index) = index {
+                let copy =
+                    sitrep::schema_copy(index)?.with_source(SchemaSource::Folder(dir.clone()));
+                return Ok(Schema {
+                    files: copy,
+                    notice: Some(format!(
+                        "the schema folder that built this index, {}, is gone: the index keeps its own copy (pass --schema DIR to use another)",
+                        dir.display()
+                    )),
+                });
+            }
+        }
+        None => {}
     }
-    anyhow::bail!("cannot find an index-schema folder (schema.toml and gazetteers/): pass --schema DIR or set SITREP_SCHEMA")
+    let local = Path::new("index-schema");
+    if local.join("schema.toml").is_file() {
+        return Ok(files(SchemaFiles::read_dir(local)?));
+    }
+    Ok(files(SchemaFiles::built_in()))
 }

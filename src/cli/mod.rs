@@ -54,7 +54,7 @@ pub enum Command {
     Facets(FacetsArgs),
     /// Show what the indexer extracts from articles, without indexing them.
     Extract(ExtractArgs),
-    /// Print a stored article by its id.
+    /// Print a stored article by its id, its file, or FILE#ID.
     Show(ShowArgs),
     /// Numbers about the index: articles, dated, size, versions.
     Stats(StatsArgs),
@@ -104,8 +104,10 @@ pub struct IndexArgs {
     pub rebuild: bool,
     /// The index-schema folder (schema and gazetteers) [env: SITREP_SCHEMA]
     ///
-    /// Default: `schema` in the config file, else ./index-schema, else the
-    /// one beside the sitrep program. Example: --schema ~/my-gazetteers
+    /// Default: `schema` in the config file, else the source an existing
+    /// index was built from (that folder read again, or the built-in copy),
+    /// else ./index-schema when it holds a schema.toml, else the copy built
+    /// into sitrep. It is recorded in the index. Example: --schema ~/my-gazetteers
     #[arg(long, value_name = "DIR")]
     pub schema: Option<PathBuf>,
     /// Keep running and index files as they are added, changed or removed
@@ -124,8 +126,10 @@ pub struct IndexArgs {
     /// commit. Example: --memory 64
     #[arg(long, value_name = "MB", default_value_t = 128)]
     pub memory: usize,
-    /// List files passed over (other formats, hidden, links)
+    /// List each file passed over, with the reason
     ///
+    /// Other formats, hidden files and folders, symbolic links, a sitrep
+    /// index inside a PATH; then how many segment files were checked.
     /// Off by default: the summary only counts them by reason.
     /// Example: sitrep index -v ~/news
     #[arg(short, long)]
@@ -576,8 +580,9 @@ pub struct ExtractArgs {
     pub paths: Vec<PathBuf>,
     /// The index-schema folder [env: SITREP_SCHEMA]
     ///
-    /// Default: `schema` in the config file, else ./index-schema, else the
-    /// one beside the sitrep program. Example: --schema ~/my-gazetteers
+    /// Default: `schema` in the config file, else ./index-schema when it
+    /// holds a schema.toml, else the copy built into sitrep. Example:
+    /// --schema ~/my-gazetteers
     #[arg(long, value_name = "DIR")]
     pub schema: Option<PathBuf>,
     /// Show each matched name, what it counted as, and its role
@@ -603,7 +608,14 @@ pub struct ExtractArgs {
 /// `sitrep show`.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The article's id, as in search results
+    /// The article: its id, its file as search prints it, or FILE#ID
+    ///
+    /// The id is printed under each hit; a file path may be relative to
+    /// the current folder or absolute; a record of a JSON Lines or JSON
+    /// file is FILE#ID (or FILE#N, its line or position, when it has no
+    /// id). A file of several articles lists their ids and exits 2.
+    /// Example: sitrep show corpus/feeds/yemen.jsonl#ye-1
+    #[arg(value_name = "ARTICLE")]
     pub id: String,
     #[command(flatten)]
     pub location: IndexLocation,
@@ -634,10 +646,21 @@ pub enum GazetteerCommand {
     Check {
         /// The index-schema folder [env: SITREP_SCHEMA]
         ///
-        /// Default: `schema` in the config file, else ./index-schema, else
-        /// the one beside the sitrep program. Example: --schema ~/my-gazetteers
+        /// Default: `schema` in the config file, else ./index-schema when
+        /// it holds a schema.toml, else the copy built into sitrep.
+        /// Example: --schema ~/my-gazetteers
         #[arg(long, value_name = "DIR")]
         schema: Option<PathBuf>,
+    },
+    /// Write the built-in index-schema (schema and gazetteers) to DIR, to edit.
+    ///
+    /// DIR must be new or empty. Then index with --schema DIR; the index
+    /// records the folder, and later runs read it again.
+    /// Example: sitrep gazetteer export my-schema
+    Export {
+        /// The folder to write (new or empty)
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
     },
 }
 

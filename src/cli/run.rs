@@ -53,6 +53,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
         Command::Gazetteer(GazetteerCommand::Check { schema }) => {
             gazetteer_check(schema.as_deref(), config)
         }
+        Command::Gazetteer(GazetteerCommand::Export { dir }) => gazetteer_export(&dir),
         Command::Completions { shell } => {
             // generate() panics when it cannot write: it writes to memory.
             let mut script = Vec::new();
@@ -100,17 +101,22 @@ fn to_stderr(line: &str) {
 }
 
 fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcome> {
-    let files = config::schema_files(args.schema.as_deref(), config)?;
+    let index_dir = config::index_dir(&args.location, config);
+    let schema = config::schema_files(args.schema.as_deref(), config, Some(&index_dir))?;
+    if let Some(notice) = &schema.notice {
+        say(notice);
+    }
+    let files = schema.files;
     // A progress bar only for a person watching stderr.
     let show_progress = !args.quiet && !args.watch && io::stderr().is_terminal();
     let options = IndexOptions {
-        index_dir: config::index_dir(&args.location, config),
+        index_dir,
         rebuild: args.rebuild,
         memory_bytes: args.memory.max(16) * 1_000_000,
         count_files: show_progress,
     };
     let verbose = args.verbose;
-    let progress = show_progress.then(progress_bar);
+    let progress = show_progress.then(|| progress_bar(ProgressDrawTarget::stderr()));
     // Lines on stderr are printed above the bar, never through it.
     let say = |line: &dyn Fn()| match &progress {
         Some(bar) => bar.suspend(line),
@@ -144,11 +150,23 @@ fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcom
             }
         }
     };
+    // Ctrl-C (or SIGTERM) stops a run cleanly: `--watch` after its
+    // update under way, a plain run before its next file, dropping what
+    // it had not committed. A second one ends the process at once, as a
+    // kill would (the next run clears what it left).
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stop.clone();
+    let watching = args.watch;
+    ctrlc::set_handler(move || {
+        if flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            std::process::exit(2);
+        }
+        if !watching {
+            sitrep::interrupt();
+        }
+    })
+    .context("cannot catch Ctrl-C")?;
     if args.watch {
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let flag = stop.clone();
-        ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst))
-            .context("cannot catch Ctrl-C")?;
         let quiet = args.quiet;
         sitrep::watch(
             &args.paths,
@@ -158,7 +176,7 @@ fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcom
             &mut on_event,
             &mut |r| {
                 if !quiet {
-                    to_stderr(&index_summary(r, &options));
+                    to_stderr(&index_summary(r, &options, &files));
                 }
             },
         )?;
@@ -171,7 +189,7 @@ fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcom
     }
     let report = result?;
     if !args.quiet {
-        to_stderr(&index_summary(&report, &options));
+        to_stderr(&index_summary(&report, &options, &files));
     }
     if verbose {
         self::say(&format!(
@@ -189,9 +207,11 @@ fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcom
 }
 
 /// The bar `sitrep index` draws on a terminal: files done of all, articles
-/// indexed, reading rate and time left.
-fn progress_bar() -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+/// indexed, reading rate and time left. Its length stays unknown (an
+/// empty bar) until the first file gives the total: indicatif draws a bar
+/// of length 0 full, which claimed the run done before it began.
+fn progress_bar(target: ProgressDrawTarget) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, target);
     let style = ProgressStyle::with_template(
         "{spinner} {elapsed_precise} [{wide_bar}] {msg} · {binary_bytes_per_sec} · {eta} left",
     )
@@ -203,9 +223,9 @@ fn progress_bar() -> ProgressBar {
     bar
 }
 
-fn index_summary(r: &IndexReport, options: &IndexOptions) -> String {
+fn index_summary(r: &IndexReport, options: &IndexOptions, files: &sitrep::SchemaFiles) -> String {
     let mut out = format!(
-        "sitrep: {} {}: {} added, {} updated, {} removed, {} unchanged; {} articles in the index; {:.2} s ({:.2} s extracting facets)",
+        "sitrep: {} {}: {} added, {} updated, {} removed, {} unchanged; {} articles in the index; {:.2} s ({:.2} s extracting facets); schema: {}",
         if r.rebuilt { "built" } else { "updated" },
         sanitize(&options.index_dir.display().to_string()),
         r.added,
@@ -214,7 +234,8 @@ fn index_summary(r: &IndexReport, options: &IndexOptions) -> String {
         r.unchanged,
         r.total,
         r.elapsed.as_secs_f64(),
-        r.extraction.as_secs_f64()
+        r.extraction.as_secs_f64(),
+        sanitize(&files.source.to_string())
     );
     let skipped_files: u64 = r.skipped.values().sum();
     let problems = r.skipped_problems();
@@ -325,7 +346,7 @@ fn facets_command(args: cli::FacetsArgs, config: &Config) -> anyhow::Result<Outc
 }
 
 fn extract_command(args: cli::ExtractArgs, config: &Config) -> anyhow::Result<Outcome> {
-    let files = config::schema_files(args.schema.as_deref(), config)?;
+    let files = config::schema_files(args.schema.as_deref(), config, None)?.files;
     let gazetteer = Gazetteer::load(&files)?;
     let style = config::style(None, config, args.json)?;
     let format = if args.json {
@@ -367,8 +388,23 @@ fn extract_command(args: cli::ExtractArgs, config: &Config) -> anyhow::Result<Ou
 
 fn show_command(args: cli::ShowArgs, config: &Config) -> anyhow::Result<Outcome> {
     let open = open_index(&args.location, config)?;
-    let card = match sitrep::show(open, &args.id) {
-        Ok(card) => card,
+    let base = std::env::current_dir().ok();
+    let card = match sitrep::find(open, &args.id, base.as_deref()) {
+        Ok(sitrep::Found::Article(card)) => card,
+        Ok(sitrep::Found::Several(ids)) => {
+            let mut out = io::stdout().lock();
+            for id in &ids {
+                writeln!(out, "{}", sanitize(id))?;
+            }
+            out.flush()?;
+            say(&format!(
+                "{} holds {} articles (their ids above): show one with `sitrep show ID` or `sitrep show '{}#ID'`",
+                args.id,
+                ids.len(),
+                args.id
+            ));
+            return Ok(Outcome::Problems);
+        }
         Err(err @ sitrep::Error::NoSuchArticle(_)) => {
             say(&err.to_string());
             return Ok(Outcome::NothingFound);
@@ -408,7 +444,7 @@ fn printer(format: OutputFormat, style: Style) -> Printer<BufWriter<io::StdoutLo
 }
 
 fn gazetteer_check(schema: Option<&std::path::Path>, config: &Config) -> anyhow::Result<Outcome> {
-    let files = config::schema_files(schema, config)?;
+    let files = config::schema_files(schema, config, None)?.files;
     let (g, problems) = Gazetteer::load_with_problems(&files)?;
     for p in &problems {
         say(&p.to_string());
@@ -416,7 +452,7 @@ fn gazetteer_check(schema: Option<&std::path::Path>, config: &Config) -> anyhow:
     to_stdout(
         format!(
             "{}: {} countries, {} provinces, {} actors; {} problem(s)\n",
-            files.root.display(),
+            files.source,
             g.countries.len(),
             g.provinces.len(),
             g.actors.len(),
@@ -429,4 +465,28 @@ fn gazetteer_check(schema: Option<&std::path::Path>, config: &Config) -> anyhow:
     } else {
         Outcome::Problems
     })
+}
+
+fn gazetteer_export(dir: &std::path::Path) -> anyhow::Result<Outcome> {
+    let n = sitrep::SchemaFiles::export_built_in(dir)?;
+    let shown = sanitize(&dir.display().to_string());
+    println!("wrote the built-in index-schema ({n} files) to {shown}");
+    println!("edit it, check it with `sitrep gazetteer check --schema {shown}`, and index with `sitrep index --schema {shown} PATH` (later runs of that index read it again)");
+    Ok(Outcome::Found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_bar_claims_nothing_before_the_total_is_known() {
+        let bar = progress_bar(ProgressDrawTarget::hidden());
+        // Length 0 is drawn as a full bar (100%); unknown is drawn empty.
+        assert_eq!(bar.length(), None);
+        assert_eq!(bar.position(), 0);
+        bar.set_length(1000);
+        bar.set_position(10);
+        assert_eq!(bar.length(), Some(1000));
+    }
 }

@@ -110,8 +110,7 @@ pub fn walk(root: &Path) -> impl Iterator<Item = Entry> + '_ {
     let mut entries = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        .into_iter();
     std::iter::from_fn(move || loop {
         let entry = match entries.next()? {
             Ok(entry) => entry,
@@ -130,6 +129,13 @@ pub fn walk(root: &Path) -> impl Iterator<Item = Entry> + '_ {
         };
         let path = entry.path();
         let file_type = entry.file_type();
+        // A hidden folder is passed over whole, and said once.
+        if entry.depth() > 0 && is_hidden(entry.file_name()) {
+            if file_type.is_dir() {
+                entries.skip_current_dir();
+            }
+            return Some(Entry::Skipped(path.to_path_buf(), SkipReason::Hidden));
+        }
         if file_type.is_symlink() {
             return Some(Entry::Skipped(path.to_path_buf(), SkipReason::Symlink));
         }

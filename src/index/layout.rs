@@ -33,6 +33,15 @@ pub struct Stamp {
     pub schema_digest: String,
     /// Fingerprint of the gazetteer files.
     pub gazetteer_digest: String,
+    /// Where the schema and gazetteers came from: `built-in`, or the
+    /// folder's absolute path. A later run given no schema uses the same
+    /// source again, so an edited gazetteer is never silently reverted.
+    /// Absent in stamps of earlier versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_source: Option<String>,
+    /// The folders article ids are relative to (see `index/ids.rs`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub id_roots: Vec<super::ids::IdRoot>,
 }
 
 impl Stamp {
@@ -43,6 +52,8 @@ impl Stamp {
             schema_version: config.version,
             schema_digest: config.digest(),
             gazetteer_digest: files.digest("gazetteers/"),
+            schema_source: Some(files.source.recorded()),
+            id_roots: Vec::new(),
         }
     }
 
@@ -82,11 +93,12 @@ impl Siblings {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "sitrep-index".into());
+        // Only names: searches must create nothing (`update` creates the
+        // parent folder before it takes the lock).
         let parent = match dir.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
         Ok(Siblings {
             fresh: parent.join(format!(".{name}.new")),
             old: parent.join(format!(".{name}.old")),
@@ -97,24 +109,61 @@ impl Siblings {
 
 /// Holds the lock that lets one `sitrep index` at a time update an index;
 /// the operating system releases it when the process ends, however it ends.
+/// A run that ends normally (or is interrupted) removes the lock file.
 pub(crate) struct RunLock {
-    _file: std::fs::File,
+    file: std::fs::File,
+    path: PathBuf,
 }
 
 impl RunLock {
     pub(crate) fn acquire(dir: &Path, lock: &Path) -> Result<RunLock> {
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(lock)
-            .map_err(|e| Error::io(lock, e))?;
-        match file.try_lock() {
-            Ok(()) => Ok(RunLock { _file: file }),
-            Err(std::fs::TryLockError::WouldBlock) => Err(Error::Locked(dir.to_path_buf())),
-            Err(std::fs::TryLockError::Error(e)) => Err(Error::io(lock, e)),
+        loop {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(lock)
+                .map_err(|e| Error::io(lock, e))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(Error::Locked(dir.to_path_buf()))
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(lock, e)),
+            }
+            // The run before may have removed the file between our open
+            // and our lock: then the lock is on a file nobody else sees.
+            if same_file(&file, lock) {
+                return Ok(RunLock {
+                    file,
+                    path: lock.to_path_buf(),
+                });
+            }
         }
     }
+}
+
+impl Drop for RunLock {
+    fn drop(&mut self) {
+        // Removed while still held, so the next run locks a new file.
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+/// Whether the open `file` is the one at `path` now.
+#[cfg(unix)]
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_file: &std::fs::File, path: &Path) -> bool {
+    path.exists()
 }
 
 /// Clears what an interrupted run left beside the index, under the run

@@ -14,6 +14,7 @@
 //! folders removed, all in one commit. A fresh index (or `--rebuild`) is
 //! built in a sibling folder and swapped in only when complete.
 
+pub mod ids;
 pub mod schema;
 pub mod watch;
 
@@ -309,6 +310,38 @@ fn check_deletions(dir: &Path, index: &Index) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Set by [`interrupt`]; read between files by [`update`].
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Asks the [`update`] under way to stop (Ctrl-C): it stops before the
+/// next file, drops what it had not committed (a fresh build's `.NAME.new`
+/// folder with it), releases and removes its lock, and returns
+/// [`Error::Interrupted`]. The index keeps its last commit.
+pub fn interrupt() {
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Whether [`interrupt`] was called.
+pub(crate) fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// The source of the schema and gazetteers that the stamp of the index at
+/// `dir` records, or `None` when there is no index there or its stamp
+/// (from an earlier version) records none. Reads only.
+pub fn recorded_schema(dir: &Path) -> Option<crate::index_schema::SchemaSource> {
+    let stamp = Stamp::read(dir).ok()?;
+    stamp
+        .schema_source
+        .as_deref()
+        .map(crate::index_schema::SchemaSource::from_recorded)
+}
+
+/// The copy of the schema and gazetteers that the index at `dir` keeps.
+pub fn schema_copy(dir: &Path) -> Result<SchemaFiles> {
+    SchemaFiles::read_dir(&dir.join(SCHEMA_COPY))
 }
 
 /// How to run [`update`].

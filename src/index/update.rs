@@ -24,6 +24,7 @@ use super::{
     IndexOptions, IndexReport, RunLock, Siblings, Stamp, StampColumns, FORMAT_VERSION, SCHEMA_COPY,
     STAMP_FILE, TANTIVY_DIR,
 };
+use crate::index::ids::{self, Clashes, IdRoot};
 use crate::index::{reextract, verify};
 
 /// The state of one indexed file, from the index's fast fields.
@@ -50,16 +51,25 @@ pub fn update(
     let started = Instant::now();
     let config = SchemaConfig::load(files)?;
     let gazetteer = Gazetteer::load(files)?;
-    let stamp = Stamp::of(&config, files);
+    let mut stamp = Stamp::of(&config, files);
     let dir = &options.index_dir;
     let siblings = Siblings::of(dir)?;
+    if let Some(parent) = siblings.lock.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
     let _lock = RunLock::acquire(dir, &siblings.lock)?;
     recover_swap(dir, &siblings)?;
+    // Ids stay relative to the roots recorded before, a rebuild's too.
+    if let Ok(old) = Stamp::read(dir) {
+        stamp.id_roots = old.id_roots;
+    }
 
     let mut rebuild_all = options.rebuild || !dir.join(STAMP_FILE).is_file();
     let mut reextracted = None;
+    let mut old_stamp = None;
     if !rebuild_all {
         let old = Stamp::read(dir)?;
+        old_stamp = Some(old.clone());
         if old.format != FORMAT_VERSION || old.schema_digest != stamp.schema_digest {
             on_event(Event::Notice(&format!(
                 "the schema changed since this index was built (version {} {}, now {} {}): rebuilding it from the given PATHs",
@@ -72,6 +82,7 @@ pub fn update(
                 "the gazetteers changed since this index was built: extracted the facets of {n} stored articles again"
             )));
             reextracted = Some(n);
+            old_stamp = Some(stamp.clone());
         }
     }
     if !rebuild_all && !dir.join(TANTIVY_DIR).is_dir() {
@@ -90,7 +101,24 @@ pub fn update(
             rebuilt: true,
             ..IndexReport::default()
         };
-        fill(&fresh, paths, options, &gazetteer, &mut report, on_event)?;
+        let filled = fill(
+            &fresh,
+            paths,
+            options,
+            &gazetteer,
+            &mut stamp.id_roots,
+            &mut report,
+            on_event,
+        );
+        if let Err(err) = filled {
+            drop(fresh);
+            if matches!(err, Error::Interrupted(_)) {
+                // Half an index is of no use to the next run.
+                std::fs::remove_dir_all(&siblings.fresh)
+                    .map_err(|e| Error::io(&siblings.fresh, e))?;
+            }
+            return Err(err);
+        }
         verify::record(&siblings.fresh, &fresh)?;
         drop(fresh);
         stamp.write(&siblings.fresh)?;
@@ -106,8 +134,22 @@ pub fn update(
             checking: checked.elapsed,
             ..IndexReport::default()
         };
-        fill(&index, paths, options, &gazetteer, &mut report, on_event)?;
+        fill(
+            &index,
+            paths,
+            options,
+            &gazetteer,
+            &mut stamp.id_roots,
+            &mut report,
+            on_event,
+        )?;
         verify::record(dir, &index)?;
+        // Same schema and gazetteers, maybe from another source (an
+        // explicit --schema is recorded), another sitrep release, or new
+        // id roots.
+        if old_stamp.as_ref() != Some(&stamp) {
+            stamp.write(dir)?;
+        }
         report
     };
     report.reextracted = reextracted;
@@ -297,6 +339,7 @@ pub(crate) fn fill(
     paths: &[PathBuf],
     options: &IndexOptions,
     gazetteer: &Gazetteer,
+    id_roots: &mut Vec<IdRoot>,
     report: &mut IndexReport,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<()> {
@@ -316,14 +359,30 @@ pub(crate) fn fill(
     if let Err(e) = writer.garbage_collect_files().wait() {
         return Err(writer_failure(&mut writer, &options.index_dir, e));
     }
-    let roots: Vec<String> = paths
+    // Files are known by their path with the PATH's links resolved, so
+    // that a link to a folder finds the files indexed through the folder.
+    let mut spellings = Vec::new();
+    let mut run_roots = Vec::new();
+    for path in paths {
+        if let Some(root) = IdRoot::of(path) {
+            spellings.push((file_key(path), root.path.clone()));
+            run_roots.push(root);
+        }
+    }
+    let keys = Keys(spellings);
+    ids::record_roots(id_roots, &run_roots);
+    // Files indexed through a PATH spelled with a link by an earlier
+    // version are under the link's key: they count as under a root too.
+    let roots: Vec<String> = keys
+        .0
         .iter()
-        .filter(|root| root.exists())
-        .map(|root| file_key(root))
+        .flat_map(|(a, b)| [a.clone(), b.clone()])
         .collect();
+    let known = indexed_files(index)?;
+    let reid = ids_changing(paths, options, id_roots, &keys, &roots, &known);
     let mut batch = Batch {
         fields: Fields::new(&index.schema())?,
-        known: indexed_files(index)?,
+        known,
         committed: index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -344,14 +403,19 @@ pub(crate) fn fill(
         claims: Vec::new(),
         ids: HashMap::new(),
         id_files: Vec::new(),
+        clashes: reid.clashes,
+        reid: reid.keys,
     };
     let total = options
         .count_files
         .then(|| count_files(paths, &options.index_dir));
     let (mut files, mut bytes) = (0u64, 0u64);
     for entry in corpus::files(paths, Some(&options.index_dir)) {
+        if super::interrupted() {
+            return Err(batch.stop());
+        }
         match entry {
-            Entry::File(file) => {
+            Entry::File(mut file) => {
                 files += 1;
                 bytes += file.size;
                 let articles = batch.report.added + batch.report.updated;
@@ -361,7 +425,15 @@ pub(crate) fn fill(
                     total,
                     articles,
                 });
-                batch.file(&file)?;
+                let key = keys.of(&file.path);
+                // Reached twice, through a link and through its target.
+                if batch.seen.contains(&key) {
+                    continue;
+                }
+                if let Some(rel) = batch.clashes.id_path(id_roots, &key) {
+                    file.rel_path = rel;
+                }
+                batch.file(&file, key)?;
             }
             Entry::Skipped(path, reason) => {
                 (batch.on_event)(Event::Skipped(&path, &reason));
@@ -371,13 +443,18 @@ pub(crate) fn fill(
                 // What could not be visited may still be there.
                 if p.kind != ProblemKind::NoSuchPath {
                     batch.unknown.push(file_key(&p.path));
+                    batch.unknown.push(keys.of(&p.path));
                 }
                 batch.problem(p);
             }
         }
     }
+    batch.reid_outside(id_roots)?;
     batch.settle_claims()?;
     batch.remove_gone();
+    if super::interrupted() {
+        return Err(batch.stop());
+    }
     let payload = batch.payload();
     // Updated articles were counted as removed and added again: report
     // them once, as updated.
@@ -398,6 +475,107 @@ pub(crate) fn fill(
         .try_into()?;
     report.total = reader.searcher().num_docs();
     Ok(())
+}
+
+/// The keys files are known by: the spelling of each PATH (as
+/// [`file_key`] makes it) with the PATH's links resolved.
+struct Keys(Vec<(String, String)>);
+
+impl Keys {
+    /// The key of a file walked under one of the PATHs.
+    fn of(&self, path: &Path) -> String {
+        let key = file_key(path);
+        let root = self
+            .0
+            .iter()
+            .filter(|(spelled, _)| is_inside(&key, spelled))
+            .max_by_key(|(spelled, _)| spelled.len());
+        match root {
+            Some((spelled, real)) => format!("{real}{}", key.get(spelled.len()..).unwrap_or("")),
+            None => key,
+        }
+    }
+}
+
+/// The clashes after a run, and the indexed files whose ids they change.
+struct Reid {
+    clashes: Clashes,
+    keys: HashSet<String>,
+}
+
+/// Which relative paths clash after this run (see `index/ids.rs`), and
+/// which indexed files that stay must have their ids written again. With
+/// a single id root in play nothing can clash and nothing is walked.
+fn ids_changing(
+    paths: &[PathBuf],
+    options: &IndexOptions,
+    id_roots: &[IdRoot],
+    keys: &Keys,
+    roots: &[String],
+    known: &HashMap<String, Indexed>,
+) -> Reid {
+    let none = Reid {
+        clashes: Clashes::default(),
+        keys: HashSet::new(),
+    };
+    let mut bases: HashSet<&str> = known
+        .keys()
+        .filter_map(|k| ids::root_of(id_roots, k))
+        .map(|r| r.base.as_str())
+        .collect();
+    bases.extend(
+        keys.0
+            .iter()
+            .filter_map(|(_, real)| ids::root_of(id_roots, real))
+            .map(|r| r.base.as_str()),
+    );
+    if bases.len() < 2 {
+        return none;
+    }
+    // The files this run will walk, and what it cannot read.
+    let mut walked = HashSet::new();
+    let mut unknown = Vec::new();
+    for entry in corpus::files(paths, Some(&options.index_dir)) {
+        match entry {
+            Entry::File(file) => {
+                walked.insert(keys.of(&file.path));
+            }
+            Entry::Problem(p) if p.kind != ProblemKind::NoSuchPath => {
+                unknown.push(file_key(&p.path));
+                unknown.push(keys.of(&p.path));
+            }
+            _ => {}
+        }
+    }
+    // What the index will hold: the files walked, and those indexed
+    // before that this run does not remove.
+    let stays = |key: &str| {
+        walked.contains(key)
+            || !roots.iter().any(|r| is_inside(key, r))
+            || unknown.iter().any(|u| is_inside(key, u))
+    };
+    let after_keys: Vec<&str> = walked
+        .iter()
+        .map(String::as_str)
+        .chain(
+            known
+                .keys()
+                .map(String::as_str)
+                .filter(|k| !walked.contains(*k) && stays(k)),
+        )
+        .collect();
+    let clashes = Clashes::among(id_roots, after_keys.into_iter());
+    let before = Clashes::among(id_roots, known.keys().map(String::as_str));
+    if clashes.is_empty() && before.is_empty() {
+        return none;
+    }
+    let keys = known
+        .keys()
+        .filter(|k| stays(k))
+        .filter(|k| clashes.id_path(id_roots, k) != before.id_path(id_roots, k))
+        .cloned()
+        .collect();
+    Reid { clashes, keys }
 }
 
 /// An article whose id a file not walked yet holds in the last commit:
@@ -453,9 +631,21 @@ struct Batch<'a> {
     /// into `id_files`: one copy of a path, not one per article).
     ids: HashMap<String, u32>,
     id_files: Vec<String>,
+    /// Relative paths under more than one id root, after this run.
+    clashes: Clashes,
+    /// Indexed files whose ids change (a clash begins or ends): read
+    /// again, changed or not.
+    reid: HashSet<String>,
 }
 
 impl Batch<'_> {
+    /// Drops what this run wrote since the last commit, on an interruption.
+    fn stop(&mut self) -> Error {
+        let _ = self.writer.rollback();
+        let _ = self.writer.garbage_collect_files().wait();
+        Error::Interrupted(self.dir.to_path_buf())
+    }
+
     fn problem(&mut self, p: Problem) {
         (self.on_event)(Event::Problem(&p));
         self.report.problems.push(p);
@@ -471,12 +661,12 @@ impl Batch<'_> {
 
     /// Indexes `file` again if it changed (size and modification time
     /// first, then its fingerprint), or for the first time.
-    fn file(&mut self, file: &SourceFile) -> Result<()> {
-        let key = file_key(&file.path);
+    fn file(&mut self, file: &SourceFile, key: String) -> Result<()> {
         self.seen.insert(key.clone());
         let before = self.known.get(&key).copied();
-        // A file that lost an id is read again until it holds none.
-        let loser = self.losers_before.contains(&key);
+        // A file that lost an id is read again until it holds none; one
+        // whose ids change, to write them.
+        let loser = self.losers_before.contains(&key) || self.reid.contains(&key);
         if let Some(k) = before {
             if !loser && k.stamp.size == file.size && k.stamp.mtime == file.mtime && file.mtime != 0
             {
@@ -631,6 +821,38 @@ impl Batch<'_> {
             Count::Added => self.report.added += 1,
             Count::Updated => self.report.updated += 1,
             Count::Unchanged => self.report.unchanged += 1,
+        }
+        Ok(())
+    }
+
+    /// Reads again the files outside this run's PATHs whose ids change
+    /// (`index A` then `index B`, both holding `iraq/x.txt`: A's file is
+    /// qualified too). One that is not there keeps its ids.
+    fn reid_outside(&mut self, id_roots: &[IdRoot]) -> Result<()> {
+        let mut outside: Vec<String> = self
+            .reid
+            .iter()
+            .filter(|key| !self.seen.contains(*key))
+            .cloned()
+            .collect();
+        outside.sort();
+        for key in outside {
+            let path = PathBuf::from(&key);
+            let (Some(format), Ok(meta)) = (corpus::Format::of(&path), std::fs::metadata(&path))
+            else {
+                continue;
+            };
+            let Some(rel_path) = self.clashes.id_path(id_roots, &key) else {
+                continue;
+            };
+            let file = SourceFile {
+                path,
+                rel_path,
+                format,
+                size: meta.len(),
+                mtime: corpus::mtime_nanos(&meta),
+            };
+            self.file(&file, key)?;
         }
         Ok(())
     }

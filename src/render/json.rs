@@ -7,7 +7,8 @@
 //! * `hit`: `rank`, `id`, `score`, `match` (`"all"` or `"partial"`),
 //!   `words_matched`, `words`, `title`, `title_highlights`, `date`, `year`,
 //!   `provinces`, `actors` (the event places and actors; actors as paths,
-//!   `Islamic State/ISWAP`), `actor_kinds`, `path`, `source`, `url`,
+//!   `Islamic State/ISWAP`), `actor_kinds`, `path`, `location` (`path#id`
+//!   for a record of a JSON Lines or JSON file), `source`, `url`,
 //!   `snippet` (`text`, `highlights`); highlights are `[start, end)` byte
 //!   ranges;
 //! * `facet`: `field` (`province`, `country`, `actor`, `actor-kind`,
@@ -61,6 +62,9 @@ pub(crate) struct HitData<'a> {
     actors: &'a [String],
     actor_kinds: &'a [String],
     path: &'a str,
+    /// `path#id` for a record of a JSON Lines or JSON file, else the path:
+    /// what `sitrep show` takes besides the id.
+    location: String,
     source: Option<&'a str>,
     url: Option<&'a str>,
     snippet: SnippetData<'a>,
@@ -148,6 +152,7 @@ pub(crate) fn results_json<W: Write>(
                 actors: &hit.article.actors,
                 actor_kinds: &hit.article.actor_kinds,
                 path: &hit.article.path,
+                location: hit.article.location(),
                 source: hit.article.source.as_deref(),
                 url: hit.article.url.as_deref(),
                 snippet: SnippetData {

@@ -364,7 +364,7 @@ mod tests {
             Some("/corpus"),
         );
         let text = String::from_utf8(out).unwrap();
-        assert!(text.contains("    iraq/a.txt\n"), "{text}");
+        assert!(text.contains("    iraq/a.txt  id: iraq/a.txt\n"), "{text}");
         let mut out = Vec::new();
         print(
             &mut out,
@@ -373,7 +373,10 @@ mod tests {
             Some("/elsewhere"),
         );
         let text = String::from_utf8(out).unwrap();
-        assert!(text.contains("    /corpus/iraq/a.txt\n"), "{text}");
+        assert!(
+            text.contains("    /corpus/iraq/a.txt  id: iraq/a.txt\n"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -426,7 +429,10 @@ mod tests {
         print(&mut out, OutputFormat::Text, Style::default(), None);
         let text = String::from_utf8(out).unwrap();
         assert!(!text.contains(BOLD));
-        assert!(text.contains("    /corpus/iraq/a.txt\n"), "{text}");
+        assert!(
+            text.contains("    /corpus/iraq/a.txt  id: iraq/a.txt\n"),
+            "{text}"
+        );
         assert!(text.contains("1 article with the word; 1 shown."), "{text}");
         assert!(text.contains("Provinces: Iraq/Nineveh 1"));
     }

@@ -59,20 +59,24 @@ pub(crate) fn hit_text<W: Write>(
     for line in facts_lines(hit, style, room) {
         writeln!(w, "{INDENT}{}", style.paint(CYAN, &line))?;
     }
-    writeln!(
-        w,
-        "{INDENT}{}",
-        style.paint(
-            GREEN,
-            &match room {
-                Some(columns) => fit_middle(
-                    &style.clean(&display_path(&hit.article.path, base)),
-                    columns
-                ),
-                None => style.clean(&display_path(&hit.article.path, base)),
-            }
-        )
-    )?;
+    // Where it is, and the id `sitrep show` takes (either opens it); on a
+    // terminal too narrow for both, the id goes on a line of its own.
+    let location = style.clean(&display_path(&hit.article.location(), base));
+    let id = format!("id: {}", style.clean(&hit.article.id));
+    match room {
+        Some(columns) if display_width(&location) + 2 + display_width(&id) > columns => {
+            let location = fit_middle(&location, columns);
+            writeln!(w, "{INDENT}{}", style.paint(GREEN, &location))?;
+            let id = fit_middle(&id, columns);
+            writeln!(w, "{INDENT}{}", style.paint(DIM, &id))?;
+        }
+        _ => writeln!(
+            w,
+            "{INDENT}{}  {}",
+            style.paint(GREEN, &location),
+            style.paint(DIM, &id)
+        )?,
+    }
     if !hit.snippet.text.is_empty() {
         let snippet = style.cleaned(&hit.snippet);
         match room {
@@ -634,6 +638,10 @@ pub(crate) fn stats_text<W: Write>(w: &mut W, stats: &Stats) -> io::Result<()> {
         stats.stamp.schema_version, stats.stamp.schema_digest
     )?;
     writeln!(w, "gazetteers: {}", stats.stamp.gazetteer_digest)?;
+    if let Some(source) = &stats.stamp.schema_source {
+        // Where a plain `sitrep index` reads them again.
+        writeln!(w, "from:       {source}")?;
+    }
     writeln!(
         w,
         "built by:   sitrep {} (index format {})",

@@ -8,12 +8,15 @@
 //! from its own file when the file looked unchanged; measured against this
 //! one it saved no time and needed five bookkeeping columns.
 
-use tantivy::collector::TopDocs;
+use std::path::Path;
+
+use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::article::Card;
+use crate::corpus::file_key;
 use crate::error::{Error, Result};
 use crate::index::schema::{self, Fields};
 use crate::index::OpenIndex;
@@ -51,6 +54,85 @@ fn show_unguarded(open: &OpenIndex, id: &str) -> Result<Card> {
     };
     let doc: TantivyDocument = searcher.doc(address)?;
     Ok(stored_card(&doc, &open.fields))
+}
+
+/// What `sitrep show` found for what the user typed.
+#[derive(Debug)]
+pub enum Found {
+    /// One article.
+    Article(Box<Card>),
+    /// A file that holds several articles: their ids, sorted.
+    Several(Vec<String>),
+}
+
+/// Finds an article by its id, by the path of its file (as the text output
+/// prints it: relative to `base`, the current folder, or absolute), or by
+/// `file#id` for a record of a JSON Lines or JSON file. A file of several
+/// articles gives their locations.
+pub fn find(open: &OpenIndex, what: &str, base: Option<&Path>) -> Result<Found> {
+    crate::index::guard(&open.dir, || find_unguarded(open, what, base))
+}
+
+fn find_unguarded(open: &OpenIndex, what: &str, base: Option<&Path>) -> Result<Found> {
+    match show_unguarded(open, what) {
+        Err(Error::NoSuchArticle(_)) => {}
+        other => return other.map(|card| Found::Article(Box::new(card))),
+    }
+    let searcher = open.reader.searcher();
+    let in_file = |path: &str| -> Result<Vec<Card>> {
+        let absolute = match base {
+            Some(base) => base.join(path),
+            None => Path::new(path).to_path_buf(),
+        };
+        let mut keys = vec![file_key(&absolute)];
+        // Keys of folders given through a link are the link's target.
+        if let Ok(real) = std::fs::canonicalize(&absolute) {
+            keys.push(real.to_string_lossy().into_owned());
+        }
+        keys.dedup();
+        let mut cards = Vec::new();
+        for key in keys {
+            let query = TermQuery::new(
+                Term::from_field_text(open.fields.path, &key),
+                IndexRecordOption::Basic,
+            );
+            let mut addresses: Vec<DocAddress> = searcher
+                .search(&query, &DocSetCollector)?
+                .into_iter()
+                .collect();
+            addresses.sort();
+            cards.extend(self::cards(&searcher, &open.fields, &addresses)?);
+        }
+        Ok(cards)
+    };
+    let mut cards = in_file(what)?;
+    if cards.len() == 1 {
+        if let Some(card) = cards.pop() {
+            return Ok(Found::Article(Box::new(card)));
+        }
+    }
+    if !cards.is_empty() {
+        // Sorted: the articles of one file may lie in several segments.
+        let mut ids: Vec<String> = cards.into_iter().map(|c| c.id).collect();
+        ids.sort();
+        return Ok(Found::Several(ids));
+    }
+    // `file#record`: the file's path may hold a `#` itself.
+    for (at, _) in what.rmatch_indices('#') {
+        let (Some(path), Some(record)) = (what.get(..at), what.get(at + 1..)) else {
+            continue;
+        };
+        if path.is_empty() || record.is_empty() {
+            continue;
+        }
+        if let Some(card) = in_file(path)?
+            .into_iter()
+            .find(|c| c.record() == Some(record) || c.id == record)
+        {
+            return Ok(Found::Article(Box::new(card)));
+        }
+    }
+    Err(Error::NoSuchArticle(what.to_owned()))
 }
 
 /// The card of a document from the doc store: stored facets keep the
