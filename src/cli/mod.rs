@@ -363,6 +363,7 @@ fn facet_values() -> Vec<PossibleValue> {
             PossibleValue::new(kind.name()).help(match kind {
                 FacetKind::Province => "Country/Province",
                 FacetKind::Country => "Country",
+                FacetKind::Region => "Regions of regions.toml (Sahel, Darfur, Donbas…)",
                 FacetKind::Actor => "Armed groups, forces, agencies (a tree)",
                 FacetKind::ActorKind => "Kinds of the event actors",
                 FacetKind::Year => "Publication year",

@@ -10,8 +10,8 @@
 //!   `Islamic State/ISWAP`), `actor_kinds`, `path`, `source`, `url`,
 //!   `snippet` (`text`, `highlights`); highlights are `[start, end)` byte
 //!   ranges;
-//! * `facet`: `field` (`province`, `country`, `actor`, `actor-kind`,
-//!   `year`), `counted` (`"all"` or `"partial"`), `values` (`value`,
+//! * `facet`: `field` (`province`, `country`, `region`, `actor`,
+//!   `actor-kind`, `year`), `counted` (`"all"` or `"partial"`), `values` (`value`,
 //!   `count`), over all matching articles; actor values are paths, each
 //!   after its parent, and a parent counts its children's articles too;
 //! * `summary`: `query`, `filters`, `total`, `full_matches`, `counted`,

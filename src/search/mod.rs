@@ -151,6 +151,8 @@ pub struct FacetCounts {
     pub province: Vec<FacetCount>,
     /// Countries (an article counts once per country).
     pub country: Vec<FacetCount>,
+    /// Regions of `regions.toml` (an article counts once per region).
+    pub region: Vec<FacetCount>,
     /// Actors by path (`Islamic State`, `Islamic State/ISWAP`…), each
     /// followed by its children: a parent counts the articles of its
     /// children too. The limit applies to the top-level actors.
@@ -170,6 +172,7 @@ impl FacetCounts {
         match kind {
             FacetKind::Province => &self.province,
             FacetKind::Country => &self.country,
+            FacetKind::Region => &self.region,
             FacetKind::Actor => &self.actor,
             FacetKind::ActorKind => &self.actor_kind,
             FacetKind::Year => &self.year,
