@@ -15,6 +15,7 @@ mod filters;
 mod hits;
 pub mod pictures;
 mod plan;
+mod where_expr;
 
 use crate::fields::field;
 use collect::{FacetTally, Tallies};
@@ -63,6 +64,22 @@ pub struct SearchRequest {
     pub mentioned_actors: Vec<String>,
     /// Filters on the kinds of the event actors (`state force`…).
     pub actor_kinds: Vec<String>,
+    /// Region filters (`regions.toml`: Sahel, Darfur…; any alias).
+    pub regions: Vec<String>,
+    /// Exclusions: no article with an event in any of these provinces
+    /// (any alias, or a region).
+    pub not_provinces: Vec<String>,
+    /// Exclusions by country of the event places.
+    pub not_countries: Vec<String>,
+    /// Exclusions by event actor (a parent excludes its children too).
+    pub not_actors: Vec<String>,
+    /// Exclusions by kind of the event actors.
+    pub not_actor_kinds: Vec<String>,
+    /// Exclusions by region.
+    pub not_regions: Vec<String>,
+    /// A boolean filter expression over the facets (`--where`), AND'ed
+    /// with the other filters.
+    pub where_expr: Option<String>,
     /// Year filters.
     pub years: Vec<String>,
     /// How many hits to return.
