@@ -1214,3 +1214,42 @@ fn r15_a_facet_field_in_the_query_filters_by_any_alias() {
     assert_stderr_has(&out, "--where");
     assert!(!stderr(&out).contains("malformed"), "{}", stderr(&out));
 }
+
+/// Issue 15: `facets --format csv` with --by headed the first column
+/// `actor \ province`, which is no column name a program can ask for. It
+/// is the rows' facet now; a list is `FIELD,count` for every --field.
+#[test]
+fn r15_facets_csv_headers_name_the_field() {
+    let t = TestDir::new();
+    crate::util::small_corpus(&t);
+    t.index();
+    for field in [
+        "province",
+        "country",
+        "region",
+        "actor",
+        "actor-kind",
+        "year",
+    ] {
+        let out = t.run(&["facets", "--field", field, "--format", "csv"]);
+        assert!(code(&out) < 2, "{field}: {}", stderr(&out));
+        let text = crate::util::stdout(&out);
+        assert_eq!(
+            text.lines().next(),
+            Some(format!("{field},count").as_str()),
+            "{text}"
+        );
+    }
+    for (field, by) in [
+        ("actor", "province"),
+        ("year", "country"),
+        ("country", "year"),
+    ] {
+        let out = t.run(&["facets", "--field", field, "--by", by, "--format", "csv"]);
+        assert_eq!(code(&out), 0, "{field} {by}: {}", stderr(&out));
+        let text = crate::util::stdout(&out);
+        let header = text.lines().next().unwrap_or_default();
+        assert_eq!(header.split(',').next(), Some(field), "{text}");
+        assert!(!header.contains('\\'), "{text}");
+    }
+}
