@@ -81,6 +81,17 @@ pub enum Error {
         /// Why, for a person.
         reason: String,
     },
+    /// A `--where` expression with a mistake or an unknown value: the
+    /// expression, with a caret line under the place.
+    #[error("cannot read --where: {reason}\n  {expr}\n  {caret}")]
+    Where {
+        /// The expression as typed (whitespace as spaces).
+        expr: String,
+        /// Spaces, then `^` under the offending piece.
+        caret: String,
+        /// What was expected there, or why the value is unknown.
+        reason: String,
+    },
     /// A filter value (province, actor, country, year) is not known.
     #[error("unknown {kind} {value:?}{}", suggest(.suggestions))]
     UnknownValue {

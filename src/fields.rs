@@ -40,6 +40,9 @@ pub(crate) mod field {
     /// `/Kind/Actor` facets of the event actors: `/jihadist group` is
     /// indexed with every `/jihadist group/Islamic State`.
     pub const ACTOR_KIND: &str = "actor_kind";
+    /// `/Region` facets: the regions of `regions.toml` holding an event
+    /// place of the article.
+    pub const REGION: &str = "region";
     /// The file's content fingerprint (bookkeeping).
     pub const FINGERPRINT: &str = "fingerprint";
     /// The file's size in bytes (bookkeeping).
@@ -55,6 +58,9 @@ pub enum FacetKind {
     Province,
     /// Countries (an article counts once per country).
     Country,
+    /// Regions of `regions.toml` (the Sahel, Darfur…): an article counts
+    /// once per region holding any of its event places.
+    Region,
     /// Armed groups, state forces, agencies: paths (`Parent/Child`).
     Actor,
     /// The kinds of the event actors (`jihadist group`, `state force`…).
@@ -65,9 +71,10 @@ pub enum FacetKind {
 
 impl FacetKind {
     /// Every kind, in display order.
-    pub const ALL: [FacetKind; 5] = [
+    pub const ALL: [FacetKind; 6] = [
         FacetKind::Province,
         FacetKind::Country,
+        FacetKind::Region,
         FacetKind::Actor,
         FacetKind::ActorKind,
         FacetKind::Year,
@@ -78,6 +85,7 @@ impl FacetKind {
         match self {
             FacetKind::Province => "province",
             FacetKind::Country => "country",
+            FacetKind::Region => "region",
             FacetKind::Actor => "actor",
             FacetKind::ActorKind => "actor-kind",
             FacetKind::Year => "year",
@@ -89,6 +97,7 @@ impl FacetKind {
     pub(crate) fn field(self) -> &'static str {
         match self {
             FacetKind::Province | FacetKind::Country => field::PROVINCE,
+            FacetKind::Region => field::REGION,
             FacetKind::Actor => field::ACTOR,
             FacetKind::ActorKind => field::ACTOR_KIND,
             FacetKind::Year => field::YEAR,
@@ -99,7 +108,9 @@ impl FacetKind {
     pub(crate) fn label(self, path: &[&str]) -> Option<String> {
         match self {
             FacetKind::Province => (path.len() >= 2).then(|| path.join("/")),
-            FacetKind::Country | FacetKind::ActorKind => path.first().map(|c| (*c).to_owned()),
+            FacetKind::Country | FacetKind::Region | FacetKind::ActorKind => {
+                path.first().map(|c| (*c).to_owned())
+            }
             FacetKind::Actor | FacetKind::Year => (!path.is_empty()).then(|| path.join("/")),
         }
     }
@@ -113,7 +124,7 @@ impl fmt::Display for FacetKind {
 
 /// A facet kind's name that sitrep does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown facet {0:?}: use province, country, actor, actor-kind or year")]
+#[error("unknown facet {0:?}: use province, country, region, actor, actor-kind or year")]
 pub struct UnknownFacet(pub String);
 
 impl FromStr for FacetKind {

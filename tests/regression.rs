@@ -1584,3 +1584,88 @@ fn r15_the_progress_bar_starts_empty() {
         "the first frame claims progress: {first:?}"
     );
 }
+
+/// Issue 15: `province:Borno` typed in a query got tantivy's internal
+/// wording ("The facet field is malformed: Failed to parse the facet
+/// string") and exit 2, although the message for a wrong field listed
+/// province and actor as searchable. A facet field in the query now
+/// filters as its flag does, by any alias; inside brackets or beside OR
+/// the message points to --where.
+#[test]
+fn r15_a_facet_field_in_the_query_filters_by_any_alias() {
+    let t = TestDir::new();
+    crate::util::small_corpus(&t);
+    t.index();
+    for (query, ids) in [
+        (
+            "province:Ninawa",
+            vec!["iraq/2021-03-03-mosul-cell.txt", "undated.txt"],
+        ),
+        ("province:Kirkuk bomb", vec!["iraq/kirkuk-checkpoint.txt"]),
+        ("actor:Daesh year:2019", vec!["iraq/kirkuk-checkpoint.txt"]),
+        ("region:Levant", vec!["syria/raqqa.md"]),
+        ("checkpoint -province:\"Kirkuk\"", vec![]),
+    ] {
+        let out = t.run(&["search", query, "--json"]);
+        assert!(code(&out) < 2, "{query}: {}", stderr(&out));
+        let mut found = hit_ids(&out);
+        found.sort();
+        assert_eq!(found, ids, "{query}");
+    }
+    // Both Yemen records (the id of one without its own may change).
+    let out = t.run(&["search", "country:Yemen", "--json"]);
+    let yemen = hit_ids(&out);
+    assert!(
+        yemen.len() == 2 && yemen.contains(&"ye-1".to_owned()),
+        "{yemen:?}"
+    );
+    let out = t.run(&["search", "province:Ninawah"]);
+    assert_eq!(code(&out), 2);
+    assert_stderr_has(
+        &out,
+        "unknown province \"Ninawah\"; did you mean one of \"Iraq/Nineveh\"",
+    );
+    let out = t.run(&["search", "province:Kirkuk OR Mosul"]);
+    assert_eq!(code(&out), 2);
+    assert_stderr_has(&out, "--where");
+    assert!(!stderr(&out).contains("malformed"), "{}", stderr(&out));
+}
+
+/// Issue 15: `facets --format csv` with --by headed the first column
+/// `actor \ province`, which is no column name a program can ask for. It
+/// is the rows' facet now; a list is `FIELD,count` for every --field.
+#[test]
+fn r15_facets_csv_headers_name_the_field() {
+    let t = TestDir::new();
+    crate::util::small_corpus(&t);
+    t.index();
+    for field in [
+        "province",
+        "country",
+        "region",
+        "actor",
+        "actor-kind",
+        "year",
+    ] {
+        let out = t.run(&["facets", "--field", field, "--format", "csv"]);
+        assert!(code(&out) < 2, "{field}: {}", stderr(&out));
+        let text = crate::util::stdout(&out);
+        assert_eq!(
+            text.lines().next(),
+            Some(format!("{field},count").as_str()),
+            "{text}"
+        );
+    }
+    for (field, by) in [
+        ("actor", "province"),
+        ("year", "country"),
+        ("country", "year"),
+    ] {
+        let out = t.run(&["facets", "--field", field, "--by", by, "--format", "csv"]);
+        assert_eq!(code(&out), 0, "{field} {by}: {}", stderr(&out));
+        let text = crate::util::stdout(&out);
+        let header = text.lines().next().unwrap_or_default();
+        assert_eq!(header.split(',').next(), Some(field), "{text}");
+        assert!(!header.contains('\\'), "{text}");
+    }
+}

@@ -9,6 +9,8 @@ mod index;
 mod search;
 // Event facets and mentions: --mentioned-*, --actor-kind, actor paths.
 mod facets;
+// Facet logic: exclusions, --where, regions, kinds.
+mod logic;
 // The JSON Lines output, parsed back.
 mod json;
 // Bad input: named with file and line, the rest still indexed, exit codes.

@@ -20,6 +20,9 @@ Examples:
   sitrep search ISIS --province Ninawa           ISIS in Nineveh, by any spelling
   sitrep search 'hunt for the Kirkuk bombers'    natural language works too
   sitrep search ISIS --actor-kind 'state force' ISIS where state forces take part
+  sitrep search '' --actor al-Shabaab --not-country Somalia   al-Shabaab outside Somalia
+  sitrep search '' --where 'actor:Hamas AND actor:IDF'   both in the same article
+  sitrep facets --field actor --region Sahel     who takes part in the Sahel
   sitrep facets --mentioned-province Baghdad     event places of articles naming Baghdad
   sitrep search Houthis --sort date --since 2020 newest first, from 2020 on
   sitrep search airstrike --format csv > hits.csv   a table for a spreadsheet
@@ -161,7 +164,8 @@ pub struct Filters {
     /// Only articles about events in this province (any alias; repeat to OR)
     ///
     /// A first-level division by any spelling (Ninawa, Ninewa, نينوى), a
-    /// city inside one (Mosul), or Country/Province. Only where the
+    /// city inside one (Mosul), or Country/Province; a region's name
+    /// (Darfur) stands for its provinces. Only where the
     /// reported events happen counts, not a dateline, a capital speaking
     /// for its government or a background mention (see
     /// --mentioned-province). Example: --province ninawa
@@ -172,6 +176,15 @@ pub struct Filters {
     /// Any name or demonym the gazetteer knows. Example: --country Yemen
     #[arg(long, value_name = "NAME")]
     pub country: Vec<String>,
+    /// Only articles about events in this region (any alias; repeat to OR)
+    ///
+    /// A region of index-schema/gazetteers/regions.toml: Sahel, Lake Chad
+    /// Basin, Horn of Africa, Great Lakes, Darfur, Donbas, Kurdistan
+    /// Region, Levant, Maghreb, Gulf, Caucasus, Balkans, Kashmir…; an
+    /// article counts when an event place is one of its countries or
+    /// provinces. Example: --region Sahel
+    #[arg(long, value_name = "NAME")]
+    pub region: Vec<String>,
     /// Only articles where this actor takes part (any alias; repeat to OR)
     ///
     /// A parent includes its children: --actor "Islamic State" finds
@@ -202,6 +215,44 @@ pub struct Filters {
     /// Example: --mentioned-actor "Boko Haram"
     #[arg(long, value_name = "NAME")]
     pub mentioned_actor: Vec<String>,
+    /// Leave out articles about events in this province (any alias, or a region; repeatable)
+    ///
+    /// Example: --actor al-Shabaab --not-province Banadir
+    #[arg(long, value_name = "NAME")]
+    pub not_province: Vec<String>,
+    /// Leave out articles about events in this country (repeatable)
+    ///
+    /// Example: --actor al-Shabaab --not-country Somalia (al-Shabaab
+    /// outside Somalia)
+    #[arg(long, value_name = "NAME")]
+    pub not_country: Vec<String>,
+    /// Leave out articles about events in this region (repeatable)
+    ///
+    /// Example: --actor JNIM --not-region Sahel
+    #[arg(long, value_name = "NAME")]
+    pub not_region: Vec<String>,
+    /// Leave out articles where this actor takes part (any alias; repeatable)
+    ///
+    /// A parent leaves out its children too. Example: --actor Hamas
+    /// --not-actor "Palestinian Islamic Jihad"
+    #[arg(long, value_name = "NAME")]
+    pub not_actor: Vec<String>,
+    /// Leave out articles whose event actors include one of this kind (repeatable)
+    ///
+    /// Example: --actor-kind "jihadist group" --not-actor-kind "state force"
+    #[arg(long, value_name = "KIND")]
+    pub not_actor_kind: Vec<String>,
+    /// Only articles matching a boolean expression over the facets
+    ///
+    /// field:value tests joined by AND, OR, NOT (capitals) and brackets;
+    /// quote a value of several words. Fields: province, country, region,
+    /// actor, actor-kind (or kind), year, mentioned-province,
+    /// mentioned-country, mentioned-actor; a value resolves as the flag
+    /// of its field does (any alias, a region, a kind). AND'ed with the
+    /// other filters. Example: --where 'actor:Hamas AND actor:"Israel
+    /// Defense Forces" AND NOT country:Egypt'
+    #[arg(long = "where", value_name = "EXPR")]
+    pub where_expr: Option<String>,
     /// Only articles published this year (repeat to OR)
     ///
     /// Example: --year 2016 --year 2017
@@ -504,6 +555,7 @@ fn facet_values() -> Vec<PossibleValue> {
             PossibleValue::new(kind.name()).help(match kind {
                 FacetKind::Province => "Country/Province",
                 FacetKind::Country => "Country",
+                FacetKind::Region => "Regions of regions.toml (Sahel, Darfur, Donbas…)",
                 FacetKind::Actor => "Armed groups, forces, agencies (a tree)",
                 FacetKind::ActorKind => "Kinds of the event actors",
                 FacetKind::Year => "Publication year",

@@ -105,3 +105,24 @@ pub(super) struct ForceEntry {
     #[serde(default)]
     pub(super) nouns: Vec<Spanned<String>>,
 }
+
+/// `regions.toml`: named groups of countries and provinces.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RegionsFile {
+    #[serde(default)]
+    pub(super) region: Vec<RegionEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RegionEntry {
+    /// Canonical name: the facet value `/Name`.
+    pub(super) name: Spanned<String>,
+    #[serde(default)]
+    pub(super) aliases: Vec<Spanned<String>>,
+    /// Countries (`Mali`) and provinces (`Sudan/North Darfur`), by their
+    /// canonical names.
+    #[serde(default)]
+    pub(super) members: Vec<Spanned<String>>,
+}

@@ -13,9 +13,9 @@ use crate::error::{Error, Problem, ProblemKind, Result};
 use crate::index_schema::SchemaFiles;
 
 use super::forces::{self, ACTOR_KINDS, REGIONS};
-use super::format::{ActorsFile, CountriesFile, ForcesFile, PlacesFile};
+use super::format::{ActorsFile, CountriesFile, ForcesFile, PlacesFile, RegionsFile};
 use super::roles::RoleRules;
-use super::{Actor, Claim, Country, Gazetteer, Node, Province, Target};
+use super::{Actor, Claim, Country, Gazetteer, Node, Province, Region, Target};
 
 /// The list of ordinary English words, relative to `index-schema/`.
 const COMMON_WORDS: &str = "gazetteers/common-words.txt";
@@ -23,6 +23,10 @@ const COMMON_WORDS: &str = "gazetteers/common-words.txt";
 /// The force nouns of the generated state forces, relative to
 /// `index-schema/`; without it no state forces are generated.
 const FORCES: &str = "gazetteers/forces.toml";
+
+/// The named groups of countries and provinces, relative to
+/// `index-schema/`; without it there are no regions.
+const REGIONS_FILE: &str = "gazetteers/regions.toml";
 
 /// The 1-based line of the byte at `offset` in `text`.
 fn line_at(text: &str, offset: usize) -> usize {
@@ -65,6 +69,11 @@ struct Builder {
     /// The explicit entry standing for a country's branch of state forces
     /// (`forces = "military"`): (country, branch) → actor.
     designated: HashMap<(usize, String), usize>,
+    regions: Vec<Region>,
+    /// Folded region name or alias → region.
+    region_names: HashMap<String, usize>,
+    /// Member path → regions.
+    region_members: HashMap<String, Vec<usize>>,
     problems: Vec<Problem>,
 }
 
@@ -225,6 +234,90 @@ impl Builder {
                     kind: entry.kind,
                 });
             }
+        }
+        Ok(())
+    }
+
+    /// `regions.toml`, if there is one: each region's names, and its
+    /// members checked against the countries and provinces loaded.
+    fn regions(&mut self, files: &SchemaFiles) -> Result<()> {
+        if files.get(REGIONS_FILE).is_err() {
+            return Ok(());
+        }
+        let (path, text) = files.get(REGIONS_FILE)?;
+        let parsed: RegionsFile = parse_toml(&path, text)?;
+        let known: HashSet<String> = self
+            .countries
+            .iter()
+            .map(|c| c.name.clone())
+            .chain(self.provinces.iter().filter_map(|p| {
+                let country = self.countries.get(p.country)?;
+                Some(format!("{}/{}", country.name, p.name))
+            }))
+            .collect();
+        for entry in parsed.region {
+            let i = self.regions.len();
+            let name = entry.name.get_ref().clone();
+            if name.trim().is_empty() || name.contains('/') {
+                let message =
+                    format!("region {name:?}: a name needs words and may not contain `/`");
+                self.problem(&path, line_of(text, &entry.name), message);
+            }
+            for alias in std::iter::once(&entry.name).chain(&entry.aliases) {
+                let key = analyzer::fold_phrase(alias.get_ref());
+                let line = line_of(text, alias);
+                if key.is_empty() {
+                    let message =
+                        format!("region {name:?}: alias {:?} has no words", alias.get_ref());
+                    self.problem(&path, line, message);
+                    continue;
+                }
+                match self.region_names.get(&key) {
+                    Some(&other) if other != i => {
+                        let other = self.regions.get(other).map(|r| r.name.clone());
+                        let message = format!(
+                            "region {name:?}: alias {:?} is also a name of region {}",
+                            alias.get_ref(),
+                            other.map(|o| format!("{o:?}")).unwrap_or_default()
+                        );
+                        self.problem(&path, line, message);
+                    }
+                    _ => {
+                        self.region_names.insert(key, i);
+                    }
+                }
+            }
+            if entry.members.is_empty() {
+                let message = format!("region {name:?} has no members");
+                self.problem(&path, line_of(text, &entry.name), message);
+            }
+            let mut members = Vec::new();
+            for member in &entry.members {
+                let value = member.get_ref();
+                if !known.contains(value) {
+                    let message = match value.split_once('/') {
+                        Some((country, province)) => format!(
+                            "region {name:?}: member {value:?}: there is no province {province:?} of {country:?} in places/ (write Country/Province with their canonical names)"
+                        ),
+                        None => format!(
+                            "region {name:?}: member {value:?} is not a country in countries.toml (write a province as Country/Province)"
+                        ),
+                    };
+                    self.problem(&path, line_of(text, member), message);
+                    continue;
+                }
+                if members.contains(value) {
+                    let message = format!("region {name:?}: member {value:?} is listed twice");
+                    self.problem(&path, line_of(text, member), message);
+                    continue;
+                }
+                self.region_members
+                    .entry(value.clone())
+                    .or_default()
+                    .push(i);
+                members.push(value.clone());
+            }
+            self.regions.push(Region { name, members });
         }
         Ok(())
     }
@@ -729,6 +822,9 @@ impl Builder {
             countries: self.countries,
             provinces: self.provinces,
             actors: self.actors,
+            regions: self.regions,
+            region_names: self.region_names,
+            region_members: self.region_members,
             trie,
             phrases,
             roles: RoleRules::default(),
@@ -760,6 +856,7 @@ impl Gazetteer {
         let mut builder = Builder::default();
         builder.countries(files)?;
         builder.places(files)?;
+        builder.regions(files)?;
         let forces_file = Builder::branch_names(files)?;
         let branches: Vec<String> = forces_file
             .iter()

@@ -162,11 +162,31 @@ impl Gazetteer {
             events.provinces = dateline.provinces;
         }
         let mut facets = self.facets(&events);
+        facets.regions = self.regions_of(&facets.places);
         let everything = self.facets(&mentioned);
         facets.mentioned_places = everything.places;
         facets.mentioned_actors = everything.actors;
         facets.mentions = roled;
         (facets, explained)
+    }
+
+    /// The regions that hold any of `places` (a member country holds
+    /// each of its places; a member province only itself), each once, in
+    /// the order of `regions.toml`.
+    pub fn regions_of(&self, places: &[(String, Option<String>)]) -> Vec<String> {
+        let mut found: Vec<usize> = Vec::new();
+        for (country, province) in places {
+            let province = province.as_ref().map(|p| format!("{country}/{p}"));
+            for path in std::iter::once(country).chain(province.as_ref()) {
+                found.extend(self.region_members.get(path).into_iter().flatten());
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+            .into_iter()
+            .filter_map(|r| self.regions.get(r).map(|r| r.name.clone()))
+            .collect()
     }
 
     /// The countries an article is about, from its unambiguous mentions,

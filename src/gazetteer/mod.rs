@@ -92,6 +92,17 @@ pub struct Actor {
     pub generated: bool,
 }
 
+/// A named group of countries and provinces (`regions.toml`): the Sahel,
+/// Darfur, the Kurdistan Region.
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// Canonical name: the facet value `/Name`.
+    pub name: String,
+    /// Its countries (`Mali`) and provinces (`Sudan/North Darfur`), as
+    /// facet paths, in the file's order.
+    pub members: Vec<String>,
+}
+
 impl Actor {
     /// Whether it was active at some time in the years `from..=to`;
     /// false when its years are not known.
@@ -233,6 +244,9 @@ pub struct Facets {
     pub actors: Vec<String>,
     /// The kinds of the event actors (`jihadist group`…), each once.
     pub actor_kinds: Vec<String>,
+    /// The regions of the event places (`Darfur`…), each once, in the
+    /// order of `regions.toml`.
+    pub regions: Vec<String>,
     /// Every place mentioned, whatever its role, as `places`.
     pub mentioned_places: Vec<(String, Option<String>)>,
     /// Every actor mentioned, whatever its role, as `actors`.
@@ -287,6 +301,13 @@ pub struct Gazetteer {
     pub provinces: Vec<Province>,
     /// Every actor.
     pub actors: Vec<Actor>,
+    /// Every region of `regions.toml` (none without the file).
+    pub regions: Vec<Region>,
+    /// Folded region name or alias → region, for filter values only:
+    /// region names are never looked for in article text.
+    region_names: HashMap<String, usize>,
+    /// A member's facet path → the regions it belongs to.
+    region_members: HashMap<String, Vec<usize>>,
     /// The aliases as a trie of folded words; node 0 is the root. (Fx
     /// hashing: the root lookup runs for every word of every article.)
     trie: Vec<Node>,
@@ -379,6 +400,20 @@ country = "Libya"
 name = "Tripoli District"
 aliases = ["Tripoli"]
 ambiguous = ["Tripoli"]
+"#,
+            ),
+            (
+                "gazetteers/regions.toml",
+                r#"
+[[region]]
+name = "Northern Iraq"
+aliases = ["North Iraq"]
+members = ["Iraq/Nineveh", "Iraq/Kirkuk"]
+
+[[region]]
+name = "Levant"
+aliases = ["Bilad al-Sham"]
+members = ["Syria", "Lebanon"]
 "#,
             ),
             (
@@ -918,6 +953,150 @@ aliases = ["Afghan opposition forces"]
         // Cut loose, the cycle's actors still have paths.
         assert_eq!(path_of(&g, "A"), "A");
         assert!(problems.iter().all(|p| p.path.ends_with("actors.toml")));
+    }
+
+    #[test]
+    fn regions_hold_the_places_of_their_members() {
+        let g = small();
+        let regions = |text| g.extract("", text, None).regions;
+        // A member province, and any place of a member country.
+        assert_eq!(regions("A bomb in Mosul"), ["Northern Iraq"]);
+        assert_eq!(
+            regions("Shelling in Hama and in Kirkuk"),
+            ["Northern Iraq", "Levant"]
+        );
+        assert_eq!(regions("Clashes in Syria"), ["Levant"]);
+        // A country alone is not in a region of some of its provinces.
+        assert!(regions("Clashes in Iraq").is_empty());
+        assert!(regions("Fighting in Ramadi").is_empty());
+        // The region's name is not looked for in the text.
+        assert!(regions("Northern Iraq and the Levant").is_empty());
+    }
+
+    #[test]
+    fn a_region_name_resolves_as_a_region_or_as_its_members() {
+        let g = small();
+        assert_eq!(
+            g.resolve(FacetKind::Region, "north iraq").unwrap(),
+            ["Northern Iraq"]
+        );
+        // `--province Northern Iraq`: no such province, so the region's.
+        assert_eq!(
+            g.resolve(FacetKind::Province, "Northern Iraq").unwrap(),
+            ["Iraq/Kirkuk", "Iraq/Nineveh"]
+        );
+        assert_eq!(
+            g.resolve(FacetKind::Country, "Bilad al-Sham").unwrap(),
+            ["Lebanon", "Syria"]
+        );
+        // A province keeps its own name; actors know no regions.
+        assert_eq!(
+            g.resolve(FacetKind::Province, "Kirkuk").unwrap(),
+            ["Iraq/Kirkuk"]
+        );
+        assert!(g.resolve_known(FacetKind::Actor, "Levant").is_empty());
+        assert!(g.resolve_known(FacetKind::Region, "Kirkuk").is_empty());
+        match g.resolve(FacetKind::Province, "Levnt") {
+            Err(Error::UnknownValue { suggestions, .. }) => {
+                assert_eq!(suggestions.first().map(String::as_str), Some("Levant"))
+            }
+            other => panic!("expected an unknown value, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_region_members_are_problems_on_their_line() {
+        let files = SchemaFiles::from_pairs(&[
+            (
+                "gazetteers/countries.toml",
+                "[[country]]\nname = \"Iraq\"\n\n[[country]]\nname = \"Syria\"\n",
+            ),
+            (
+                "gazetteers/places/iraq.toml",
+                "country = \"Iraq\"\n[[province]]\nname = \"Nineveh\"\n",
+            ),
+            ("gazetteers/actors.toml", ""),
+            (
+                "gazetteers/regions.toml",
+                "[[region]]\nname = \"A\"\nmembers = [\n  \"Iraq/Nineveh\",\n  \"Iraq/Ninawa\",\n  \"Atlantis\",\n  \"Syria\",\n  \"Syria\",\n]\n\n\
+                 [[region]]\nname = \"B\"\naliases = [\"a\"]\n",
+            ),
+        ]);
+        let (g, problems) = Gazetteer::load_with_problems(&files).expect("parses");
+        let said: Vec<(Option<usize>, String)> = problems
+            .iter()
+            .map(|p| (p.line, p.kind.to_string()))
+            .collect();
+        let has = |line: usize, text: &str| {
+            said.iter()
+                .any(|(l, m)| *l == Some(line) && m.contains(text))
+        };
+        assert!(has(5, "no province \"Ninawa\" of \"Iraq\""), "{said:?}");
+        assert!(has(6, "\"Atlantis\" is not a country"), "{said:?}");
+        assert!(has(8, "\"Syria\" is listed twice"), "{said:?}");
+        assert!(has(13, "also a name of region \"A\""), "{said:?}");
+        assert!(has(12, "region \"B\" has no members"), "{said:?}");
+        assert_eq!(said.len(), 5, "{said:?}");
+        assert!(problems.iter().all(|p| p.path.ends_with("regions.toml")));
+        assert_eq!(g.regions.first().map(|r| r.members.len()), Some(2));
+    }
+
+    #[test]
+    fn the_real_regions_are_those_analysts_ask_for() {
+        let files = SchemaFiles::read_dir(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("index-schema"),
+        )
+        .expect("index-schema");
+        let g = Gazetteer::load(&files).expect("gazetteers load");
+        let members = |name: &str| {
+            let mut m = g.resolve(FacetKind::Province, name).unwrap_or_default();
+            m.sort();
+            m
+        };
+        for name in [
+            "Sahel",
+            "Lake Chad Basin",
+            "Horn of Africa",
+            "Great Lakes",
+            "Darfur",
+            "Donbas",
+            "Kurdistan Region",
+            "Levant",
+            "Maghreb",
+            "Gulf",
+            "Caucasus",
+            "Balkans",
+            "Kashmir",
+        ] {
+            assert_eq!(g.resolve_known(FacetKind::Region, name), [name]);
+        }
+        assert_eq!(
+            members("Darfur"),
+            [
+                "Sudan/Central Darfur",
+                "Sudan/East Darfur",
+                "Sudan/North Darfur",
+                "Sudan/South Darfur",
+                "Sudan/West Darfur"
+            ]
+        );
+        assert_eq!(
+            members("Donbass"),
+            ["Ukraine/Donetsk Oblast", "Ukraine/Luhansk Oblast"]
+        );
+        assert_eq!(
+            members("Iraqi Kurdistan"),
+            [
+                "Iraq/Dohuk",
+                "Iraq/Erbil",
+                "Iraq/Halabja",
+                "Iraq/Sulaymaniyah"
+            ]
+        );
+        assert_eq!(
+            members("Sahel"),
+            ["Burkina Faso", "Chad", "Mali", "Mauritania", "Niger"]
+        );
     }
 
     /// The real gazetteers cover the wars of 1990-2025 in time and space:

@@ -66,20 +66,69 @@ impl Gazetteer {
     pub fn resolve(&self, kind: FacetKind, value: &str) -> Result<Vec<String>> {
         let paths = self.resolve_known(kind, value);
         if paths.is_empty() {
+            let key = analyzer::fold_phrase(value);
+            let own = match kind {
+                FacetKind::Region => Vec::new(),
+                _ => self.suggest(kind, &key),
+            };
+            // A place may be meant as a region ("Dafur" → Darfur): a close
+            // region name comes first, a distant one after the places.
+            let mut suggestions = Vec::new();
+            let regions = match kind {
+                FacetKind::Province | FacetKind::Country | FacetKind::Region => {
+                    self.suggest_regions(&key)
+                }
+                _ => Vec::new(),
+            };
+            let close = |score: f64| score >= REGION_FIRST || kind == FacetKind::Region;
+            let (first, after): (Vec<_>, Vec<_>) = regions.into_iter().partition(|r| close(r.0));
+            for name in first
+                .into_iter()
+                .map(|r| r.1)
+                .chain(own)
+                .chain(after.into_iter().map(|r| r.1))
+            {
+                if suggestions.len() < 3 && !suggestions.contains(&name) {
+                    suggestions.push(name);
+                }
+            }
             return Err(Error::UnknownValue {
                 kind: kind.name(),
                 value: value.to_owned(),
-                suggestions: self.suggest(kind, &analyzer::fold_phrase(value)),
+                suggestions,
             });
         }
         Ok(paths)
     }
 
     /// The facet paths `value` names as a `kind` filter, sorted; empty when
-    /// it names none (see [`Gazetteer::resolve`]).
+    /// it names none (see [`Gazetteer::resolve`]). A region filter gives
+    /// the region's name; a province or country filter that names no
+    /// province or country but a region (`--province Darfur`) gives the
+    /// region's members.
     pub fn resolve_known(&self, kind: FacetKind, value: &str) -> Vec<String> {
         let key = analyzer::fold_phrase(value);
-        let claims = self.phrases.get(&key).map(Vec::as_slice).unwrap_or(&[]);
+        let region = self
+            .region_names
+            .get(&key)
+            .and_then(|&r| self.regions.get(r));
+        if kind == FacetKind::Region {
+            return region.map(|r| vec![r.name.clone()]).unwrap_or_default();
+        }
+        let mut paths = self.resolve_own(kind, value, &key);
+        if paths.is_empty() && matches!(kind, FacetKind::Province | FacetKind::Country) {
+            if let Some(region) = region {
+                paths = region.members.clone();
+                paths.sort();
+            }
+        }
+        paths
+    }
+
+    /// [`Gazetteer::resolve_known`] without regions: the provinces,
+    /// countries or actors `value` (folded: `key`) names.
+    fn resolve_own(&self, kind: FacetKind, value: &str, key: &str) -> Vec<String> {
+        let claims = self.phrases.get(key).map(Vec::as_slice).unwrap_or(&[]);
         let mut paths: Vec<String> = claims
             .iter()
             .filter_map(|c| match (kind, c.target) {
@@ -146,9 +195,39 @@ impl Gazetteer {
         &super::ACTOR_KINDS
     }
 
-    /// Every alias, folded as `fold_phrase` folds a filter value.
+    /// Every alias, folded as `fold_phrase` folds a filter value: those
+    /// of places and actors, then those of regions.
     pub fn alias_phrases(&self) -> impl Iterator<Item = &str> {
-        self.phrases.keys().map(String::as_str)
+        self.phrases
+            .keys()
+            .chain(self.region_names.keys())
+            .map(String::as_str)
+    }
+
+    /// The region names closest to `key` (folded), up to three, best
+    /// first, with their scores: region names are few, so every one is
+    /// scored.
+    fn suggest_regions(&self, key: &str) -> Vec<(f64, String)> {
+        let mut scored: Vec<(f64, &str)> = self
+            .region_names
+            .iter()
+            .filter_map(|(alias, &r)| {
+                let score = strsim::jaro_winkler(key, alias);
+                let name = self.regions.get(r)?.name.as_str();
+                (score >= SUGGEST_MIN).then_some((score, name))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        let mut out: Vec<(f64, String)> = Vec::new();
+        for (score, name) in scored {
+            if out.len() == 3 {
+                break;
+            }
+            if !out.iter().any(|o| o.1 == name) {
+                out.push((score, name.to_owned()));
+            }
+        }
+        out
     }
 
     /// The facet a query phrase names unambiguously, for query expansion:
@@ -219,6 +298,10 @@ impl Gazetteer {
 
 /// The least similarity of a suggestion to the value typed.
 const SUGGEST_MIN: f64 = 0.75;
+
+/// The similarity from which a region is suggested before the provinces
+/// or countries for a `--province` or `--country` value.
+const REGION_FIRST: f64 = 0.85;
 
 /// Whether an alias naming `target` can be suggested for a `kind` filter.
 fn suggests(kind: FacetKind, target: Target) -> bool {

@@ -29,7 +29,7 @@ use crate::index_schema::SchemaFiles;
 /// The file in the index folder.
 pub const NAME_TABLE_FILE: &str = "names.tsv";
 
-const HEADER: &str = "sitrep name table 2";
+const HEADER: &str = "sitrep name table 3";
 
 /// The first line of a table made from the gazetteers of digest `digest`,
 /// whose lines after the first are `body`.
@@ -64,10 +64,11 @@ pub fn table_text(gazetteer: &Gazetteer, digest: &str) -> String {
                 .join(&LIST_SEPARATOR.to_string())
         };
         out.push_str(&format!(
-            "{key}\t{expansion}\t{}\t{}\t{}\n",
+            "{key}\t{expansion}\t{}\t{}\t{}\t{}\n",
             list(FacetKind::Country),
             list(FacetKind::Province),
-            list(FacetKind::Actor)
+            list(FacetKind::Actor),
+            list(FacetKind::Region)
         ));
     }
     format!("{}\n{out}", header_line(digest, out.as_bytes()))
@@ -78,6 +79,7 @@ fn kind_letter(kind: FacetKind) -> char {
         FacetKind::Actor => 'a',
         FacetKind::Province => 'p',
         FacetKind::Country => 'c',
+        FacetKind::Region => 'r',
         FacetKind::Year => 'y',
         FacetKind::ActorKind => 'k',
     }
@@ -169,6 +171,7 @@ impl NameTable {
             FacetKind::Country => 2,
             FacetKind::Province => 3,
             FacetKind::Actor => 4,
+            FacetKind::Region => 5,
             // Years and kinds are not names: the table holds none.
             FacetKind::Year | FacetKind::ActorKind => return None,
         };
@@ -273,7 +276,12 @@ mod tests {
             // Keys are already folded: folding them again changes nothing.
             assert_eq!(analyzer::fold_phrase(key), key);
             assert_eq!(t.expansion(key), g.expansion(key), "{key}");
-            for kind in [FacetKind::Country, FacetKind::Province, FacetKind::Actor] {
+            for kind in [
+                FacetKind::Country,
+                FacetKind::Province,
+                FacetKind::Actor,
+                FacetKind::Region,
+            ] {
                 let known = g.resolve_known(kind, key);
                 let expected = (!known.is_empty()).then_some(known);
                 assert_eq!(t.resolve(kind, key), expected, "{key} {kind:?}");

@@ -85,7 +85,7 @@ pub struct SchemaConfig {
 
 /// The fields of `schema.toml`: what sitrep fills, with the kind each
 /// must have.
-const REQUIRED: [(&str, FieldKind); 14] = [
+const REQUIRED: [(&str, FieldKind); 15] = [
     (field::ID, FieldKind::String),
     (field::PATH, FieldKind::String),
     (field::TITLE, FieldKind::Text),
@@ -100,6 +100,7 @@ const REQUIRED: [(&str, FieldKind); 14] = [
     (field::MENTIONED_PROVINCE, FieldKind::Facet),
     (field::MENTIONED_ACTOR, FieldKind::Facet),
     (field::ACTOR_KIND, FieldKind::Facet),
+    (field::REGION, FieldKind::Facet),
 ];
 
 impl SchemaConfig {
@@ -304,6 +305,7 @@ pub struct Fields {
     pub mentioned_province: Field,
     pub mentioned_actor: Field,
     pub actor_kind: Field,
+    pub region: Field,
 }
 
 /// Where an article came from on disk, stored to notice changed files.
@@ -344,6 +346,7 @@ impl Fields {
             mentioned_province: get(field::MENTIONED_PROVINCE)?,
             mentioned_actor: get(field::MENTIONED_ACTOR)?,
             actor_kind: get(field::ACTOR_KIND)?,
+            region: get(field::REGION)?,
         })
     }
 
@@ -393,6 +396,9 @@ impl Fields {
         }
         for facet in kinds.facets(facets) {
             doc.add_facet(self.actor_kind, facet);
+        }
+        for region in &facets.regions {
+            doc.add_facet(self.region, Facet::from_path([region.as_str()]));
         }
         doc
     }

@@ -113,15 +113,17 @@ pub(crate) fn timeline_csv<W: Write>(
     csv_row(w, style, &["undated", &timeline.undated.to_string()])
 }
 
-/// Writes a cross table as CSV: a header of column values, then one row
-/// per row value (full `Country/Province` names).
+/// Writes a cross table as CSV: a header naming the rows' facet, then the
+/// column values; then one row per row value (full `Country/Province`
+/// names). The first header cell is the rows' facet alone (`actor`), so
+/// that a program reads that column by its name.
 pub(crate) fn table_csv<W: Write>(
     w: &mut W,
     table: &CrossTable,
     dimensions: (&str, &str),
     style: Style,
 ) -> io::Result<()> {
-    let mut header = vec![format!("{} \\ {}", dimensions.0, dimensions.1)];
+    let mut header = vec![dimensions.0.to_owned()];
     header.extend(table.columns.iter().map(|(c, _)| c.clone()));
     csv_row(w, style, &header)?;
     for ((r, _), cells) in table.rows.iter().zip(&table.cells) {

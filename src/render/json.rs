@@ -11,8 +11,8 @@
 //!   for a record of a JSON Lines or JSON file), `source`, `url`,
 //!   `snippet` (`text`, `highlights`); highlights are `[start, end)` byte
 //!   ranges;
-//! * `facet`: `field` (`province`, `country`, `actor`, `actor-kind`,
-//!   `year`), `counted` (`"all"` or `"partial"`), `values` (`value`,
+//! * `facet`: `field` (`province`, `country`, `region`, `actor`,
+//!   `actor-kind`, `year`), `counted` (`"all"` or `"partial"`), `values` (`value`,
 //!   `count`), over all matching articles; actor values are paths, each
 //!   after its parent, and a parent counts its children's articles too;
 //!   `more`: how many further values `--facet-limit` left out (for actors,

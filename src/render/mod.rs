@@ -139,7 +139,7 @@ impl Style {
 }
 
 /// The facet fields in display order, with their counts in `results`.
-fn facet_fields(results: &Results) -> [(FacetKind, &[FacetCount]); 5] {
+fn facet_fields(results: &Results) -> [(FacetKind, &[FacetCount]); 6] {
     FacetKind::ALL.map(|kind| (kind, results.facets.of(kind)))
 }
 

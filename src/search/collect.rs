@@ -41,6 +41,7 @@ impl FacetTally {
 pub(crate) struct Tallies {
     province: BTreeMap<String, u64>,
     country: BTreeMap<String, u64>,
+    region: BTreeMap<String, u64>,
     actor: BTreeMap<String, u64>,
     actor_kind: BTreeMap<String, u64>,
     year: BTreeMap<String, u64>,
@@ -69,6 +70,7 @@ impl Tallies {
         let distinct = FacetTotals {
             province: self.province.keys().filter(|k| k.contains('/')).count(),
             country: self.country.len(),
+            region: self.region.len(),
             actor: roots.clone().count(),
             armed_actor: roots.filter(|k| !self.unarmed.contains(*k)).count(),
             actor_kind: self.actor_kind.len(),
@@ -81,6 +83,7 @@ impl Tallies {
         FacetCounts {
             province: sorted(self.province, true),
             country: sorted(self.country, false),
+            region: sorted(self.region, false),
             actor: by_tree(self.actor, actor, limit),
             actor_kind: sorted(self.actor_kind, false),
             year,
@@ -93,6 +96,7 @@ impl Tallies {
         for (src, dst) in [
             (other.province, &mut self.province),
             (other.country, &mut self.country),
+            (other.region, &mut self.region),
             (other.actor, &mut self.actor),
             (other.actor_kind, &mut self.actor_kind),
             (other.year, &mut self.year),
@@ -141,11 +145,12 @@ fn by_tree(all: BTreeMap<String, u64>, flat: Vec<FacetCount>, limit: usize) -> V
 }
 
 /// The facet fields a [`FacetTally`] counts, in the order of its arrays.
-pub(crate) const TALLIED: [&str; 4] = [
+pub(crate) const TALLIED: [&str; 5] = [
     field::PROVINCE,
     field::ACTOR,
     field::ACTOR_KIND,
     field::YEAR,
+    field::REGION,
 ];
 
 /// Where the count of a value of facet field `name` at `depth` steps goes,
@@ -165,6 +170,7 @@ fn target<'a>(
         // `/kind/Actor…` values count for their kind only.
         (field::ACTOR_KIND, 1) => Some(&mut out.actor_kind),
         (field::ACTOR_KIND, _) => None,
+        (field::REGION, _) => Some(&mut out.region),
         _ => Some(&mut out.year),
     }
 }

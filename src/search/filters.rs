@@ -1,11 +1,11 @@
 //! Facet and date filters: values typed by a user, resolved through the
 //! gazetteers' names to facet term queries.
 
-use tantivy::query::{BooleanQuery, Query, RangeQuery, TermQuery};
-use tantivy::schema::{Facet, IndexRecordOption};
+use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery};
 use tantivy::{DateTime, Term};
 
 use super::plan::boxed;
+use super::where_expr::{self, terms};
 use super::SearchRequest;
 use crate::date::Period;
 use crate::error::{Error, Result};
@@ -16,30 +16,21 @@ use crate::index::OpenIndex;
 pub(crate) type ResolvedFilters = (Vec<Box<dyn Query>>, Vec<(String, String)>);
 
 /// Resolves the filters of `request` to facet term queries, one per kind
-/// (values of a kind OR'ed), and lists them as resolved.
+/// (values of a kind OR'ed), and lists them as resolved. Exclusions and
+/// `--where` score nothing: they only decide which articles count.
 pub(crate) fn resolve(open: &OpenIndex, request: &SearchRequest) -> Result<ResolvedFilters> {
     let f = &open.fields;
     let g = &open.names;
     let mut queries = Vec::new();
     let mut shown = Vec::new();
     let mut add = |field, name: &str, paths: Vec<String>| {
-        let terms: Vec<Box<dyn Query>> = paths
-            .iter()
-            .map(|p| {
-                // A filter on a parent matches its children: a facet's
-                // ancestors are indexed with it.
-                let facet = Facet::from_path(p.split('/').filter(|s| !s.is_empty()));
-                boxed(TermQuery::new(
-                    Term::from_facet(field, &facet),
-                    IndexRecordOption::Basic,
-                ))
-            })
-            .collect();
+        // A filter on a parent matches its children: a facet's ancestors
+        // are indexed with it.
+        if !paths.is_empty() {
+            queries.push(terms(field, &paths));
+        }
         for p in paths {
             shown.push((name.to_owned(), p));
-        }
-        if !terms.is_empty() {
-            queries.push(boxed(BooleanQuery::union(terms)));
         }
     };
     let resolve_all = |kind: FacetKind, values: &[String]| -> Result<Vec<String>> {
@@ -53,6 +44,7 @@ pub(crate) fn resolve(open: &OpenIndex, request: &SearchRequest) -> Result<Resol
     };
     let provinces = resolve_all(FacetKind::Province, &request.provinces)?;
     let countries = resolve_all(FacetKind::Country, &request.countries)?;
+    let regions = resolve_all(FacetKind::Region, &request.regions)?;
     let actors = resolve_all(FacetKind::Actor, &request.actors)?;
     let mentioned_provinces = resolve_all(FacetKind::Province, &request.mentioned_provinces)?;
     let mentioned_countries = resolve_all(FacetKind::Country, &request.mentioned_countries)?;
@@ -60,20 +52,38 @@ pub(crate) fn resolve(open: &OpenIndex, request: &SearchRequest) -> Result<Resol
     let kinds = resolve_kinds(open, &request.actor_kinds)?;
     let mut years = Vec::new();
     for y in &request.years {
-        let y = y.trim();
-        match y.parse::<u16>() {
-            Ok(n) if (1900..=2100).contains(&n) => years.push(n.to_string()),
-            _ => {
-                return Err(Error::UnknownValue {
-                    kind: "year",
-                    value: y.to_owned(),
-                    suggestions: Vec::new(),
-                })
-            }
-        }
+        years.push(year_value(y)?);
     }
+    let excluded = [
+        (
+            f.province,
+            "not-province",
+            resolve_all(FacetKind::Province, &request.not_provinces)?,
+        ),
+        (
+            f.province,
+            "not-country",
+            resolve_all(FacetKind::Country, &request.not_countries)?,
+        ),
+        (
+            f.region,
+            "not-region",
+            resolve_all(FacetKind::Region, &request.not_regions)?,
+        ),
+        (
+            f.actor,
+            "not-actor",
+            resolve_all(FacetKind::Actor, &request.not_actors)?,
+        ),
+        (
+            f.actor_kind,
+            "not-actor-kind",
+            resolve_kinds(open, &request.not_actor_kinds)?,
+        ),
+    ];
     add(f.province, "province", provinces);
     add(f.province, "country", countries);
+    add(f.region, "region", regions);
     add(f.actor, "actor", actors);
     add(f.actor_kind, "actor-kind", kinds);
     add(
@@ -88,17 +98,45 @@ pub(crate) fn resolve(open: &OpenIndex, request: &SearchRequest) -> Result<Resol
     );
     add(f.mentioned_actor, "mentioned-actor", mentioned_actors);
     add(f.year, "year", years);
+    for (field, name, paths) in excluded {
+        if paths.is_empty() {
+            continue;
+        }
+        let all_but = BooleanQuery::new(vec![
+            (Occur::Must, boxed(AllQuery)),
+            (Occur::MustNot, terms(field, &paths)),
+        ]);
+        queries.push(boxed(ConstScoreQuery::new(boxed(all_but), 0.0)));
+        shown.extend(paths.into_iter().map(|p| (name.to_owned(), p)));
+    }
+    if let Some(text) = &request.where_expr {
+        queries.push(where_expr::query(open, text)?);
+        shown.push(("where".to_owned(), text.clone()));
+    }
     if let Some(range) = date_range(f.published, request, &mut shown)? {
         queries.push(range);
     }
     Ok((queries, shown))
 }
 
+/// A `--year` value: a year from 1900 to 2100, or an unknown year.
+pub(crate) fn year_value(value: &str) -> Result<String> {
+    let y = value.trim();
+    match y.parse::<u16>() {
+        Ok(n) if (1900..=2100).contains(&n) => Ok(n.to_string()),
+        _ => Err(Error::UnknownValue {
+            kind: "year",
+            value: y.to_owned(),
+            suggestions: Vec::new(),
+        }),
+    }
+}
+
 /// The actor kinds of `values` as spelt in the index, sorted; a kind
 /// neither the index nor the gazetteers know is an error suggesting the
 /// closest. The kinds in the index are read first (their dictionary is a
 /// few terms); the gazetteers are loaded only for a kind it lacks.
-fn resolve_kinds(open: &OpenIndex, values: &[String]) -> Result<Vec<String>> {
+pub(crate) fn resolve_kinds(open: &OpenIndex, values: &[String]) -> Result<Vec<String>> {
     if values.is_empty() {
         return Ok(Vec::new());
     }

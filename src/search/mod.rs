@@ -16,6 +16,7 @@ mod hits;
 pub mod pictures;
 mod plan;
 mod typed;
+mod where_expr;
 
 use crate::fields::field;
 use collect::{FacetTally, Tallies};
@@ -64,6 +65,22 @@ pub struct SearchRequest {
     pub mentioned_actors: Vec<String>,
     /// Filters on the kinds of the event actors (`state force`…).
     pub actor_kinds: Vec<String>,
+    /// Region filters (`regions.toml`: Sahel, Darfur…; any alias).
+    pub regions: Vec<String>,
+    /// Exclusions: no article with an event in any of these provinces
+    /// (any alias, or a region).
+    pub not_provinces: Vec<String>,
+    /// Exclusions by country of the event places.
+    pub not_countries: Vec<String>,
+    /// Exclusions by event actor (a parent excludes its children too).
+    pub not_actors: Vec<String>,
+    /// Exclusions by kind of the event actors.
+    pub not_actor_kinds: Vec<String>,
+    /// Exclusions by region.
+    pub not_regions: Vec<String>,
+    /// A boolean filter expression over the facets (`--where`), AND'ed
+    /// with the other filters.
+    pub where_expr: Option<String>,
     /// Year filters.
     pub years: Vec<String>,
     /// How many hits to return.
@@ -158,6 +175,8 @@ pub struct FacetCounts {
     pub province: Vec<FacetCount>,
     /// Countries (an article counts once per country).
     pub country: Vec<FacetCount>,
+    /// Regions of `regions.toml` (an article counts once per region).
+    pub region: Vec<FacetCount>,
     /// Actors by path (`Islamic State`, `Islamic State/ISWAP`…), each
     /// followed by its children: a parent counts the articles of its
     /// children too. The limit applies to the top-level actors.
@@ -181,6 +200,8 @@ pub struct FacetTotals {
     pub province: usize,
     /// Countries.
     pub country: usize,
+    /// Regions.
+    pub region: usize,
     /// Top-level actors (the limit applies to them).
     pub actor: usize,
     /// Top-level actors that are armed (not organisations).
@@ -197,6 +218,7 @@ impl FacetCounts {
         match kind {
             FacetKind::Province => &self.province,
             FacetKind::Country => &self.country,
+            FacetKind::Region => &self.region,
             FacetKind::Actor => &self.actor,
             FacetKind::ActorKind => &self.actor_kind,
             FacetKind::Year => &self.year,
@@ -213,6 +235,7 @@ impl FacetCounts {
         let distinct = match kind {
             FacetKind::Province => self.distinct.province,
             FacetKind::Country => self.distinct.country,
+            FacetKind::Region => self.distinct.region,
             FacetKind::Actor => self.distinct.actor,
             FacetKind::ActorKind => self.distinct.actor_kind,
             FacetKind::Year => self.distinct.year,

@@ -37,8 +37,15 @@ pub(crate) struct Plan {
 
 pub(crate) fn query_error(query: &str, err: QueryParserError) -> Error {
     let reason = match err {
+        // A facet test tantivy was left with: inside brackets or beside OR.
+        QueryParserError::FacetFormatError(_) => FACET_TEST_HINT.into(),
+        QueryParserError::FieldDoesNotExist(field)
+            if super::where_expr::WhereField::parse(&field).is_some() =>
+        {
+            FACET_TEST_HINT.into()
+        }
         QueryParserError::FieldDoesNotExist(field) => format!(
-            "there is no field {field:?}; searchable fields are title, body, id, province, actor, year (put text with a colon in quotes)"
+            "there is no field {field:?}; searchable fields are title, body and id, and the facets province, country, region, actor, actor-kind and year (put text with a colon in quotes)"
         ),
         QueryParserError::AllButQueryForbidden => "a query cannot only exclude words".into(),
         other => other.to_string(),
@@ -47,6 +54,32 @@ pub(crate) fn query_error(query: &str, err: QueryParserError) -> Error {
         query: shorten(query),
         reason,
     }
+}
+
+/// Why a `field:value` facet test was refused where tantivy met it.
+const FACET_TEST_HINT: &str = "province:, country:, region:, actor:, actor-kind: and year: filter only as words of their own, not inside brackets or beside OR; write --where 'province:Borno OR province:Yobe' or use --province";
+
+/// A word of the query such as `province:Borno`, `actor:"Boko Haram"`,
+/// `region:Sahel` or `year:2021` (any field of `--where`): the articles
+/// with that facet, the value resolved as its flag resolves it (any
+/// alias). `None` for any other word. It scores nothing, as a filter.
+fn facet_test(open: &OpenIndex, item: &UserInputAst) -> Result<Option<Box<dyn Query>>> {
+    let UserInputAst::Leaf(leaf) = item else {
+        return Ok(None);
+    };
+    let UserInputLeaf::Literal(lit) = leaf.as_ref() else {
+        return Ok(None);
+    };
+    let Some(field) = lit
+        .field_name
+        .as_deref()
+        .and_then(super::where_expr::WhereField::parse)
+    else {
+        return Ok(None);
+    };
+    let paths = super::where_expr::resolve(open, field, &lit.phrase)?;
+    let terms = super::where_expr::terms(field.index_field(open), &paths);
+    Ok(Some(boxed(ConstScoreQuery::new(terms, 0.0))))
 }
 
 /// The deepest nesting of brackets tantivy's grammar will be given.
@@ -189,6 +222,14 @@ pub(crate) fn parse(open: &OpenIndex, query: &str, expand: bool) -> Result<Plan>
         let Some((occur, item)) = items.get(i) else {
             break;
         };
+        if let Some(filter) = facet_test(open, item)? {
+            match occur {
+                Some(query_grammar::Occur::MustNot) => plan.excluded.push(filter),
+                _ => plan.required.push(filter),
+            }
+            i += 1;
+            continue;
+        }
         match occur {
             Some(query_grammar::Occur::MustNot) => plan.excluded.push(build(item.clone())?),
             Some(query_grammar::Occur::Must) => {
