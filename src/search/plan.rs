@@ -188,13 +188,13 @@ pub(crate) fn parse(open: &OpenIndex, query: &str, expand: bool) -> Result<Plan>
         });
     }
     let schema = open.index.schema();
-    let text =
-        super::typed::to_grammar(query, |name| schema.get_field(name).is_ok()).map_err(|typo| {
-            Error::Query {
-                query: shorten(query),
-                reason: format!("at character {}, {}", typo.position, typo.reason),
-            }
-        })?;
+    let text = super::typed::to_grammar(query, |name| {
+        schema.get_field(name).is_ok() || super::where_expr::WhereField::parse(name).is_some()
+    })
+    .map_err(|typo| Error::Query {
+        query: shorten(query),
+        reason: format!("at character {}, {}", typo.position, typo.reason),
+    })?;
     let ast = query_grammar::parse_query(&text).map_err(|_| Error::Query {
         query: shorten(query),
         reason: syntax_hint(&text),
