@@ -79,12 +79,11 @@ impl Tallies {
         let mut year = sorted(self.year, false);
         // Years read best in order, newest first, whatever their counts.
         year.sort_by(|a, b| b.value.cmp(&a.value));
-        let actor = sorted(self.actor.clone(), false);
         FacetCounts {
             province: sorted(self.province, true),
             country: sorted(self.country, false),
             region: sorted(self.region, false),
-            actor: by_tree(self.actor, actor, limit),
+            actor: by_tree(self.actor, limit),
             actor_kind: sorted(self.actor_kind, false),
             year,
             unarmed: self.unarmed.into_iter().collect(),
@@ -111,10 +110,17 @@ impl Tallies {
 
 /// Hierarchical counts (`all`, by path) limited the way a user reads
 /// them: the best `limit` top-level values (all when 0), each with its
-/// descendants; `flat` is every value by count. Each value follows its
-/// parent, siblings by count.
-fn by_tree(all: BTreeMap<String, u64>, flat: Vec<FacetCount>, limit: usize) -> Vec<FacetCount> {
-    let mut roots: Vec<&FacetCount> = flat.iter().filter(|c| !c.value.contains('/')).collect();
+/// descendants. Each value follows its parent, siblings by count.
+fn by_tree(all: BTreeMap<String, u64>, limit: usize) -> Vec<FacetCount> {
+    let mut roots: Vec<FacetCount> = all
+        .iter()
+        .filter(|(k, _)| !k.contains('/'))
+        .map(|(value, &count)| FacetCount {
+            value: value.clone(),
+            count,
+        })
+        .collect();
+    roots.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     if limit > 0 {
         roots.truncate(limit);
     }
@@ -554,19 +560,8 @@ mod tests {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
         .collect();
-        let flat = |m: &BTreeMap<String, u64>| {
-            let mut v: Vec<FacetCount> = m
-                .iter()
-                .map(|(k, c)| FacetCount {
-                    value: k.clone(),
-                    count: *c,
-                })
-                .collect();
-            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-            v
-        };
         let order = |limit| {
-            by_tree(all.clone(), flat(&all), limit)
+            by_tree(all.clone(), limit)
                 .into_iter()
                 .map(|c| c.value)
                 .collect::<Vec<_>>()
