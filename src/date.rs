@@ -137,7 +137,10 @@ impl Period {
         if let Some(period) = Period::parse(text) {
             return Some(period);
         }
-        let day = relative_day(text, today)?;
+        // No article is dated before 1900 (see `Date::new`), and days far
+        // before it overflow tantivy's timestamps: a longer time back
+        // means the same as 1900.
+        let day = relative_day(text, today)?.max(days_from_civil(1900, 1, 1));
         Some(Period {
             first_day: day,
             end_day: day + 1,
@@ -450,6 +453,9 @@ mod period_tests {
         ] {
             assert_eq!(day(bad), None, "{bad}");
         }
+        // Further back than any article: the first day one may have.
+        assert_eq!(day("5000y"), Some((1900, 1, 1)));
+        assert_eq!(day("99999d"), Some((1900, 1, 1)));
         // Absolute periods are unchanged.
         let june = Period::parse_at("2024-06", today).unwrap();
         assert_eq!(june.end_day - june.first_day, 30);

@@ -348,6 +348,9 @@ fn relative_dates_count_back_from_today() {
         "{}",
         stdout(&out)
     );
+    // Further back than any date: every dated article, not a "damaged
+    // index" (tantivy's timestamps overflowed).
+    assert_eq!(ids(&["--since", "5000y"]).len(), 5);
     let out = t.run(&["search", "raid", "--since", "30 parsecs"]);
     assert_eq!(code(&out), 2);
     assert_stderr_has(&out, "a time back from today (30d, 2w, 6m, 1y, yesterday)");
