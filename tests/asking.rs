@@ -30,6 +30,14 @@ fn day(days: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// The `facet` message of `field` in a JSON search's output.
+fn facet_of(out: &std::process::Output, field: &str) -> serde_json::Value {
+    json_lines(out)
+        .into_iter()
+        .find(|m| m["type"] == "facet" && m["data"]["field"] == field)
+        .unwrap_or_else(|| panic!("no {field} facet in {}", stdout(out)))
+}
+
 fn article(t: &TestDir, rel: &str, date: Option<&str>, title: &str, body: &str) {
     let header = date.map(|d| format!("date: {d}\n\n")).unwrap_or_default();
     t.write(rel, format!("{header}{title}\n{body}\n"));
@@ -376,10 +384,7 @@ fn facet_summaries_say_how_many_more_there_are() {
     }
     t.index();
     let out = t.run(&["search", "attack", "--json"]);
-    let facet = json_lines(&out)
-        .into_iter()
-        .find(|m| m["type"] == "facet" && m["data"]["field"] == "province")
-        .expect("a province facet");
+    let facet = facet_of(&out, "province");
     let listed = facet["data"]["values"]
         .as_array()
         .map(Vec::len)
@@ -387,10 +392,7 @@ fn facet_summaries_say_how_many_more_there_are() {
     assert_eq!(listed, 10);
     assert_eq!(facet["data"]["more"], 4);
     let out = t.run(&["search", "attack", "--json", "--facet-limit", "0"]);
-    let facet = json_lines(&out)
-        .into_iter()
-        .find(|m| m["type"] == "facet" && m["data"]["field"] == "province")
-        .expect("a province facet");
+    let facet = facet_of(&out, "province");
     assert_eq!(facet["data"]["values"].as_array().map(Vec::len), Some(14));
     assert_eq!(facet["data"]["more"], 0);
     let out = t.run(&["search", "attack", "--facet-limit", "3", "--color", "never"]);
@@ -420,10 +422,7 @@ fn the_actor_limit_counts_top_level_actors() {
     t.copy_sample_corpus();
     t.index();
     let out = t.run(&["search", "ISIS", "--province", "Ninawa", "--json"]);
-    let facet = json_lines(&out)
-        .into_iter()
-        .find(|m| m["type"] == "facet" && m["data"]["field"] == "actor")
-        .expect("an actor facet");
+    let facet = facet_of(&out, "actor");
     let values = facet["data"]["values"]
         .as_array()
         .cloned()
@@ -442,9 +441,7 @@ fn the_actor_limit_counts_top_level_actors() {
         "--facet-limit",
         "0",
     ]);
-    let all_roots = json_lines(&all)
-        .into_iter()
-        .find(|m| m["type"] == "facet" && m["data"]["field"] == "actor")
+    let all_roots = Some(facet_of(&all, "actor"))
         .and_then(|m| m["data"]["values"].as_array().cloned())
         .unwrap_or_default()
         .iter()
