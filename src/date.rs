@@ -199,11 +199,52 @@ fn days_in_month(year: u32, month: u8) -> u32 {
 }
 
 /// Parses a date as written in a date field: ISO 8601 (`2021-03-03`,
-/// `2021-03-03T10:00:00Z`, `2021-03`, `2021`, `2021/03/03`), or English
-/// (`March 3, 2021`, `3 March 2021`, `Mar. 3 2021`).
+/// `2021-03-03T10:00:00Z`, `2021-03`, `2021`, `2021/03/03`), English
+/// (`March 3, 2021`, `3 March 2021`, `Mar. 3 2021`), mail and RSS
+/// (RFC 2822: `Tue, 14 Mar 2023 09:30:00 +0000`) or PDF
+/// (`D:20220915083000Z`). The day is the one written, whatever the zone.
 pub fn parse(text: &str) -> Option<Date> {
     let text = text.trim();
-    iso_prefix(text, true).or_else(|| english(text))
+    iso_prefix(text, true)
+        .or_else(|| english(text))
+        .or_else(|| rfc2822(text))
+        .or_else(|| pdf_date(text))
+}
+
+/// `Tue, 14 Mar 2023 09:30:00 +0000` (the weekday optional, the time
+/// and zone read only as far as to be a time).
+fn rfc2822(text: &str) -> Option<Date> {
+    let rest = match text.split_once(',') {
+        Some((weekday, rest)) if weekday.len() <= 9 && weekday.chars().all(|c| c.is_ascii_alphabetic()) => rest,
+        _ => text,
+    };
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let (date, time) = words.split_at_checked(3)?;
+    let looks_like_time = time
+        .first()
+        .is_some_and(|t| t.contains(':') && t.bytes().all(|b| b.is_ascii_digit() || b == b':'));
+    if !looks_like_time {
+        return None;
+    }
+    english(&date.join(" "))
+}
+
+/// A PDF date: `D:YYYYMMDD`, then anything (time and zone).
+fn pdf_date(text: &str) -> Option<Date> {
+    let digits = text.strip_prefix("D:").unwrap_or(text);
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = digits.get(range)?;
+        part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+    };
+    if !text.starts_with("D:") {
+        return None;
+    }
+    let year = number(0..4)?;
+    match (number(4..6), number(6..8)) {
+        (Some(month), Some(day)) => Date::new(year, Some(month), Some(day)),
+        (Some(month), None) => Date::new(year, Some(month), None),
+        _ => Date::new(year, None, None),
+    }
 }
 
 /// The date of a `YYYY-MM-DD` prefix of a file name (`2021-03-03-mosul.txt`).
@@ -363,6 +404,15 @@ mod tests {
         assert_eq!(iso(parse("March 3, 2021")), Some("2021-03-03".into()));
         assert_eq!(iso(parse("3 March 2021")), Some("2021-03-03".into()));
         assert_eq!(iso(parse("Sept. 9, 2015")), Some("2015-09-09".into()));
+        assert_eq!(
+            iso(parse("Tue, 14 Mar 2023 09:30:00 +0000")),
+            Some("2023-03-14".into())
+        );
+        assert_eq!(iso(parse("14 Mar 2023 23:59 GMT")), Some("2023-03-14".into()));
+        assert_eq!(iso(parse("D:20220915083000Z")), Some("2022-09-15".into()));
+        assert_eq!(iso(parse("D:202209")), Some("2022-09".into()));
+        assert_eq!(iso(parse("D:2022-bad")), Some("2022".into()));
+        assert_eq!(parse("20220915"), None);
         assert_eq!(parse("2021-02-30"), None);
         assert_eq!(parse("yesterday"), None);
         assert_eq!(parse("20210303"), None);

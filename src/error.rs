@@ -354,3 +354,32 @@ impl fmt::Display for Problem {
         write!(f, ": {}", self.kind)
     }
 }
+
+thread_local! {
+    /// How many [`catch_panic`] calls the current thread is inside.
+    static CATCHING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f`, turning a panic inside it into `Err` with the panic's
+/// message. For code that panics on bad input instead of returning an
+/// error (tantivy on damaged segments, the PDF reader on broken files):
+/// the caller reports it as a problem, and the panic hook stays quiet
+/// (see [`panic_is_reported`]).
+pub fn catch_panic<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
+    CATCHING.with(|c| c.set(c.get() + 1));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    CATCHING.with(|c| c.set(c.get().saturating_sub(1)));
+    outcome.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into())
+    })
+}
+
+/// Whether the current thread is inside [`catch_panic`], whose panics are
+/// reported as problems: a panic hook can stay quiet about them.
+pub fn panic_is_reported() -> bool {
+    CATCHING.with(|c| c.get() > 0)
+}

@@ -58,13 +58,17 @@ mod render;
 mod search;
 
 pub use analyzer::{fold_into, register_analyzer, words, ANALYZER_NAME};
-pub use article::{parse as parse_articles, read_file as read_articles, Article, Card, Parsed};
+pub use article::{
+    parse as parse_articles, parse_bytes as parse_article_bytes, read_file as read_articles,
+    Article, Card, Columns, Parsed, ReadOptions,
+};
 pub use corpus::{
-    decode, files as article_files, read_text, walk, Entry, Format, SkipReason, SourceFile, Text,
+    decode, files as article_files, read_content, read_text, walk, Compression, Content, Entry,
+    Format, SkipReason, SourceFile, Text,
     MAX_FILE_BYTES,
 };
 pub use date::{days_from_civil, parse as parse_date, Date, Period};
-pub use error::{Error, Problem, ProblemKind, Result, Severity};
+pub use error::{catch_panic, panic_is_reported, Error, Problem, ProblemKind, Result, Severity};
 pub use fields::{is_armed_kind, leaf, FacetKind, UnknownFacet, ORGANISATION_KIND};
 pub use gazetteer::extract::{extract, Extraction};
 pub use gazetteer::{
@@ -73,7 +77,7 @@ pub use gazetteer::{
 pub use index::ids::IdRoot;
 pub use index::watch::watch;
 pub use index::{
-    interrupt, open, panic_is_reported, recorded_schema, schema_copy, stats, update, Event,
+    interrupt, open, recorded_schema, schema_copy, stats, update, Event,
     IndexOptions, IndexReport, OpenIndex, Stamp, Stats, FORMAT_VERSION,
 };
 pub use index_schema::{SchemaFiles, SchemaSource};

@@ -29,6 +29,7 @@ fn shared_index() -> &'static (TestDir, PathBuf) {
             rebuild: true,
             memory_bytes: 32_000_000,
             count_files: false,
+            columns: None,
         };
         sitrep::update(&[t.corpus()], &options, &files, &mut |_| {}).expect("index builds");
         (t, dir)

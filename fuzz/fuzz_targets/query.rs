@@ -18,6 +18,7 @@ fn open() -> &'static OpenIndex {
             rebuild: true,
             memory_bytes: 32_000_000,
             count_files: false,
+            columns: None,
         };
         sitrep::update(&[root.join("sample-corpus")], &options, &files, &mut |_| {})
             .unwrap_or_else(|e| panic!("{e}"));

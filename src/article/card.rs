@@ -87,7 +87,7 @@ impl Card {
     pub fn record(&self) -> Option<&str> {
         use crate::corpus::Format;
         let format = Format::of(std::path::Path::new(&self.path))?;
-        if !matches!(format, Format::Json | Format::JsonLines) {
+        if !format.holds_many() {
             return None;
         }
         // An id made from the file's path: `path#N`.

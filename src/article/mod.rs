@@ -1,25 +1,35 @@
 //! ② Articles: the [`Article`] type and one parser per file format.
 //!
-//! * `.txt` / `.md`: an optional block of `key: value` header lines (date,
-//!   published, source, url, author, id), then the first non-empty line is
-//!   the title and the rest the body. Markdown may use `---` front matter
-//!   and a `#` before the title.
-//! * `.json`: one article object, or an array of them.
-//! * `.jsonl`: one article object per line.
+//! | format | file | articles | id |
+//! |---|---|---|---|
+//! | text, Markdown (`text`) | `.txt`, `.md` | one | the path |
+//! | JSON, JSON Lines (`json`) | `.json`, `.jsonl` | one per object | its `id`, else `path#N` |
+//! | web page (`html`) | `.html`, `.htm` | one: the page's main text | the path |
+//! | feed (`feed`) | `.xml`, `.rss`, `.atom` | one per item | its guid or link |
+//! | table (`table`) | `.csv`, `.tsv` | one per row | its id column, else `path#LINE` |
+//! | mail (`mail`) | `.eml`, `.mbox` | one per message | the Message-ID (`.eml`: the path) |
+//! | PDF (`pdf`) | `.pdf` | one: the text layer | the path |
+//! | web archive (`warc`) | `.warc` | one per HTML response | its target URI |
 //!
-//! JSON fields: `title`, `body` (or `text` / `content`), `date` (or
-//! `published`), `url`, `source`, `id`. Ids are stable: the file's path
-//! relative to the corpus root for a one-article file; for a record in a
-//! JSON array or JSON Lines file, the record's own `id`, else `path#N`
-//! (the line number, or the position in the array).
+//! Any of them may be compressed (`.gz`, `.zst`; `corpus` decompresses).
+//! Ids are stable across runs, so a re-read file updates its articles
+//! instead of duplicating them. Undated articles are dated by the file
+//! name (`2021-03-04-…`), else by a dateline.
 
 mod card;
+mod feed;
+mod html;
+mod json;
+mod mail;
+mod pdf;
+mod table;
+mod text;
+mod warc;
 
 pub use card::Card;
+pub use table::Columns;
 
-use serde_json::{Map, Value};
-
-use crate::corpus::{read_text, Format, SourceFile, Text};
+use crate::corpus::{self, read_content, Format, SourceFile, Text};
 use crate::date::{self, Date};
 use crate::error::{Problem, ProblemKind};
 
@@ -36,11 +46,11 @@ pub struct Article {
     pub date_field: Option<String>,
     /// The publication date, from the date field, the file name or a dateline.
     pub date: Option<Date>,
-    /// Where it was published (`source:` header or JSON field).
+    /// Where it was published (`source:` header, JSON field, site name).
     pub source: Option<String>,
     /// Its address on the web.
     pub url: Option<String>,
-    /// The line the record starts on, for JSON Lines.
+    /// The line the record starts on (JSON Lines, tables, mailboxes).
     pub line: Option<usize>,
 }
 
@@ -51,22 +61,63 @@ pub struct Parsed {
     pub articles: Vec<Article>,
     /// Records skipped and repairs made, each with its line where known.
     pub problems: Vec<Problem>,
+    /// Set when the file turned out not to hold articles at all (an XML
+    /// file that is not a feed): passed over, like a file of another
+    /// format, rather than a problem.
+    pub passed_over: Option<String>,
 }
 
-/// Parses the text of `file` according to its format.
+impl Parsed {
+    /// A file that gave nothing but `problem`.
+    fn problem(problem: Problem) -> Parsed {
+        Parsed {
+            problems: vec![problem],
+            ..Parsed::default()
+        }
+    }
+}
+
+/// Choices about how files are read, made per index (recorded in its
+/// stamp, so that a change re-reads the files it concerns).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Which columns of a table hold the text, title, date and id.
+    pub columns: Columns,
+}
+
+/// Parses the decoded text of `file` according to its format.
 pub fn parse(file: &SourceFile, text: &str) -> Parsed {
+    parse_bytes(file, text.as_bytes(), &ReadOptions::default())
+}
+
+/// Parses the (decompressed) bytes of `file` according to its format.
+pub fn parse_bytes(file: &SourceFile, bytes: &[u8], options: &ReadOptions) -> Parsed {
     let parsed = match file.format {
-        Format::Text | Format::Markdown => parse_text(file, text),
-        Format::Json => parse_json(file, text),
-        Format::JsonLines => parse_json_lines(file, text),
+        Format::Text | Format::Markdown | Format::Json | Format::JsonLines | Format::Csv | Format::Tsv => {
+            match corpus::decode(&file.path, bytes) {
+                Ok(text) => parse_text_format(file, &text, options),
+                Err(err) => Parsed::problem(err.into_problem(&file.path, None)),
+            }
+        }
+        Format::Html => html::parse(file, bytes),
+        Format::Feed => feed::parse(file, bytes),
+        Format::Email => mail::parse_message(file, bytes),
+        Format::Mbox => mail::parse_mbox(file, bytes),
+        Format::Pdf => pdf::parse(file, bytes),
+        Format::Warc => warc::parse(file, bytes),
     };
     with_dates(file, parsed)
 }
 
-/// The articles of `file`, whose bytes decoded to `text`: a decoding
-/// warning comes first among the problems.
-pub fn parse_decoded(file: &SourceFile, text: &Text) -> Parsed {
-    let mut parsed = parse(file, &text.text);
+/// The articles of a text format, whose bytes decoded to `text`: a
+/// decoding warning comes first among the problems.
+fn parse_text_format(file: &SourceFile, text: &Text, options: &ReadOptions) -> Parsed {
+    let mut parsed = match file.format {
+        Format::Json => json::parse_json(file, &text.text),
+        Format::JsonLines => json::parse_json_lines(file, &text.text),
+        Format::Csv | Format::Tsv => table::parse(file, &text.text, &options.columns),
+        _ => text::parse_text(file, &text.text),
+    };
     if let Some(warning) = &text.warning {
         parsed.problems.insert(
             0,
@@ -76,11 +127,11 @@ pub fn parse_decoded(file: &SourceFile, text: &Text) -> Parsed {
     parsed
 }
 
-/// Reads and parses `file`; a file that cannot be read or decoded is a
-/// problem.
-pub fn read_file(file: &SourceFile) -> std::result::Result<Parsed, Problem> {
-    match read_text(&file.path) {
-        Ok(text) => Ok(parse_decoded(file, &text)),
+/// Reads and parses `file`; a file that cannot be read, decompressed or
+/// decoded is a problem.
+pub fn read_file(file: &SourceFile, options: &ReadOptions) -> std::result::Result<Parsed, Problem> {
+    match read_content(file) {
+        Ok(content) => Ok(parse_bytes(file, &content.bytes, options)),
         Err(err) => Err(err.into_problem(&file.path, None)),
     }
 }
@@ -101,430 +152,15 @@ fn with_dates(file: &SourceFile, mut parsed: Parsed) -> Parsed {
     parsed
 }
 
-const HEADER_KEYS: [&str; 7] = [
-    "date",
-    "published",
-    "source",
-    "url",
-    "author",
-    "id",
-    "title",
-];
-
-fn header_line(line: &str) -> Option<(String, &str)> {
-    let (key, value) = line.split_once(':')?;
-    let key = key.trim().to_ascii_lowercase();
-    HEADER_KEYS
-        .contains(&key.as_str())
-        .then_some((key, value.trim()))
-}
-
-/// The text of `text` from its line `index` (as `str::lines` counts) on.
-fn line_tail(text: &str, index: usize) -> &str {
-    let mut rest = text;
-    for _ in 0..index {
-        match rest.find('\n') {
-            Some(end) => rest = &rest[end + 1..],
-            None => return "",
-        }
-    }
-    rest
-}
-
-/// Whether `line` (trimmed) is a Markdown thematic break: three or more
-/// of one of `-`, `*`, `_`, spaces allowed between them.
-fn is_rule(line: &str) -> bool {
-    let marks: Vec<char> = line.chars().filter(|c| !c.is_whitespace()).collect();
-    marks.len() >= 3
-        && ['-', '*', '_']
-            .iter()
-            .any(|&m| marks.iter().all(|&c| c == m))
-}
-
-/// When `text` opens with YAML front matter, the number of lines between
-/// its `---` rules. A `---` line opens front matter only when a `---`
-/// line closes it and every line between is a `key: value` line (or the
-/// indented or `- ` continuation of one); otherwise the rule is part of
-/// the text, as Markdown has it.
-fn front_matter_lines(text: &str) -> Option<usize> {
-    let mut lines = text.lines();
-    if lines.next()?.trim() != "---" {
-        return None;
-    }
-    let mut keys = 0;
-    for (count, line) in lines.enumerate() {
-        if line.trim() == "---" {
-            return (keys > 0).then_some(count);
-        }
-        let continuation = line.starts_with([' ', '\t']) || line.starts_with("- ");
-        if line.trim().is_empty() || (keys > 0 && continuation) {
-            continue;
-        }
-        let (key, _) = line.split_once(':')?;
-        let is_key = !key.is_empty()
-            && key
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
-        if !is_key {
-            return None;
-        }
-        keys += 1;
-    }
-    None
-}
-
-fn parse_text(file: &SourceFile, text: &str) -> Parsed {
-    let mut parsed = Parsed::default();
-    let mut lines = text.lines().enumerate().peekable();
-    let mut fields: Vec<(String, String)> = Vec::new();
-
-    // Skip leading blank lines, then read a header block or front matter.
-    while lines.peek().is_some_and(|(_, l)| l.trim().is_empty()) {
-        lines.next();
-    }
-    let rest = lines.peek().map_or("", |&(i, _)| line_tail(text, i));
-    let front_matter = (file.format == Format::Markdown)
-        .then(|| front_matter_lines(rest))
-        .flatten();
-    if let Some(count) = front_matter {
-        // The opening rule, the block and the closing rule.
-        for (_, line) in lines.by_ref().take(count + 2).skip(1) {
-            if let Some((key, value)) = header_line(line) {
-                fields.push((key, value.trim_matches('"').to_owned()));
-            }
-        }
-    } else {
-        while let Some((key, value)) = lines.peek().and_then(|(_, l)| header_line(l)) {
-            fields.push((key, value.to_owned()));
-            lines.next();
-        }
-    }
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .filter(|v| !v.is_empty())
-    };
-
-    let mut title = field("title");
-    if title.is_none() {
-        for (_, line) in lines.by_ref() {
-            let line = line.trim();
-            // A Markdown rule (`---`, `***`, `___`) has no words to be a
-            // title.
-            let rule = file.format == Format::Markdown && is_rule(line);
-            if !line.is_empty() && !rule {
-                let line = if file.format == Format::Markdown {
-                    line.trim_start_matches('#').trim()
-                } else {
-                    line
-                };
-                title = Some(line.to_owned());
-                break;
-            }
-        }
-    }
-    let body_lines: Vec<&str> = lines.map(|(_, l)| l).collect();
-    let body = body_lines.join("\n").trim().to_owned();
-
-    let Some(title) = title else {
-        parsed
-            .problems
-            .push(Problem::skipped(&file.path, None, ProblemKind::Empty));
-        return parsed;
-    };
-    if body.is_empty() {
-        parsed
-            .problems
-            .push(Problem::warning(&file.path, None, ProblemKind::TitleOnly));
-    }
-    let date_field = field("date").or_else(|| field("published"));
-    let date = date_field.as_deref().and_then(|d| {
-        let parsed_date = date::parse(d);
-        if parsed_date.is_none() {
-            parsed.problems.push(Problem::warning(
-                &file.path,
-                None,
-                ProblemKind::BadDate(d.to_owned()),
-            ));
-        }
-        parsed_date
-    });
-    parsed.articles.push(Article {
-        id: field("id").unwrap_or_else(|| file.rel_path.clone()),
-        title,
-        body,
-        date_field,
-        date,
-        source: field("source"),
-        url: field("url"),
-        line: None,
-    });
-    parsed
-}
-
-fn parse_json(file: &SourceFile, text: &str) -> Parsed {
-    let mut parsed = Parsed::default();
-    let value: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(err) => {
-            parsed.problems.push(Problem::skipped(
-                &file.path,
-                Some(err.line()),
-                ProblemKind::InvalidJson(err.to_string()),
-            ));
-            return parsed;
-        }
-    };
-    match value {
-        Value::Object(map) => {
-            let default_id = file.rel_path.clone();
-            let raw = raw_id(&map, text);
-            push_record(file, &map, raw.as_deref(), default_id, None, &mut parsed);
-        }
-        Value::Array(items) => {
-            // The number ids of the array's objects as written, read
-            // again only when one was rounded.
-            let rounded = items.iter().any(|item| rounded_id(item).is_some());
-            let raw_ids = if rounded {
-                raw_ids(text, 2)
-            } else {
-                Vec::new()
-            };
-            let mut objects = 0;
-            for (i, item) in items.iter().enumerate() {
-                let default_id = format!("{}#{}", file.rel_path, i + 1);
-                let raw = raw_ids.get(objects).and_then(|r| r.as_deref());
-                objects += usize::from(item.is_object());
-                match item {
-                    Value::Object(map) => {
-                        push_record(file, map, raw, default_id, None, &mut parsed)
-                    }
-                    other => parsed.problems.push(Problem::skipped(
-                        &file.path,
-                        None,
-                        ProblemKind::NotAnArticle {
-                            item: Some(i + 1),
-                            found: kind(other),
-                        },
-                    )),
-                }
-            }
-        }
-        other => parsed.problems.push(Problem::skipped(
-            &file.path,
-            None,
-            ProblemKind::NotAnArticle {
-                item: None,
-                found: kind(&other),
-            },
-        )),
+/// The date of `field` (a date as written), or a problem saying it
+/// cannot be read: what every parser does with a date it finds.
+fn read_date(field: Option<&str>, on_bad: impl FnOnce(String)) -> Option<Date> {
+    let field = field?;
+    let parsed = date::parse(field);
+    if parsed.is_none() {
+        on_bad(field.to_owned());
     }
     parsed
-}
-
-fn parse_json_lines(file: &SourceFile, text: &str) -> Parsed {
-    let mut parsed = Parsed::default();
-    for (i, line) in text.lines().enumerate() {
-        json_line(file, line, i + 1, &mut parsed);
-    }
-    parsed
-}
-
-/// Reads line `number` of a JSON Lines file.
-fn json_line(file: &SourceFile, line: &str, number: usize, parsed: &mut Parsed) {
-    if line.trim().is_empty() {
-        return;
-    }
-    match serde_json::from_str::<Value>(line) {
-        Ok(Value::Object(map)) => {
-            let default_id = format!("{}#{}", file.rel_path, number);
-            let raw = raw_id(&map, line);
-            push_record(file, &map, raw.as_deref(), default_id, Some(number), parsed);
-        }
-        Ok(other) => parsed.problems.push(Problem::skipped(
-            &file.path,
-            Some(number),
-            ProblemKind::NotAnArticle {
-                item: None,
-                found: kind(&other),
-            },
-        )),
-        Err(err) => parsed.problems.push(Problem::skipped(
-            &file.path,
-            Some(number),
-            ProblemKind::InvalidJson(err.to_string()),
-        )),
-    }
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// The `id` of a record when it is a number serde_json read as a float,
-/// which may have rounded it: integers beyond 64 bits go through `f64`.
-fn rounded_id(record: &Value) -> Option<&serde_json::Number> {
-    record
-        .get("id")
-        .and_then(Value::as_number)
-        .filter(|n| n.is_f64())
-}
-
-/// The number id of `map`, read from its JSON `text`, as written, when
-/// serde_json read it as a float (which may have rounded it).
-fn raw_id(map: &Map<String, Value>, text: &str) -> Option<String> {
-    match map.get("id") {
-        Some(Value::Number(n)) if n.is_f64() => raw_ids(text, 1).pop().flatten(),
-        _ => None,
-    }
-}
-
-/// For each object at nesting `depth` of the valid JSON `text` (1: the
-/// text is the object; 2: objects in a top-level array), in order, its
-/// `id` as written when that is a number: the digits, not what a float
-/// makes of them, so that `12345678901234567890123` and `…124` stay two
-/// ids. The last of repeated keys wins, as in `Value`.
-fn raw_ids(text: &str, depth: usize) -> Vec<Option<String>> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut level = 0;
-    let mut key: Option<String> = None;
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'"' => {
-                // A string, escapes skipped; a key when a `:` follows.
-                let start = i;
-                i += 1;
-                while let Some(&c) = bytes.get(i) {
-                    i += if c == b'\\' { 2 } else { 1 };
-                    if c == b'"' {
-                        break;
-                    }
-                }
-                let rest = text.get(i..).unwrap_or("").trim_start();
-                if level == depth && rest.starts_with(':') {
-                    key = text
-                        .get(start..i)
-                        .and_then(|k| serde_json::from_str::<String>(k).ok());
-                }
-                continue;
-            }
-            b'{' | b'[' => {
-                level += 1;
-                if level == depth && b == b'{' {
-                    out.push(None);
-                }
-            }
-            b'}' | b']' => level = level.saturating_sub(1),
-            b'-' | b'0'..=b'9' if level == depth && key.as_deref() == Some("id") => {
-                let end = text
-                    .get(i..)
-                    .unwrap_or("")
-                    .find(|c: char| !matches!(c, '-' | '+' | '.' | 'e' | 'E' | '0'..='9'))
-                    .map_or(text.len(), |n| i + n);
-                if let Some(last) = out.last_mut() {
-                    *last = text.get(i..end).map(str::to_owned);
-                }
-                i = end;
-                continue;
-            }
-            b',' if level == depth => key = None,
-            _ => {}
-        }
-        i += 1;
-    }
-    out
-}
-
-/// Reads one JSON article object into `parsed`; `raw` is its number id
-/// as written, when it has one.
-fn push_record(
-    file: &SourceFile,
-    map: &Map<String, Value>,
-    raw: Option<&str>,
-    default_id: String,
-    line: Option<usize>,
-    parsed: &mut Parsed,
-) {
-    let mut problems = Vec::new();
-    let mut text_field = |names: &[&str]| -> Option<String> {
-        for name in names {
-            match map.get(*name) {
-                None | Some(Value::Null) => continue,
-                Some(Value::String(s)) => return Some(s.clone()),
-                Some(Value::Number(n)) if *name == "id" => {
-                    let as_written = raw.filter(|_| n.is_f64()).map(str::to_owned);
-                    return Some(as_written.unwrap_or_else(|| n.to_string()));
-                }
-                Some(other) => {
-                    problems.push(format!("field {name:?} is {}, not a string", kind(other)));
-                    continue;
-                }
-            }
-        }
-        None
-    };
-    let id = text_field(&["id"]).filter(|s| !s.trim().is_empty());
-    let title = text_field(&["title", "headline"]);
-    let body = text_field(&["body", "text", "content"]).unwrap_or_default();
-    let date_field = text_field(&["date", "published", "published_at"]);
-    let source = text_field(&["source"]);
-    let url = text_field(&["url", "link"]);
-    // One report per record, however many things are wrong with it.
-    let title = match title.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) {
-        Some(title) => title,
-        None => match body.lines().map(str::trim).find(|l| !l.is_empty()) {
-            Some(first) => {
-                problems.push("no title, so the first line of the body is used".into());
-                first.chars().take(120).collect()
-            }
-            None => {
-                problems.push("the record has neither a title nor a body (skipped)".into());
-                parsed.problems.push(Problem::skipped(
-                    &file.path,
-                    line,
-                    ProblemKind::Record(problems),
-                ));
-                return;
-            }
-        },
-    };
-    let date = date_field.as_deref().and_then(|d| {
-        let parsed_date = date::parse(d);
-        if parsed_date.is_none() {
-            problems.push(format!(
-                "cannot read the date {d:?}, so the article is undated"
-            ));
-        }
-        parsed_date
-    });
-    if !problems.is_empty() {
-        parsed.problems.push(Problem::warning(
-            &file.path,
-            line,
-            ProblemKind::Record(problems),
-        ));
-    }
-    parsed.articles.push(Article {
-        id: id.unwrap_or(default_id),
-        title,
-        body: body.trim().to_owned(),
-        date_field,
-        date,
-        source,
-        url,
-        line,
-    });
 }
 
 #[cfg(test)]

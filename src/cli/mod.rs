@@ -93,7 +93,12 @@ pub struct IndexLocation {
 /// `sitrep index`.
 #[derive(Debug, Args)]
 pub struct IndexArgs {
-    /// Folders or files of articles (.txt, .md, .json, .jsonl)
+    /// Folders or files of articles
+    ///
+    /// Formats: .txt .md .json .jsonl, web pages (.html .htm), RSS and Atom
+    /// feeds (.xml .rss .atom), tables (.csv .tsv), mail (.eml .mbox), PDF
+    /// reports (.pdf) and web archives (.warc), any of them compressed
+    /// (.gz .zst).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
@@ -119,6 +124,17 @@ pub struct IndexArgs {
     /// commit. Stop with Ctrl-C. Example: sitrep index --watch ~/news
     #[arg(long, conflicts_with = "rebuild")]
     pub watch: bool,
+    /// Which columns of .csv and .tsv files hold the text, title, date, id
+    ///
+    /// ROLE=HEADER pairs, the roles being text, title, date, id, url and
+    /// source. A role not named is found from common header names (text,
+    /// body, notes, content; title, headline; date, published,
+    /// event_date; id, event_id_cnty), and a table with no text column is
+    /// reported. Recorded in the index: later runs use the same columns,
+    /// and other columns re-read the tables. Example: --columns
+    /// text=Summary,date=When,title=Headline_EN,id=Ref
+    #[arg(long, value_name = "ROLE=HEADER,...", value_parser = parse_columns)]
+    pub columns: Option<sitrep::Columns>,
     /// Memory for the index writer, in MB
     ///
     /// The writer flushes a segment when its budget is used up, so memory
@@ -637,6 +653,16 @@ pub struct ExtractArgs {
     /// --schema ~/my-gazetteers
     #[arg(long, value_name = "DIR")]
     pub schema: Option<PathBuf>,
+    /// Which columns of .csv and .tsv files hold the text, title, date, id
+    ///
+    /// ROLE=HEADER pairs, the roles being text, title, date, id, url and
+    /// source. A role not named is found from common header names (text,
+    /// body, notes, content; title, headline; date, published,
+    /// event_date; id, event_id_cnty), and a table with no text column is
+    /// reported. Example: --columns
+    /// text=Summary,date=When,title=Headline_EN,id=Ref
+    #[arg(long, value_name = "ROLE=HEADER,...", value_parser = parse_columns)]
+    pub columns: Option<sitrep::Columns>,
     /// Show each matched name, what it counted as, and its role
     ///
     /// Each name's role (event, dateline, attribution, modifier,
@@ -845,4 +871,9 @@ mod tests {
         assert!(err.contains("c.toml:2"), "{err}");
         assert!(err.contains("colour"), "{err}");
     }
+}
+
+/// Reads a `--columns` value.
+fn parse_columns(spec: &str) -> Result<sitrep::Columns, String> {
+    sitrep::Columns::parse(spec)
 }

@@ -114,6 +114,7 @@ fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcom
         rebuild: args.rebuild,
         memory_bytes: args.memory.max(16) * 1_000_000,
         count_files: show_progress,
+        columns: args.columns,
     };
     let verbose = args.verbose;
     let progress = show_progress.then(|| progress_bar(ProgressDrawTarget::stderr()));
@@ -365,9 +366,13 @@ fn extract_command(args: cli::ExtractArgs, config: &Config) -> anyhow::Result<Ou
     let mut result: io::Result<()> = Ok(());
     let mut count = 0usize;
     let mut problems = 0usize;
+    let reading = sitrep::ReadOptions {
+        columns: args.columns.unwrap_or_default(),
+    };
     sitrep::extract(
         &args.paths,
         &gazetteer,
+        &reading,
         args.explain,
         &mut |x| {
             if result.is_ok() {

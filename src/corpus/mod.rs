@@ -18,7 +18,8 @@ use walkdir::WalkDir;
 
 use crate::error::{Error, Problem, ProblemKind, Result};
 
-/// The article formats sitrep reads, by file extension.
+/// The article formats sitrep reads, by file extension (looking through
+/// a `.gz` or `.zst` suffix: `feed.xml.gz` is a compressed feed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// `.txt`: optional `key: value` header, title line, body.
@@ -29,17 +30,90 @@ pub enum Format {
     Json,
     /// `.jsonl`: one article object per line.
     JsonLines,
+    /// `.html`, `.htm`, `.xhtml`: a web page; its main text is the article.
+    Html,
+    /// `.xml`, `.rss`, `.atom`: an RSS or Atom feed, each item an article
+    /// (a file that turns out not to be a feed is passed over).
+    Feed,
+    /// `.csv`: a table with a header row, each row an article.
+    Csv,
+    /// `.tsv`, `.tab`: the same, separated by tabs.
+    Tsv,
+    /// `.eml`: one mail message.
+    Email,
+    /// `.mbox`: a mailbox, each message an article.
+    Mbox,
+    /// `.pdf`: a report; its text layer is the article.
+    Pdf,
+    /// `.warc`: a web archive, each HTML response an article.
+    Warc,
 }
 
 impl Format {
-    /// The format of a file, from its extension (case-insensitive).
+    /// The format of a file, from its extension (case-insensitive), looking
+    /// through a compression suffix.
     pub fn of(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "txt" => Some(Format::Text),
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        let name = match Compression::of(path) {
+            Some(_) => name.rsplit_once('.')?.0,
+            None => &name,
+        };
+        let (_, ext) = name.rsplit_once('.')?;
+        match ext {
+            "txt" | "text" => Some(Format::Text),
             "md" | "markdown" => Some(Format::Markdown),
             "json" => Some(Format::Json),
             "jsonl" | "ndjson" => Some(Format::JsonLines),
+            "html" | "htm" | "xhtml" | "shtml" => Some(Format::Html),
+            "xml" | "rss" | "atom" => Some(Format::Feed),
+            "csv" => Some(Format::Csv),
+            "tsv" | "tab" => Some(Format::Tsv),
+            "eml" => Some(Format::Email),
+            "mbox" | "mbx" => Some(Format::Mbox),
+            "pdf" => Some(Format::Pdf),
+            "warc" => Some(Format::Warc),
+            _ => None,
+        }
+    }
+
+    /// Whether a file of this format may hold many articles, each shown
+    /// as `file#record`.
+    pub fn holds_many(self) -> bool {
+        matches!(
+            self,
+            Format::Json
+                | Format::JsonLines
+                | Format::Feed
+                | Format::Csv
+                | Format::Tsv
+                | Format::Mbox
+                | Format::Warc
+        )
+    }
+
+    /// Whether the format is text, so that bytes that look binary are
+    /// refused before parsing (PDFs and web archives hold binary parts).
+    pub fn is_text(self) -> bool {
+        !matches!(self, Format::Pdf | Format::Warc)
+    }
+}
+
+/// How a file is compressed, from its last extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// `.gz`: gzip, one member or several (as web archives write them).
+    Gzip,
+    /// `.zst`, `.zstd`: Zstandard.
+    Zstd,
+}
+
+impl Compression {
+    /// The compression of `path`, from its last extension.
+    pub fn of(path: &Path) -> Option<Compression> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "gz" | "gzip" => Some(Compression::Gzip),
+            "zst" | "zstd" => Some(Compression::Zstd),
             _ => None,
         }
     }
@@ -72,6 +146,8 @@ pub enum SkipReason {
     Symlink,
     /// A folder holding a sitrep index, not articles.
     Index,
+    /// Read, but not what its name says (an XML file that is not a feed).
+    Content(String),
 }
 
 impl fmt::Display for SkipReason {
@@ -81,6 +157,7 @@ impl fmt::Display for SkipReason {
             SkipReason::Hidden => f.write_str("hidden"),
             SkipReason::Symlink => f.write_str("symbolic link, not followed"),
             SkipReason::Index => f.write_str("a sitrep index, not articles"),
+            SkipReason::Content(reason) => f.write_str(reason),
         }
     }
 }
@@ -327,6 +404,66 @@ pub fn read_text(path: &Path) -> Result<Text> {
     decode(path, &bytes)
 }
 
+/// The bytes of an article file, decompressed, and a fingerprint of the
+/// file as it is stored.
+#[derive(Debug)]
+pub struct Content {
+    /// The file's bytes, decompressed when it is `.gz` or `.zst`.
+    pub bytes: Vec<u8>,
+    /// A fingerprint of the stored bytes, to notice changed files.
+    pub fingerprint: u64,
+}
+
+/// Reads `file` for parsing: decompressed when its name ends in `.gz` or
+/// `.zst`, and refused when a text format holds binary bytes (a file that
+/// is not what its name says). Decompressed content is bounded by
+/// [`MAX_FILE_BYTES`] like a plain file.
+pub fn read_content(file: &SourceFile) -> Result<Content> {
+    let stored = read_bounded(&file.path)?;
+    let fingerprint = fingerprint(&stored);
+    let bytes = match Compression::of(&file.path) {
+        Some(compression) => decompress(&file.path, compression, &stored)?,
+        None => stored,
+    };
+    if file.format.is_text() && Encoding::for_bom(&bytes).is_none() && looks_binary(&bytes) {
+        return Err(Error::Binary {
+            path: file.path.clone(),
+        });
+    }
+    Ok(Content { bytes, fingerprint })
+}
+
+/// The content of the compressed bytes `stored`, at most
+/// [`MAX_FILE_BYTES`] of it.
+fn decompress(path: &Path, compression: Compression, stored: &[u8]) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let damaged = |e: std::io::Error| {
+        let name = match compression {
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+        };
+        Error::data(path, None, format!("cannot decompress ({name}): {e} (skipped)"))
+    };
+    let reader: Box<dyn Read + '_> = match compression {
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(stored)),
+        Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(stored).map_err(damaged)?),
+    };
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(damaged)?;
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if size > MAX_FILE_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    Ok(bytes)
+}
+
 /// The largest article file sitrep reads: 64 MB.
 ///
 /// A file is read, decoded and parsed whole, and its largest record is
@@ -466,7 +603,12 @@ mod tests {
     fn formats_by_extension() {
         assert_eq!(Format::of(Path::new("a/b.TXT")), Some(Format::Text));
         assert_eq!(Format::of(Path::new("b.jsonl")), Some(Format::JsonLines));
-        assert_eq!(Format::of(Path::new("b.pdf")), None);
+        assert_eq!(Format::of(Path::new("b.pdf")), Some(Format::Pdf));
+        assert_eq!(Format::of(Path::new("b.docx")), None);
+        assert_eq!(Format::of(Path::new("crawl.WARC.gz")), Some(Format::Warc));
+        assert_eq!(Format::of(Path::new("feed.rss.zst")), Some(Format::Feed));
+        assert_eq!(Format::of(Path::new("x.gz")), None);
+        assert_eq!(Compression::of(Path::new("crawl.warc.gz")), Some(Compression::Gzip));
         assert_eq!(Format::of(Path::new("README")), None);
     }
 

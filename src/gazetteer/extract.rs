@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use crate::article::{self, Card};
+use crate::article::{self, Card, ReadOptions};
 use crate::corpus::{self, Entry};
 use crate::error::Problem;
 use crate::gazetteer::{Explained, Gazetteer, RoledMention};
@@ -27,6 +27,7 @@ pub struct Extraction {
 pub fn extract(
     paths: &[PathBuf],
     gazetteer: &Gazetteer,
+    reading: &ReadOptions,
     explain: bool,
     on_article: &mut dyn FnMut(Extraction),
     on_problem: &mut dyn FnMut(Problem),
@@ -40,7 +41,7 @@ pub fn extract(
                 continue;
             }
         };
-        let parsed = match article::read_file(&file) {
+        let parsed = match article::read_file(&file, reading) {
             Ok(parsed) => parsed,
             Err(p) => {
                 on_problem(p);
@@ -48,6 +49,9 @@ pub fn extract(
             }
         };
         parsed.problems.into_iter().for_each(&mut *on_problem);
+        if parsed.passed_over.is_some() {
+            continue;
+        }
         for article in parsed.articles {
             let (facets, explained) = gazetteer.extract_explained(
                 &article.title,

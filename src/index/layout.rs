@@ -42,6 +42,10 @@ pub struct Stamp {
     /// The folders article ids are relative to (see `index/ids.rs`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub id_roots: Vec<super::ids::IdRoot>,
+    /// The table columns given with `--columns` (as written back by
+    /// [`crate::Columns`]), which later runs use when given none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<String>,
 }
 
 impl Stamp {
@@ -54,6 +58,7 @@ impl Stamp {
             gazetteer_digest: files.digest("gazetteers/"),
             schema_source: Some(files.source.recorded()),
             id_roots: Vec::new(),
+            columns: None,
         }
     }
 

@@ -236,11 +236,6 @@ fn open_once(dir: &Path) -> Result<OpenIndex> {
     })
 }
 
-thread_local! {
-    /// How many [`guard`]ed reads the current thread is inside.
-    static GUARDED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
-}
-
 /// Runs `read`, which reads the segments of the index at `dir`, and
 /// reports a panic inside it as damage (exit 2 and the way out), not a
 /// crash: tantivy checks no checksum when it reads a segment, and some
@@ -248,26 +243,12 @@ thread_local! {
 /// column) make its decoders panic (index out of bounds, failed asserts)
 /// instead of returning an error.
 pub(crate) fn guard<T>(dir: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
-    GUARDED.with(|g| g.set(g.get() + 1));
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
-    GUARDED.with(|g| g.set(g.get().saturating_sub(1)));
-    outcome.unwrap_or_else(|payload| {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown cause".into());
+    crate::error::catch_panic(read).unwrap_or_else(|what| {
         Err(damaged(
             dir,
             tantivy::TantivyError::InternalError(format!("reading its segments failed: {what}")),
         ))
     })
-}
-
-/// Whether the current thread is inside a read whose panic is reported as
-/// damage: a panic hook can stay quiet about such a panic.
-pub fn panic_is_reported() -> bool {
-    GUARDED.with(|g| g.get() > 0)
 }
 
 fn damaged(dir: &Path, err: tantivy::TantivyError) -> Error {
@@ -356,6 +337,9 @@ pub struct IndexOptions {
     /// Count the files first, so that [`Event::Progress`] knows the total
     /// (one more walk of the folders; for a progress bar).
     pub count_files: bool,
+    /// Which table columns hold the text, title, date and id; `None`
+    /// keeps those the index was built with.
+    pub columns: Option<crate::article::Columns>,
 }
 
 /// What [`update`] did.

@@ -9,7 +9,7 @@ use std::time::Instant;
 use tantivy::schema::Term;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
-use crate::article;
+use crate::article::{self, Columns, ReadOptions};
 use crate::corpus::{self, Entry};
 use crate::error::{Error, Problem, ProblemKind, Result};
 use crate::gazetteer::table::{self, NameTable, NAME_TABLE_FILE};
@@ -17,7 +17,7 @@ use crate::gazetteer::Gazetteer;
 use crate::index::schema::{ActorKinds, Fields, FileStamp, SchemaConfig};
 use crate::index_schema::SchemaFiles;
 
-use crate::corpus::{file_key, is_inside, SourceFile};
+use crate::corpus::{file_key, is_inside, Format, SkipReason, SourceFile};
 
 use super::{
     merge_policy, open_tantivy, prepare_fresh, recover_swap, swap, write_atomically, Access, Event,
@@ -26,6 +26,15 @@ use super::{
 };
 use crate::index::ids::{self, Clashes, IdRoot};
 use crate::index::{reextract, verify};
+
+/// How this run reads files.
+pub(crate) struct Reading {
+    /// What the parsers are given.
+    pub(crate) options: ReadOptions,
+    /// The table columns differ from those the index was built with:
+    /// tables are read again even when unchanged.
+    pub(crate) reread_tables: bool,
+}
 
 /// The state of one indexed file, from the index's fast fields.
 #[derive(Debug, Clone, Copy)]
@@ -59,10 +68,26 @@ pub fn update(
     }
     let _lock = RunLock::acquire(dir, &siblings.lock)?;
     recover_swap(dir, &siblings)?;
-    // Ids stay relative to the roots recorded before, a rebuild's too.
+    // Ids stay relative to the roots recorded before, a rebuild's too;
+    // tables are read with the columns recorded, unless others are given.
+    let mut recorded_columns = None;
     if let Ok(old) = Stamp::read(dir) {
         stamp.id_roots = old.id_roots;
+        recorded_columns = old.columns;
     }
+    let columns = match (&options.columns, &recorded_columns) {
+        (Some(given), _) => given.clone(),
+        (None, Some(spec)) => Columns::parse(spec).map_err(|reason| Error::RebuildNeeded {
+            path: dir.to_path_buf(),
+            reason: format!("records table columns that cannot be read ({reason})"),
+        })?,
+        (None, None) => Columns::default(),
+    };
+    stamp.columns = (!columns.is_empty()).then(|| columns.to_string());
+    let reading = Reading {
+        reread_tables: stamp.columns != recorded_columns,
+        options: ReadOptions { columns },
+    };
 
     let mut rebuild_all = options.rebuild || !dir.join(STAMP_FILE).is_file();
     let mut reextracted = None;
@@ -106,6 +131,7 @@ pub fn update(
             paths,
             options,
             &gazetteer,
+            &reading,
             &mut stamp.id_roots,
             &mut report,
             on_event,
@@ -139,6 +165,7 @@ pub fn update(
             paths,
             options,
             &gazetteer,
+            &reading,
             &mut stamp.id_roots,
             &mut report,
             on_event,
@@ -339,6 +366,7 @@ pub(crate) fn fill(
     paths: &[PathBuf],
     options: &IndexOptions,
     gazetteer: &Gazetteer,
+    reading: &Reading,
     id_roots: &mut Vec<IdRoot>,
     report: &mut IndexReport,
     on_event: &mut dyn FnMut(Event<'_>),
@@ -392,6 +420,7 @@ pub(crate) fn fill(
         writer: &mut writer,
         dir: &options.index_dir,
         gazetteer,
+        reading,
         kinds: ActorKinds::of(gazetteer),
         report,
         on_event,
@@ -611,6 +640,7 @@ struct Batch<'a> {
     writer: &'a mut IndexWriter<TantivyDocument>,
     dir: &'a Path,
     gazetteer: &'a Gazetteer,
+    reading: &'a Reading,
     /// The kind of each actor, for the `actor_kind` facet.
     kinds: ActorKinds,
     report: &'a mut IndexReport,
@@ -667,15 +697,21 @@ impl Batch<'_> {
         // A file that lost an id is read again until it holds none; one
         // whose ids change, to write them.
         let loser = self.losers_before.contains(&key) || self.reid.contains(&key);
+        // Tables are read again when their columns changed.
+        let reread = self.reading.reread_tables && matches!(file.format, Format::Csv | Format::Tsv);
         if let Some(k) = before {
-            if !loser && k.stamp.size == file.size && k.stamp.mtime == file.mtime && file.mtime != 0
+            if !loser
+                && !reread
+                && k.stamp.size == file.size
+                && k.stamp.mtime == file.mtime
+                && file.mtime != 0
             {
                 self.report.unchanged += k.articles;
                 return Ok(());
             }
         }
-        let text = match corpus::read_text(&file.path) {
-            Ok(text) => text,
+        let content = match corpus::read_content(file) {
+            Ok(content) => content,
             Err(err) => {
                 if loser {
                     self.losers.insert(key);
@@ -691,7 +727,7 @@ impl Batch<'_> {
             Count::Added
         };
         if let Some(k) = before {
-            if k.stamp.fingerprint == text.fingerprint {
+            if k.stamp.fingerprint == content.fingerprint && !reread {
                 if !loser {
                     self.report.unchanged += k.articles;
                     return Ok(());
@@ -704,12 +740,19 @@ impl Batch<'_> {
                 .delete_term(Term::from_field_text(self.fields.path, &key));
             self.replaced.insert(key.clone());
         }
-        let parsed = article::parse_decoded(file, &text);
+        let content_fingerprint = content.fingerprint;
+        let parsed = article::parse_bytes(file, &content.bytes, &self.reading.options);
+        drop(content);
+        if let Some(reason) = &parsed.passed_over {
+            let reason = SkipReason::Content(reason.clone());
+            (self.on_event)(Event::Skipped(&file.path, &reason));
+            *self.report.skipped.entry(reason.to_string()).or_default() += 1;
+        }
         for p in parsed.problems {
             self.problem(p);
         }
         let stamp = FileStamp {
-            fingerprint: text.fingerprint,
+            fingerprint: content_fingerprint,
             size: file.size,
             mtime: file.mtime,
         };

@@ -192,6 +192,7 @@ mod tests {
             rebuild: true,
             memory_bytes: 32_000_000,
             count_files: false,
+            columns: None,
         };
         index::update(&[root.to_path_buf()], &options, &files, &mut |_| {}).unwrap();
     }
