@@ -24,7 +24,7 @@ fn articles() -> Vec<(String, String)> {
         .collect();
     for entry in sitrep::article_files(&dirs, None) {
         let Entry::File(file) = entry else { continue };
-        let Ok(parsed) = sitrep::read_articles(&file) else {
+        let Ok(parsed) = sitrep::read_articles(&file, &sitrep::ReadOptions::default()) else {
             continue;
         };
         out.extend(parsed.articles.into_iter().map(|a| (a.title, a.body)));

@@ -215,7 +215,11 @@ pub fn parse(text: &str) -> Option<Date> {
 /// and zone read only as far as to be a time).
 fn rfc2822(text: &str) -> Option<Date> {
     let rest = match text.split_once(',') {
-        Some((weekday, rest)) if weekday.len() <= 9 && weekday.chars().all(|c| c.is_ascii_alphabetic()) => rest,
+        Some((weekday, rest))
+            if weekday.len() <= 9 && weekday.chars().all(|c| c.is_ascii_alphabetic()) =>
+        {
+            rest
+        }
         _ => text,
     };
     let words: Vec<&str> = rest.split_whitespace().collect();
@@ -234,7 +238,9 @@ fn pdf_date(text: &str) -> Option<Date> {
     let digits = text.strip_prefix("D:").unwrap_or(text);
     let number = |range: std::ops::Range<usize>| -> Option<u32> {
         let part = digits.get(range)?;
-        part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
     };
     if !text.starts_with("D:") {
         return None;
@@ -408,7 +414,10 @@ mod tests {
             iso(parse("Tue, 14 Mar 2023 09:30:00 +0000")),
             Some("2023-03-14".into())
         );
-        assert_eq!(iso(parse("14 Mar 2023 23:59 GMT")), Some("2023-03-14".into()));
+        assert_eq!(
+            iso(parse("14 Mar 2023 23:59 GMT")),
+            Some("2023-03-14".into())
+        );
         assert_eq!(iso(parse("D:20220915083000Z")), Some("2022-09-15".into()));
         assert_eq!(iso(parse("D:202209")), Some("2022-09".into()));
         assert_eq!(iso(parse("D:2022-bad")), Some("2022".into()));

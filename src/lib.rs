@@ -64,8 +64,7 @@ pub use article::{
 };
 pub use corpus::{
     decode, files as article_files, read_content, read_text, walk, Compression, Content, Entry,
-    Format, SkipReason, SourceFile, Text,
-    MAX_FILE_BYTES,
+    Format, SkipReason, SourceFile, Text, MAX_FILE_BYTES,
 };
 pub use date::{days_from_civil, parse as parse_date, Date, Period};
 pub use error::{catch_panic, panic_is_reported, Error, Problem, ProblemKind, Result, Severity};
@@ -77,8 +76,8 @@ pub use gazetteer::{
 pub use index::ids::IdRoot;
 pub use index::watch::watch;
 pub use index::{
-    interrupt, open, recorded_schema, schema_copy, stats, update, Event,
-    IndexOptions, IndexReport, OpenIndex, Stamp, Stats, FORMAT_VERSION,
+    interrupt, open, recorded_schema, schema_copy, stats, update, Event, IndexOptions, IndexReport,
+    OpenIndex, Stamp, Stats, FORMAT_VERSION,
 };
 pub use index_schema::{SchemaFiles, SchemaSource};
 pub use render::{display_width, sanitize, OutputFormat, Printer, Style};

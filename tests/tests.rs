@@ -33,3 +33,5 @@ mod anywhere;
 mod regression;
 // The terminal tool: progress, layout, sorting, timelines, tables, CSV, help, settings.
 mod terminal;
+// Every article format: web pages, feeds, tables, mail, PDF, web archives, compression.
+mod formats;

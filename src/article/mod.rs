@@ -93,12 +93,15 @@ pub fn parse(file: &SourceFile, text: &str) -> Parsed {
 /// Parses the (decompressed) bytes of `file` according to its format.
 pub fn parse_bytes(file: &SourceFile, bytes: &[u8], options: &ReadOptions) -> Parsed {
     let parsed = match file.format {
-        Format::Text | Format::Markdown | Format::Json | Format::JsonLines | Format::Csv | Format::Tsv => {
-            match corpus::decode(&file.path, bytes) {
-                Ok(text) => parse_text_format(file, &text, options),
-                Err(err) => Parsed::problem(err.into_problem(&file.path, None)),
-            }
-        }
+        Format::Text
+        | Format::Markdown
+        | Format::Json
+        | Format::JsonLines
+        | Format::Csv
+        | Format::Tsv => match corpus::decode(&file.path, bytes) {
+            Ok(text) => parse_text_format(file, &text, options),
+            Err(err) => Parsed::problem(err.into_problem(&file.path, None)),
+        },
         Format::Html => html::parse(file, bytes),
         Format::Feed => feed::parse(file, bytes),
         Format::Email => mail::parse_message(file, bytes),

@@ -24,7 +24,9 @@ pub(super) fn parse(file: &SourceFile, bytes: &[u8]) -> Parsed {
     let (info, raw) = match read {
         Ok(Ok(read)) => read,
         Ok(Err(reason)) => {
-            parsed.problems.push(skipped(format!("cannot read the PDF: {reason} (skipped)")));
+            parsed
+                .problems
+                .push(skipped(format!("cannot read the PDF: {reason} (skipped)")));
             return parsed;
         }
         Err(panic) => {
@@ -41,7 +43,11 @@ pub(super) fn parse(file: &SourceFile, bytes: &[u8]) -> Parsed {
         ));
         return parsed;
     }
-    let first_line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let first_line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
     let title = info
         .title
         .filter(|t| is_real_title(t))
@@ -87,15 +93,11 @@ fn read_pdf(bytes: &[u8]) -> Result<(Info, String), String> {
         doc.decrypt("")
             .map_err(|_| "it is encrypted with a password".to_owned())?;
     }
-    let info_dict = doc
-        .trailer
-        .get(b"Info")
-        .ok()
-        .and_then(|o| match o {
-            Object::Reference(id) => doc.get_dictionary(*id).ok(),
-            Object::Dictionary(d) => Some(d),
-            _ => None,
-        });
+    let info_dict = doc.trailer.get(b"Info").ok().and_then(|o| match o {
+        Object::Reference(id) => doc.get_dictionary(*id).ok(),
+        Object::Dictionary(d) => Some(d),
+        _ => None,
+    });
     let field = |key: &[u8]| -> Option<String> {
         match info_dict?.get(key).ok()? {
             Object::String(bytes, _) => {
@@ -142,8 +144,10 @@ fn is_real_title(title: &str) -> bool {
     let file_like = [".doc", ".docx", ".pdf", ".odt", ".indd", ".rtf", ".txt"]
         .iter()
         .any(|ext| lower.ends_with(ext));
-    let placeholder = matches!(lower.as_str(), "untitled" | "title" | "document" | "slide 1")
-        || lower.starts_with("microsoft word -")
+    let placeholder = matches!(
+        lower.as_str(),
+        "untitled" | "title" | "document" | "slide 1"
+    ) || lower.starts_with("microsoft word -")
         || lower.starts_with("untitled");
     title.chars().filter(|c| c.is_alphabetic()).count() >= 4 && !file_like && !placeholder
 }

@@ -85,10 +85,11 @@ impl Columns {
             if name.is_empty() {
                 return Err(format!("no column name after {role}= in {pair:?}"));
             }
-            if columns.names[slot].is_some() {
-                return Err(format!("{role}= is given twice"));
+            match columns.names.get_mut(slot) {
+                Some(Some(_)) => return Err(format!("{role}= is given twice")),
+                Some(given) => *given = Some(name.to_owned()),
+                None => {}
             }
-            columns.names[slot] = Some(name.to_owned());
         }
         Ok(columns)
     }
@@ -129,8 +130,9 @@ fn normalised(name: &str) -> String {
 fn column_indexes(header: &[String], columns: &Columns) -> Result<[Option<usize>; 6], String> {
     let listed = || header.join(", ");
     let mut found = [None; 6];
-    for (slot, role) in ROLES.iter().enumerate() {
-        found[slot] = match &columns.names[slot] {
+    let slots = found.iter_mut().zip(ROLES.iter().zip(KNOWN.iter()));
+    for ((found, (role, known)), given) in slots.zip(&columns.names) {
+        *found = match given {
             Some(name) => {
                 let wanted = normalised(name);
                 let index = header.iter().position(|h| normalised(h) == wanted);
@@ -142,12 +144,12 @@ fn column_indexes(header: &[String], columns: &Columns) -> Result<[Option<usize>
                 }
                 index
             }
-            None => KNOWN[slot].iter().find_map(|known| {
-                header.iter().position(|h| normalised(h) == *known)
-            }),
+            None => known
+                .iter()
+                .find_map(|known| header.iter().position(|h| normalised(h) == *known)),
         };
     }
-    if found[0].is_none() {
+    if found.first().is_none_or(Option::is_none) {
         return Err(format!(
             "no text column: name it with --columns text=COLUMN (the header has: {})",
             listed()
@@ -198,11 +200,12 @@ pub(super) fn parse(file: &SourceFile, text: &str, columns: &Columns) -> Parsed 
             return parsed;
         }
     };
+    let mut lines = LineCounter::default();
     for record in records {
         let row = match record {
             Ok(row) => row,
             Err(err) => {
-                let line = err.position().map(|p| line_number(p.line()));
+                let line = err.position().map(|p| lines.line_of(text, p.byte()));
                 parsed.problems.push(Problem::skipped(
                     &file.path,
                     line,
@@ -211,7 +214,7 @@ pub(super) fn parse(file: &SourceFile, text: &str, columns: &Columns) -> Parsed 
                 continue;
             }
         };
-        let line = row.position().map(|p| line_number(p.line()));
+        let line = row.position().map(|p| lines.line_of(text, p.byte()));
         if row.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
@@ -228,7 +231,7 @@ pub(super) fn parse(file: &SourceFile, text: &str, columns: &Columns) -> Parsed 
             continue;
         }
         let cell = |slot: usize| -> Option<String> {
-            let index = indexes[slot]?;
+            let index = (*indexes.get(slot)?)?;
             let value = row.get(index)?.trim();
             (!value.is_empty()).then(|| value.to_owned())
         };
@@ -238,7 +241,12 @@ pub(super) fn parse(file: &SourceFile, text: &str, columns: &Columns) -> Parsed 
                 line,
                 ProblemKind::Record(vec![format!(
                     "the text column {:?} is empty (skipped)",
-                    indexes[0].and_then(|i| header.get(i)).map_or("", String::as_str)
+                    indexes
+                        .first()
+                        .copied()
+                        .flatten()
+                        .and_then(|i| header.get(i))
+                        .map_or("", String::as_str)
                 )]),
             ));
             continue;
@@ -246,12 +254,16 @@ pub(super) fn parse(file: &SourceFile, text: &str, columns: &Columns) -> Parsed 
         let mut problems = Vec::new();
         let date_field = cell(2);
         let date = read_date(date_field.as_deref(), |d| {
-            problems.push(format!("cannot read the date {d:?}, so the article is undated"));
+            problems.push(format!(
+                "cannot read the date {d:?}, so the article is undated"
+            ));
         });
         if !problems.is_empty() {
-            parsed
-                .problems
-                .push(Problem::warning(&file.path, line, ProblemKind::Record(problems)));
+            parsed.problems.push(Problem::warning(
+                &file.path,
+                line,
+                ProblemKind::Record(problems),
+            ));
         }
         let id = cell(3).unwrap_or_else(|| match line {
             Some(line) => format!("{}#{line}", file.rel_path),
@@ -271,16 +283,40 @@ pub(super) fn parse(file: &SourceFile, text: &str, columns: &Columns) -> Parsed 
     parsed
 }
 
-/// The csv reader's line (counted from 1, the header's line being 1 as
-/// well) as a line of the file.
-fn line_number(line: u64) -> usize {
-    usize::try_from(line).unwrap_or(usize::MAX)
+/// Lines of records, from their byte offsets: the csv reader's own line
+/// numbers are one short after a `\r\n` (it ends a record at the `\r`).
+#[derive(Default)]
+struct LineCounter {
+    byte: usize,
+    newlines: usize,
+}
+
+impl LineCounter {
+    /// The line a record starting at `byte` is on; offsets only grow. A
+    /// record the reader says starts on the `\n` of a `\r\n` is on the
+    /// next line.
+    fn line_of(&mut self, text: &str, byte: u64) -> usize {
+        let end = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1)
+            .min(text.len());
+        if end > self.byte {
+            let counted = text.as_bytes().get(self.byte..end).unwrap_or_default();
+            self.newlines += counted.iter().filter(|&&b| b == b'\n').count();
+            self.byte = end;
+        }
+        self.newlines + 1
+    }
 }
 
 /// A title for a row that has none: the first sentence of its text, cut
 /// at a word boundary past 100 characters.
 pub(super) fn title_from(text: &str) -> String {
-    let first_line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let first_line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
     let sentence_end = first_line
         .char_indices()
         .find(|&(i, c)| {
@@ -335,13 +371,23 @@ mod tests {
         let ids: Vec<&str> = parsed.articles.iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["IRQ1001", "IRQ1002", "IRQ1005"]);
         let first = &parsed.articles[0];
-        assert_eq!(first.date.map(|d| d.to_string()).as_deref(), Some("2021-04-17"));
-        assert!(first.title.starts_with("On 17 April 2021, ISIS militants attacked"));
+        assert_eq!(
+            first.date.map(|d| d.to_string()).as_deref(),
+            Some("2021-04-17")
+        );
+        assert!(first
+            .title
+            .starts_with("On 17 April 2021, ISIS militants attacked"));
         assert_eq!(first.line, Some(2));
         // A quoted field with a newline and doubled quotes.
         let second = &parsed.articles[1];
-        assert!(second.body.contains("\"a senior ISIS figure\",\nthe statement"));
-        assert_eq!(second.date.map(|d| d.to_string()).as_deref(), Some("2021-04-18"));
+        assert!(second
+            .body
+            .contains("\"a senior ISIS figure\",\nthe statement"));
+        assert_eq!(
+            second.date.map(|d| d.to_string()).as_deref(),
+            Some("2021-04-18")
+        );
         // The short row (line 5: the quoted newline makes row 3 two lines)
         // and the empty text are reported with their lines; the bad date
         // is a warning and the article stays, undated.
@@ -361,12 +407,15 @@ mod tests {
 
     #[test]
     fn named_columns_win_and_unknown_names_are_reported() {
-        let tsv = "Ref\tWhen\tHeadline_EN\tSummary\n\
+        let tsv = "Ref\tWhen\tHeadline_EN\tLede\n\
             SO-0041\t2019-12-28\tTruck bomb in Mogadishu\tA truck bomb exploded at a checkpoint.\n";
         let none = parse(&file("a.tsv"), tsv, &Columns::default());
         assert!(none.articles.is_empty());
-        assert!(none.problems[0].kind.to_string().contains("--columns text="));
-        let columns = Columns::parse("id=Ref, date=When, title=Headline_EN, text=Summary").unwrap();
+        assert!(none.problems[0]
+            .kind
+            .to_string()
+            .contains("--columns text="));
+        let columns = Columns::parse("id=Ref, date=When, title=Headline_EN, text=Lede").unwrap();
         let parsed = parse(&file("a.tsv"), tsv, &columns);
         assert_eq!(parsed.articles.len(), 1);
         let a = &parsed.articles[0];
@@ -378,7 +427,10 @@ mod tests {
         let wrong = Columns::parse("text=Notes").unwrap();
         let parsed = parse(&file("a.tsv"), tsv, &wrong);
         let reason = parsed.problems[0].kind.to_string();
-        assert!(reason.contains("no column \"Notes\"") && reason.contains("Summary"), "{reason}");
+        assert!(
+            reason.contains("no column \"Notes\"") && reason.contains("Lede"),
+            "{reason}"
+        );
     }
 
     #[test]
@@ -386,9 +438,13 @@ mod tests {
         let c = Columns::parse("date=event_date,text=notes").unwrap();
         assert_eq!(c.to_string(), "text=notes,date=event_date");
         assert_eq!(Columns::parse(&c.to_string()).unwrap(), c);
-        assert!(Columns::parse("body=notes").unwrap_err().contains("unknown role"));
+        assert!(Columns::parse("body=notes")
+            .unwrap_err()
+            .contains("unknown role"));
         assert!(Columns::parse("notes").unwrap_err().contains("ROLE=COLUMN"));
-        assert!(Columns::parse("text=a,text=b").unwrap_err().contains("twice"));
+        assert!(Columns::parse("text=a,text=b")
+            .unwrap_err()
+            .contains("twice"));
         assert!(Columns::parse("").unwrap().is_empty());
     }
 

@@ -49,7 +49,9 @@ pub(super) fn parse(file: &SourceFile, bytes: &[u8]) -> Parsed {
         parsed.problems.push(Problem::skipped(
             &file.path,
             None,
-            ProblemKind::Other("not a web archive: it does not start with a WARC/ record (skipped)".into()),
+            ProblemKind::Other(
+                "not a web archive: it does not start with a WARC/ record (skipped)".into(),
+            ),
         ));
         return parsed;
     }
@@ -78,7 +80,9 @@ pub(super) fn parse(file: &SourceFile, bytes: &[u8]) -> Parsed {
             parsed.problems.push(Problem::skipped(
                 &file.path,
                 Some(record.line),
-                ProblemKind::Record(vec!["an HTML record without WARC-Target-URI (skipped)".into()]),
+                ProblemKind::Record(vec![
+                    "an HTML record without WARC-Target-URI (skipped)".into()
+                ]),
             ));
             continue;
         };
@@ -115,7 +119,11 @@ pub(super) fn parse(file: &SourceFile, bytes: &[u8]) -> Parsed {
         };
         // A page captured again replaces the earlier capture.
         match at_uri.get(&uri) {
-            Some(&i) => parsed.articles[i] = article,
+            Some(&i) => {
+                if let Some(earlier) = parsed.articles.get_mut(i) {
+                    *earlier = article;
+                }
+            }
             None => {
                 at_uri.insert(uri, parsed.articles.len());
                 parsed.articles.push(article);
@@ -150,14 +158,14 @@ impl<'a> Records<'a> {
             return Ok(None);
         }
         let start_line = self.line;
-        let rest = &self.bytes[self.pos..];
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
         let Some(head_len) = find(rest, b"\r\n\r\n")
             .map(|i| (i, 4))
             .or_else(|| find(rest, b"\n\n").map(|i| (i, 2)))
         else {
             return Err((start_line, "a record's header is cut off".into()));
         };
-        let head = String::from_utf8_lossy(&rest[..head_len.0]);
+        let head = String::from_utf8_lossy(rest.get(..head_len.0).unwrap_or_default());
         let mut lines = head.lines();
         if !lines.next().is_some_and(|l| l.trim().starts_with("WARC/")) {
             return Err((start_line, "expected a WARC/ version line".into()));
@@ -170,7 +178,10 @@ impl<'a> Records<'a> {
             .iter()
             .find(|(n, _)| n == "content-length")
             .and_then(|(_, v)| v.parse::<usize>().ok())
-            .ok_or((start_line, "a record without a valid Content-Length".to_owned()))?;
+            .ok_or((
+                start_line,
+                "a record without a valid Content-Length".to_owned(),
+            ))?;
         let block_start = head_len.0 + head_len.1;
         let Some(block) = rest.get(block_start..block_start.saturating_add(length)) else {
             return Err((
@@ -181,7 +192,7 @@ impl<'a> Records<'a> {
                 ),
             ));
         };
-        let consumed = &rest[..block_start + length];
+        let consumed = rest.get(..block_start + length).unwrap_or_default();
         self.line += consumed.iter().filter(|&&b| b == b'\n').count();
         self.pos += block_start + length;
         Ok(Some(Record {
@@ -201,7 +212,10 @@ struct HtmlBody {
 /// The HTML page a record holds, if it holds one.
 fn html_of(record: &Record<'_>) -> Option<HtmlBody> {
     let kind = record.header("warc-type")?.to_ascii_lowercase();
-    let content_type = record.header("content-type").unwrap_or("").to_ascii_lowercase();
+    let content_type = record
+        .header("content-type")
+        .unwrap_or("")
+        .to_ascii_lowercase();
     match kind.as_str() {
         "response" if content_type.starts_with("application/http") => http_html(record.block),
         "resource" if is_html(&content_type) => Some(HtmlBody {
@@ -231,7 +245,7 @@ fn http_html(block: &[u8]) -> Option<HtmlBody> {
     let (head_end, sep) = find(block, b"\r\n\r\n")
         .map(|i| (i, 4))
         .or_else(|| find(block, b"\n\n").map(|i| (i, 2)))?;
-    let head = String::from_utf8_lossy(&block[..head_end]);
+    let head = String::from_utf8_lossy(block.get(..head_end)?);
     let mut lines = head.lines();
     let status: u16 = lines.next()?.split_whitespace().nth(1)?.parse().ok()?;
     if !(200..300).contains(&status) {
@@ -251,7 +265,7 @@ fn http_html(block: &[u8]) -> Option<HtmlBody> {
     if !is_html(&content_type) {
         return None;
     }
-    let mut body = block[head_end + sep..].to_vec();
+    let mut body = block.get(head_end + sep..)?.to_vec();
     if header("transfer-encoding").is_some_and(|t| t.contains("chunked")) {
         body = dechunk(&body)?;
     }
@@ -279,16 +293,19 @@ fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(data.len());
     loop {
         let line_end = find(data, b"\n")?;
-        let size_text = String::from_utf8_lossy(&data[..line_end]);
+        let size_text = String::from_utf8_lossy(data.get(..line_end)?);
         let size_text = size_text.trim().split(';').next()?.trim().to_owned();
         let size = usize::from_str_radix(&size_text, 16).ok()?;
-        data = &data[line_end + 1..];
+        data = data.get(line_end + 1..)?;
         if size == 0 {
             return Some(out);
         }
         out.extend_from_slice(data.get(..size)?);
         data = data.get(size..)?;
-        data = data.strip_prefix(b"\r\n").or_else(|| data.strip_prefix(b"\n")).unwrap_or(data);
+        data = data
+            .strip_prefix(b"\r\n")
+            .or_else(|| data.strip_prefix(b"\n"))
+            .unwrap_or(data);
     }
 }
 
@@ -327,7 +344,10 @@ WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 999\r\n\r\ncut";
             line: 1,
         };
         let first = records.next_record().unwrap().unwrap();
-        assert_eq!((first.header("warc-type"), first.block, first.line), (Some("warcinfo"), &b"abcde"[..], 1));
+        assert_eq!(
+            (first.header("warc-type"), first.block, first.line),
+            (Some("warcinfo"), &b"abcde"[..], 1)
+        );
         let second = records.next_record().unwrap().unwrap();
         assert_eq!((second.block, second.line), (&b"xyz"[..], 7));
         let (line, reason) = records.next_record().unwrap_err();
@@ -341,13 +361,21 @@ WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 999\r\n\r\ncut";
         let page = http_html(ok).unwrap();
         assert_eq!(page.charset.as_deref(), Some("iso-8859-1"));
         assert_eq!(page.body, b"<p>x</p>");
-        assert!(http_html(b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n\r\n<p>x</p>").is_none());
-        assert!(http_html(b"HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\n\r\n\xff\xd8").is_none());
+        assert!(
+            http_html(b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n\r\n<p>x</p>")
+                .is_none()
+        );
+        assert!(
+            http_html(b"HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\n\r\n\xff\xd8").is_none()
+        );
     }
 
     #[test]
     fn hosts_name_sources() {
-        assert_eq!(host_of("https://www.example.com:443/a/b?c").as_deref(), Some("example.com"));
+        assert_eq!(
+            host_of("https://www.example.com:443/a/b?c").as_deref(),
+            Some("example.com")
+        );
         assert_eq!(host_of("not a uri"), None);
     }
 }

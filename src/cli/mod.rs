@@ -742,6 +742,11 @@ pub enum GazetteerCommand {
     },
 }
 
+/// Reads a `--columns` value.
+fn parse_columns(spec: &str) -> Result<sitrep::Columns, String> {
+    sitrep::Columns::parse(spec)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -871,9 +876,4 @@ mod tests {
         assert!(err.contains("c.toml:2"), "{err}");
         assert!(err.contains("colour"), "{err}");
     }
-}
-
-/// Reads a `--columns` value.
-fn parse_columns(spec: &str) -> Result<sitrep::Columns, String> {
-    sitrep::Columns::parse(spec)
 }

@@ -442,7 +442,11 @@ fn decompress(path: &Path, compression: Compression, stored: &[u8]) -> Result<Ve
             Compression::Gzip => "gzip",
             Compression::Zstd => "zstd",
         };
-        Error::data(path, None, format!("cannot decompress ({name}): {e} (skipped)"))
+        Error::data(
+            path,
+            None,
+            format!("cannot decompress ({name}): {e} (skipped)"),
+        )
     };
     let reader: Box<dyn Read + '_> = match compression {
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(stored)),
@@ -608,7 +612,10 @@ mod tests {
         assert_eq!(Format::of(Path::new("crawl.WARC.gz")), Some(Format::Warc));
         assert_eq!(Format::of(Path::new("feed.rss.zst")), Some(Format::Feed));
         assert_eq!(Format::of(Path::new("x.gz")), None);
-        assert_eq!(Compression::of(Path::new("crawl.warc.gz")), Some(Compression::Gzip));
+        assert_eq!(
+            Compression::of(Path::new("crawl.warc.gz")),
+            Some(Compression::Gzip)
+        );
         assert_eq!(Format::of(Path::new("README")), None);
     }
 

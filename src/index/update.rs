@@ -27,8 +27,10 @@ use super::{
 use crate::index::ids::{self, Clashes, IdRoot};
 use crate::index::{reextract, verify};
 
-/// How this run reads files.
-pub(crate) struct Reading {
+/// How this run reads files and extracts their facets.
+pub(crate) struct Reading<'a> {
+    /// The gazetteers facets are extracted with.
+    pub(crate) gazetteer: &'a Gazetteer,
     /// What the parsers are given.
     pub(crate) options: ReadOptions,
     /// The table columns differ from those the index was built with:
@@ -85,6 +87,7 @@ pub fn update(
     };
     stamp.columns = (!columns.is_empty()).then(|| columns.to_string());
     let reading = Reading {
+        gazetteer: &gazetteer,
         reread_tables: stamp.columns != recorded_columns,
         options: ReadOptions { columns },
     };
@@ -130,7 +133,6 @@ pub fn update(
             &fresh,
             paths,
             options,
-            &gazetteer,
             &reading,
             &mut stamp.id_roots,
             &mut report,
@@ -164,7 +166,6 @@ pub fn update(
             &index,
             paths,
             options,
-            &gazetteer,
             &reading,
             &mut stamp.id_roots,
             &mut report,
@@ -365,8 +366,7 @@ pub(crate) fn fill(
     index: &Index,
     paths: &[PathBuf],
     options: &IndexOptions,
-    gazetteer: &Gazetteer,
-    reading: &Reading,
+    reading: &Reading<'_>,
     id_roots: &mut Vec<IdRoot>,
     report: &mut IndexReport,
     on_event: &mut dyn FnMut(Event<'_>),
@@ -419,9 +419,9 @@ pub(crate) fn fill(
         losers_before: Payload::of(index),
         writer: &mut writer,
         dir: &options.index_dir,
-        gazetteer,
+        gazetteer: reading.gazetteer,
         reading,
-        kinds: ActorKinds::of(gazetteer),
+        kinds: ActorKinds::of(reading.gazetteer),
         report,
         on_event,
         roots,
@@ -640,7 +640,7 @@ struct Batch<'a> {
     writer: &'a mut IndexWriter<TantivyDocument>,
     dir: &'a Path,
     gazetteer: &'a Gazetteer,
-    reading: &'a Reading,
+    reading: &'a Reading<'a>,
     /// The kind of each actor, for the `actor_kind` facet.
     kinds: ActorKinds,
     report: &'a mut IndexReport,
