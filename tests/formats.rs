@@ -292,8 +292,8 @@ fn hits(t: &TestDir, word: &str) -> Vec<(String, String)> {
         .filter(|v| v["type"] == "hit")
         .map(|v| {
             (
-                v["id"].as_str().unwrap_or_default().to_owned(),
-                v["title"].as_str().unwrap_or_default().to_owned(),
+                v["data"]["id"].as_str().unwrap_or_default().to_owned(),
+                v["data"]["title"].as_str().unwrap_or_default().to_owned(),
             )
         })
         .collect()
@@ -368,17 +368,17 @@ fn every_format_is_indexed_found_and_shown() {
 
     // Dates, places and actors come out of each format.
     let out = t.run(&["search", "juniper", "--json"]);
-    let hit = &json_lines(&out)[0];
+    let hit = &json_lines(&out)[0]["data"];
     assert_eq!(hit["date"], "2024-06-12", "{hit}");
     let out = t.run(&["search", "medlar", "--json"]);
-    let hit = &json_lines(&out)[0];
+    let hit = &json_lines(&out)[0]["data"];
     assert_eq!(hit["date"], "2024-01-09", "{hit}");
     let out = t.run(&["search", "--province", "Marib", "--json"]);
     assert!(hit_ids(&out).contains(&"digest-2@example.org".to_owned()));
     let out = t.run(&["search", "--actor", "al-Shabaab", "--json"]);
     assert_eq!(hit_ids(&out), ["web/hotel.html"]);
     let out = t.run(&["search", "heron", "--json"]);
-    assert_eq!(json_lines(&out)[0]["date"], "2024-05-18");
+    assert_eq!(json_lines(&out)[0]["data"]["date"], "2024-05-18");
 
     // Boilerplate never reaches the index.
     for noise in [
@@ -549,7 +549,7 @@ fn compressed_files_are_read_like_plain_ones() {
         assert_eq!(hits(&t, word).len(), 1, "{word}");
     }
     let out = t.run(&["search", "Kidal", "--json"]);
-    assert_eq!(json_lines(&out)[0]["date"], "2021-03-04");
+    assert_eq!(json_lines(&out)[0]["data"]["date"], "2021-03-04");
 }
 
 #[test]

@@ -147,8 +147,9 @@ pub struct IndexArgs {
     pub memory: usize,
     /// List each file passed over, with the reason
     ///
-    /// Other formats, hidden files and folders, symbolic links, a sitrep
-    /// index inside a PATH; then how many segment files were checked.
+    /// Other formats, XML files that are not feeds, hidden files and
+    /// folders, symbolic links, a sitrep index inside a PATH; then how many
+    /// segment files were checked.
     /// Off by default: the summary only counts them by reason.
     /// Example: sitrep index -v ~/news
     #[arg(short, long)]
