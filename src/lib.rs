@@ -77,7 +77,7 @@ pub use index::ids::IdRoot;
 pub use index::watch::watch;
 pub use index::{
     interrupt, open, recorded_schema, schema_copy, stats, update, Event, IndexOptions, IndexReport,
-    OpenIndex, Stamp, Stats, FORMAT_VERSION,
+    OpenIndex, SegmentInfo, Stamp, Stats, FORMAT_VERSION,
 };
 pub use index_schema::{SchemaFiles, SchemaSource};
 pub use render::{display_width, sanitize, OutputFormat, Printer, Style};

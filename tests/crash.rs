@@ -133,3 +133,54 @@ fn searches_during_an_index_run_see_the_last_commit() {
         assert_eq!(total(&t), Some(1600));
     }
 }
+
+#[test]
+fn optimize_merges_into_one_segment_and_a_kill_during_it_loses_nothing() {
+    let t = TestDir::new();
+    // Several runs make several segments (fewer than the merge policy's
+    // eight that it merges on its own).
+    for batch in 0..3 {
+        for n in batch * 400..(batch + 1) * 400 {
+            t.write(&format!("batch-{batch}/{n:05}.txt"), article(n, 1));
+        }
+        t.index();
+    }
+    let segments = |t: &TestDir| -> u64 {
+        let out = t.run(&["stats", "--json"]);
+        let stats: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("stats JSON");
+        assert_eq!(
+            stats["segment_list"].as_array().map(Vec::len),
+            stats["segments"].as_u64().map(|n| n as usize)
+        );
+        stats["segments"].as_u64().expect("segments")
+    };
+    assert!(segments(&t) > 1);
+    let before: BTreeSet<String> = all_ids(&t).into_iter().collect();
+    assert_eq!(before.len(), 1200);
+
+    // Killed at moments during the merge: the index opens with every
+    // article, once.
+    for delay in [5u64, 20, 60, 150, 400] {
+        let mut child = t
+            .process(&["index", "corpus", "--optimize"])
+            .spawn()
+            .expect("spawn sitrep");
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        let ids = all_ids(&t);
+        let got: BTreeSet<String> = ids.iter().cloned().collect();
+        assert_eq!(got.len(), ids.len(), "{delay} ms: an article twice");
+        assert_eq!(got, before, "{delay} ms");
+    }
+
+    let out = t.run(&["index", "corpus", "--optimize"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(segments(&t), 1);
+    let after: BTreeSet<String> = all_ids(&t).into_iter().collect();
+    assert_eq!(after, before);
+    // The merged segment was recorded as checked, and nothing changed.
+    let out = t.run(&["index", "corpus", "-v"]);
+    assert!(stderr(&out).contains("1200 unchanged"), "{}", stderr(&out));
+    assert_eq!(segments(&t), 1);
+}

@@ -113,6 +113,7 @@ fn a_file_deleted_between_walk_and_read_is_reported_not_fatal() {
         memory_bytes: 32_000_000,
         count_files: false,
         columns: None,
+        optimize: false,
     };
     let mut deleted = false;
     let mut reported = Vec::new();

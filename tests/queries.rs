@@ -30,6 +30,7 @@ fn shared_index() -> &'static (TestDir, PathBuf) {
             memory_bytes: 32_000_000,
             count_files: false,
             columns: None,
+            optimize: false,
         };
         sitrep::update(&[t.corpus()], &options, &files, &mut |_| {}).expect("index builds");
         (t, dir)

@@ -19,6 +19,7 @@ fn open() -> &'static OpenIndex {
             memory_bytes: 32_000_000,
             count_files: false,
             columns: None,
+            optimize: false,
         };
         sitrep::update(&[root.join("sample-corpus")], &options, &files, &mut |_| {})
             .unwrap_or_else(|e| panic!("{e}"));

@@ -135,6 +135,14 @@ pub struct IndexArgs {
     /// text=Summary,date=When,title=Headline_EN,id=Ref
     #[arg(long, value_name = "ROLE=HEADER,...", value_parser = parse_columns)]
     pub columns: Option<sitrep::Columns>,
+    /// Merge the index's segments into one after the update
+    ///
+    /// Segments are merged as the index grows; a search visits each, so
+    /// one segment is the fastest to search, at the cost of rewriting the
+    /// whole index once. `sitrep stats` lists the segments. Example:
+    /// sitrep index ~/news --optimize
+    #[arg(long)]
+    pub optimize: bool,
     /// Memory for the index writer, in MB
     ///
     /// The writer flushes a segment when its budget is used up, so memory

@@ -115,6 +115,7 @@ fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcom
         memory_bytes: args.memory.max(16) * 1_000_000,
         count_files: show_progress,
         columns: args.columns,
+        optimize: args.optimize,
     };
     let verbose = args.verbose;
     let progress = show_progress.then(|| progress_bar(ProgressDrawTarget::stderr()));
@@ -238,6 +239,9 @@ fn index_summary(r: &IndexReport, options: &IndexOptions, files: &sitrep::Schema
         r.extraction.as_secs_f64(),
         sanitize(&files.source.to_string())
     );
+    if let Some(merged) = r.merged {
+        out.push_str(&format!("; merged {merged} segments into one"));
+    }
     let skipped_files: u64 = r.skipped.values().sum();
     let problems = r.skipped_problems();
     let warnings = r.problems.len() - problems;

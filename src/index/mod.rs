@@ -33,7 +33,7 @@ use layout::{
     SCHEMA_COPY, STAMP_FILE, TANTIVY_DIR,
 };
 pub use layout::{Stamp, FORMAT_VERSION};
-pub use stats::{stats, Stats};
+pub use stats::{stats, SegmentInfo, Stats};
 pub use update::update;
 
 use std::collections::BTreeMap;
@@ -340,6 +340,8 @@ pub struct IndexOptions {
     /// Which table columns hold the text, title, date and id; `None`
     /// keeps those the index was built with.
     pub columns: Option<crate::article::Columns>,
+    /// Merge all segments into one after the update.
+    pub optimize: bool,
 }
 
 /// What [`update`] did.
@@ -363,6 +365,9 @@ pub struct IndexReport {
     pub total: u64,
     /// Whether a fresh index was built.
     pub rebuilt: bool,
+    /// With [`IndexOptions::optimize`]: how many segments were merged into
+    /// one, when there were several.
+    pub merged: Option<usize>,
     /// Segment files read in full to check them against their checksums
     /// (those not checked before, see `index/verify.rs`).
     pub checked_files: u64,

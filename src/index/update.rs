@@ -147,6 +147,9 @@ pub fn update(
             }
             return Err(err);
         }
+        if options.optimize {
+            report.merged = merge_all(&fresh, options)?;
+        }
         verify::record(&siblings.fresh, &fresh)?;
         drop(fresh);
         stamp.write(&siblings.fresh)?;
@@ -171,6 +174,9 @@ pub fn update(
             &mut report,
             on_event,
         )?;
+        if options.optimize {
+            report.merged = merge_all(&index, options)?;
+        }
         verify::record(dir, &index)?;
         // Same schema and gazetteers, maybe from another source (an
         // explicit --schema is recorded), another sitrep release, or new
@@ -359,6 +365,32 @@ fn count_files(paths: &[PathBuf], index_dir: &Path) -> (u64, u64) {
             _ => None,
         })
         .fold((0, 0), |(n, bytes), size| (n + 1, bytes + size))
+}
+
+/// Merges every segment of `index` into one (`sitrep index --optimize`),
+/// keeping the last commit's payload; the number of segments there were,
+/// when there was more than one.
+fn merge_all(index: &Index, options: &IndexOptions) -> Result<Option<usize>> {
+    let ids = index.searchable_segment_ids()?;
+    if ids.len() < 2 {
+        return Ok(None);
+    }
+    let mut writer: IndexWriter<TantivyDocument> = match index.writer(options.memory_bytes) {
+        Ok(w) => w,
+        Err(tantivy::TantivyError::LockFailure(..)) => {
+            return Err(Error::Locked(options.index_dir.clone()))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    if let Err(e) = writer.merge(&ids).wait() {
+        return Err(writer_failure(&mut writer, &options.index_dir, e));
+    }
+    if let Err(e) = writer.garbage_collect_files().wait() {
+        return Err(writer_failure(&mut writer, &options.index_dir, e));
+    }
+    writer.wait_merging_threads()?;
+    Ok(Some(ids.len()))
 }
 
 /// Walks `paths`, writes what changed into `index`, and commits once.

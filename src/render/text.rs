@@ -632,6 +632,20 @@ pub(crate) fn stats_text<W: Write>(w: &mut W, stats: &Stats) -> io::Result<()> {
         stats.size_bytes as f64 / 1e6,
         stats.segments
     )?;
+    for segment in &stats.segment_list {
+        let deleted = if segment.deleted > 0 {
+            format!(" ({} deleted)", segment.deleted)
+        } else {
+            String::new()
+        };
+        writeln!(
+            w,
+            "  segment {}  {:>10.1} MB  {} articles{deleted}",
+            segment.id.get(..8).unwrap_or(&segment.id),
+            segment.size_bytes as f64 / 1e6,
+            segment.articles,
+        )?;
+    }
     writeln!(
         w,
         "schema:     version {} ({})",

@@ -193,6 +193,7 @@ mod tests {
             memory_bytes: 32_000_000,
             count_files: false,
             columns: None,
+            optimize: false,
         };
         index::update(&[root.to_path_buf()], &options, &files, &mut |_| {}).unwrap();
     }
