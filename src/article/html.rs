@@ -279,7 +279,8 @@ fn nesting(html: &str) -> usize {
 /// part): its main text when one stands out, else all its text, without
 /// scripts, styles and boilerplate.
 pub(crate) fn fragment_text(html: &str) -> String {
-    if !html.contains('<') {
+    // Without tags or entities there is nothing to parse.
+    if !html.contains(['<', '&']) {
         return tidy_plain(html);
     }
     if nesting(html) > MAX_NESTING {
@@ -1018,6 +1019,10 @@ mod tests {
         assert_eq!(
             fragment_text("  plain   text\n\n\n more "),
             "plain text\n\nmore"
+        );
+        assert_eq!(
+            fragment_text("Marib &amp; its oil fields"),
+            "Marib & its oil fields"
         );
         let deep = "<div>".repeat(5_000) + "deep text";
         assert_eq!(fragment_text(&deep), "deep text");

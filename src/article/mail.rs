@@ -153,7 +153,10 @@ fn read_message(bytes: &[u8], on_bad_date: impl FnOnce(String)) -> Result<Mail, 
             return Err("a message with attachments only, no text".into())
         }
         (_, None) => return Err("a message without text".into()),
-        (Some(title), Some(body)) => (title, body),
+        (Some(title), Some(body)) => {
+            let body = without_title(&body, &title);
+            (title, body)
+        }
         (None, Some(body)) => (title_from(&body), body),
     };
 
@@ -244,15 +247,50 @@ fn body_of(message: &Message<'_>) -> Option<String> {
     (!body.is_empty()).then_some(body)
 }
 
-/// `text` without its signature (everything after a line `-- `) and
+/// `body` without the subject repeated as a line of its first lines, as
+/// alert services and newsletters head their text (what stands before it
+/// there is a banner, dropped as well).
+fn without_title(body: &str, title: &str) -> String {
+    let mut offset = 0;
+    for (i, line) in body.split_inclusive('\n').enumerate() {
+        if i >= 4 {
+            break;
+        }
+        if line.trim() == title.trim() {
+            let rest = body
+                .get(offset + line.len()..)
+                .unwrap_or_default()
+                .trim_start();
+            if !rest.is_empty() {
+                return rest.to_owned();
+            }
+        }
+        offset += line.len();
+    }
+    body.to_owned()
+}
+
+/// The most lines a signature after a bare `--` line may have: a longer
+/// tail is text that used `--` as a separator.
+const MAX_SIGNATURE_LINES: usize = 12;
+
+/// `text` without its signature (everything after a line `-- `, or after
+/// a bare `--` when few lines follow, as many mailers write it) and
 /// without lines that are only newsletter links ("Unsubscribe",
 /// "View in browser", "Manage preferences", alone or joined by `|`).
 fn without_boilerplate(text: &str) -> String {
     let mut kept: Vec<&str> = Vec::new();
-    for line in text.lines() {
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
         if line == "-- " {
             break;
+        }
+        if line.trim_end() == "--" {
+            let rest = lines.get(i + 1..).unwrap_or_default();
+            if rest.iter().filter(|l| !l.trim().is_empty()).count() <= MAX_SIGNATURE_LINES {
+                break;
+            }
         }
         if !is_boilerplate(line) {
             kept.push(line.trim_end());
@@ -716,6 +754,20 @@ Subject: Again\r\nMessage-ID: <a1@crisiswatch.example>\r\n\r\nSame id.\r\n";
                         .to_owned()
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn a_subject_heading_the_text_is_said_once() {
+        let body = "ALERTS | Yemen\n\nHouthi missile hits ship\n\nA missile struck a ship.\n--\nManage your alerts: https://a.example/p";
+        let text = without_boilerplate(body);
+        assert_eq!(
+            without_title(&text, "Houthi missile hits ship"),
+            "A missile struck a ship."
+        );
+        assert_eq!(
+            without_title("A missile struck.", "Houthi missile"),
+            "A missile struck."
         );
     }
 

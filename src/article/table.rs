@@ -3,7 +3,9 @@
 //! Which column holds the text, the title, the date, the id, the url and
 //! the source is given by [`Columns`] (`--columns text=notes,date=event_date`)
 //! or found from common header names (ACLED's `notes`, `event_date` and
-//! `event_id_cnty` among them). A row without its own title is titled by
+//! `event_id_cnty` among them); a table without a named column falls back
+//! on the common names, so that one corpus may hold tables of several
+//! kinds. A row without its own title is titled by
 //! the start of its text. A row's id is its id column, else `path#LINE`.
 //! Quoted fields may hold separators, quotes and newlines; a row with the
 //! wrong number of fields is reported with its line and skipped.
@@ -130,28 +132,28 @@ fn normalised(name: &str) -> String {
 fn column_indexes(header: &[String], columns: &Columns) -> Result<[Option<usize>; 6], String> {
     let listed = || header.join(", ");
     let mut found = [None; 6];
-    let slots = found.iter_mut().zip(ROLES.iter().zip(KNOWN.iter()));
-    for ((found, (role, known)), given) in slots.zip(&columns.names) {
-        *found = match given {
-            Some(name) => {
-                let wanted = normalised(name);
-                let index = header.iter().position(|h| normalised(h) == wanted);
-                if index.is_none() {
-                    return Err(format!(
-                        "no column {name:?} for {role}= (the header has: {})",
-                        listed()
-                    ));
-                }
-                index
-            }
-            None => known
+    let slots = found.iter_mut().zip(KNOWN.iter());
+    for ((found, known), given) in slots.zip(&columns.names) {
+        // A named column is used where a table has it; a table without
+        // it (one corpus may hold tables of several kinds) falls back on
+        // the common names.
+        let named = given.as_ref().and_then(|name| {
+            let wanted = normalised(name);
+            header.iter().position(|h| normalised(h) == wanted)
+        });
+        *found = named.or_else(|| {
+            known
                 .iter()
-                .find_map(|known| header.iter().position(|h| normalised(h) == *known)),
-        };
+                .find_map(|known| header.iter().position(|h| normalised(h) == *known))
+        });
     }
     if found.first().is_none_or(Option::is_none) {
+        let named = match columns.names.first().and_then(Option::as_ref) {
+            Some(name) => format!("no column {name:?} (text=) nor one with a common name"),
+            None => "no text column".to_owned(),
+        };
         return Err(format!(
-            "no text column: name it with --columns text=COLUMN (the header has: {})",
+            "{named}: name it with --columns text=COLUMN (the header has: {})",
             listed()
         ));
     }
@@ -428,7 +430,7 @@ mod tests {
         let parsed = parse(&file("a.tsv"), tsv, &wrong);
         let reason = parsed.problems[0].kind.to_string();
         assert!(
-            reason.contains("no column \"Notes\"") && reason.contains("Lede"),
+            reason.contains("no column \"Notes\" (text=)") && reason.contains("Lede"),
             "{reason}"
         );
     }

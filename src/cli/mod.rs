@@ -127,10 +127,10 @@ pub struct IndexArgs {
     /// Which columns of .csv and .tsv files hold the text, title, date, id
     ///
     /// ROLE=HEADER pairs, the roles being text, title, date, id, url and
-    /// source. A role not named is found from common header names (text,
-    /// body, notes, content; title, headline; date, published,
-    /// event_date; id, event_id_cnty), and a table with no text column is
-    /// reported. Recorded in the index: later runs use the same columns,
+    /// source. A role not named, or named but missing from a table, is
+    /// found from common header names (text, body, notes, content; title,
+    /// headline; date, published, event_date; id, event_id_cnty), and a
+    /// table with no text column is reported. Recorded in the index: later runs use the same columns,
     /// and other columns re-read the tables. Example: --columns
     /// text=Summary,date=When,title=Headline_EN,id=Ref
     #[arg(long, value_name = "ROLE=HEADER,...", value_parser = parse_columns)]
@@ -665,10 +665,10 @@ pub struct ExtractArgs {
     /// Which columns of .csv and .tsv files hold the text, title, date, id
     ///
     /// ROLE=HEADER pairs, the roles being text, title, date, id, url and
-    /// source. A role not named is found from common header names (text,
-    /// body, notes, content; title, headline; date, published,
-    /// event_date; id, event_id_cnty), and a table with no text column is
-    /// reported. Example: --columns
+    /// source. A role not named, or named but missing from a table, is
+    /// found from common header names (text, body, notes, content; title,
+    /// headline; date, published, event_date; id, event_id_cnty), and a
+    /// table with no text column is reported. Example: --columns
     /// text=Summary,date=When,title=Headline_EN,id=Ref
     #[arg(long, value_name = "ROLE=HEADER,...", value_parser = parse_columns)]
     pub columns: Option<sitrep::Columns>,
@@ -698,9 +698,9 @@ pub struct ShowArgs {
     /// The article: its id, its file as search prints it, or FILE#ID
     ///
     /// The id is printed under each hit; a file path may be relative to
-    /// the current folder or absolute; a record of a JSON Lines or JSON
-    /// file is FILE#ID (or FILE#N, its line or position, when it has no
-    /// id). A file of several articles lists their ids and exits 2.
+    /// the current folder or absolute; a record of a file of many
+    /// articles (JSON, JSON Lines, feed, table, mailbox, web archive) is
+    /// FILE#ID (or FILE#N, its line or position, when it has no id). A file of several articles lists their ids and exits 2.
     /// Example: sitrep show corpus/feeds/yemen.jsonl#ye-1
     #[arg(value_name = "ARTICLE")]
     pub id: String,
