@@ -681,3 +681,174 @@ fn table_columns_are_chosen_recorded_and_changed() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("unknown role"), "{}", stderr(&out));
 }
+
+/// One article of the realistic fixtures under `tests/formats/` (see
+/// `tests/formats/EXPECTED.md`): its id, the start of its title, its date,
+/// phrases its text must hold and boilerplate it must not.
+struct Expected {
+    id: &'static str,
+    title: &'static str,
+    date: Option<&'static str>,
+    must: &'static [&'static str],
+    must_not: &'static [&'static str],
+}
+
+const FIXTURES: &[Expected] = &[
+    Expected { id: "html/news-site.html", title: "Islamic State's last enclave at Baghuz falls to SDF fighters", date: Some("2019-03-23"),
+        must: &["Baghuz is free and the military victory against Daesh is complete", "Deir ez-Zor province", "al-Hol camp in Hasakah province"],
+        must_not: &["Share on Facebook", "Related stories", "googletag", "cookies", "Sign up for our newsletter", "riverbank_reader", "Read more:", "window.dataLayer", "All rights reserved"] },
+    Expected { id: "html/windows-1252.html", title: "Ramadi falls to Islamic State as Iraqi forces pull out of Anbar capital", date: Some("2015-05-17"),
+        must: &["Médecins Sans Frontières", "Iraq’s western Anbar province", "“We will not allow Ramadi to become another Mosul,”"],
+        must_not: &["Printer-friendly version", "Top Stories", "openWin", "Ã©", "â€™", "\u{FFFD}", "Terms of use"] },
+    Expected { id: "html/h1-and-dateline.html", title: "Abadi declares victory over Islamic State in Mosul", date: Some("2017-07-10"),
+        must: &["Counter Terrorism Service", "Old City on the west bank of the Tigris", "Tal Afar and Hawija"],
+        must_not: &["E-mail this story", "Print |", "<br>"] },
+    Expected { id: "html/meta-charset-latin.html", title: "Gunmen storm Splendid Hôtel and café in Ouagadougou, killing 29", date: Some("2016-01-16"),
+        must: &["Burkinabè and French special forces", "Al-Qaeda in the Islamic Maghreb"],
+        must_not: &["À propos", "Sahel Dispatch", "Contact"] },
+    Expected { id: "html/bom-utf8.html", title: "Iraqi forces retake centre of Tal Afar in swift offensive", date: Some("2017-08-27"),
+        must: &["الموصل", "Popular Mobilization Forces", "Saad and Qadisiya neighbourhoods"],
+        must_not: &["\u{FEFF}", "Tigris Monitor"] },
+    Expected { id: "html/og-url.html", title: "Boko Haram fighters kill dozens of rice farmers near Zabarmari", date: Some("2020-11-29"),
+        must: &["Koshobe", "Civilian Joint Task Force", "Jere area"],
+        must_not: &["Donate today", "Independent reporting from the Lake Chad basin", "Privacy"] },
+    Expected { id: "wire-2023-000123", title: "Taliban governor of Balkh killed in Mazar-i-Sharif suicide blast claimed by IS-K", date: Some("2023-03-09"),
+        must: &["Mohammad Dawood Muzammil", "Islamic State Khorasan Province", "governor of Nangarhar"],
+        must_not: &["Share this", "fwPlayer", "WhatsApp"] },
+    Expected { id: "wire-2023-000412", title: "Gunmen & suicide bomber storm Mogadishu beach hotel in al-Shabaab’s latest attack", date: Some("2023-06-10"),
+        must: &["Pearl Beach hotel", "Haramcad", "Hirshabelle and Galmudug"],
+        must_not: &["Share this", "fwPlayer", "&amp;"] },
+    Expected { id: "tag:eastfront.example.org,2022-04-08:/kramatorsk-station-strike", title: "Missile strike on Kramatorsk railway station kills dozens of evacuees", date: Some("2022-04-08"),
+        must: &["Tochka-U", "“for the children”", "Donetsk region"],
+        must_not: &["Share:", "&lt;p&gt;", "<p>"] },
+    Expected { id: "tag:eastfront.example.org,2021-02-15:/marib-offensive", title: "Houthis renew push on Marib & its oil fields", date: Some("2021-02-15"),
+        must: &["Sirwah", "about a million displaced people", "Saudi-led coalition"],
+        must_not: &["&amp;", "Field notes on the wars"] },
+    Expected { id: "https://kabulnotes.example.org/2015/09/kunduz-overrun", title: "Taliban fighters overrun Kunduz city in biggest gain since 2001", date: None,
+        must: &["first provincial capital", "Mazar-i-Sharif", "door to door"],
+        must_not: &["Short items from Afghanistan", "pubDate"] },
+    Expected { id: "https://mopti-bulletin.example.org/2019/03/ogossagou", title: "Gunmen kill about 160 Fulani villagers in Ogossagou", date: Some("2019-03-24"),
+        must: &["Mali’s Mopti region", "“They came from three sides and nobody could run,”", "Dan Na Ambassagou"],
+        must_not: &["â€™", "\u{FFFD}", "Mopti Regional Bulletin"] },
+    Expected { id: "SYR20877", title: "", date: Some("2021-03-21"),
+        must: &["Al Atarib", "UN \"deconfliction\" mechanism", "medical staff"],
+        must_not: &["\"\"", "Solhan", "event_id_cnty"] },
+    Expected { id: "NGA8842", title: "", date: Some("2021-04-13"),
+        must: &["ISWAP fighters entered Damasak", "Around 65,000 residents", "towards Maiduguri"],
+        must_not: &["Solhan", "2021,Battles"] },
+    Expected { id: "SO-0042", title: "Al-Shabaab siege of Kismayo hotel leaves 26 dead", date: Some("2019-07-12"),
+        must: &["Asasey hotel", "Jubaland forces", "about 14 hours"],
+        must_not: &["Headline_EN", "Lower Juba"] },
+    Expected { id: "ye-2018-061", title: "Saudi-led coalition begins assault on Hodeidah", date: Some("2018-06-13"),
+        must: &["Red Sea port of Hodeidah", "al-Durayhimi", "hit a coalition vessel"],
+        must_not: &["\r", "\u{FEFF}", "Headline,Body"] },
+    Expected { id: "mail/alert.eml", title: "Houthi missile kills three seafarers off Aden – first deaths in Red Sea campaign", date: Some("2024-03-06"),
+        must: &["Yemen’s Houthis", "True Confidence", "Indian navy warship"],
+        must_not: &["Unsubscribe", "Manage your alerts", "You are receiving this alert", "=E2=80", "12 Example Street", "open.gif"] },
+    Expected { id: "mail/html-only.eml", title: "Baloch separatists hijack Jaffar Express in Bolan Pass", date: Some("2025-03-12"),
+        must: &["Baloch Liberation Army", "Quetta to Peshawar", "Balochistan province"],
+        must_not: &["View in browser", "Unsubscribe", "Forwarded this email?", "100 Example Road", "Update preferences"] },
+    Expected { id: "digest-2024-01-04-kerman@example.org", title: "Islamic State claims twin bombings at Soleimani memorial in Kerman", date: Some("2024-01-04"),
+        must: &["at least 95 people", "explosive belts", "From Tehran, officials first blamed"],
+        must_not: &["From sender@example.org", "Regional Desk"] },
+    Expected { id: "digest-2024-01-08-plateau@example.org", title: "Death toll from Plateau Christmas Eve attacks nears 200", date: Some("2024-01-08"),
+        must: &["Bokkos and Barkin Ladi", "Plateau state", "attached as a PDF"],
+        must_not: &["JVBERi0", "%PDF-1.4", "==mix_b2f0"] },
+    Expected { id: "pdf/two-column-report.pdf", title: "Situation Report 37: North-East Syria – security operation in al-Hol camp", date: Some("2022-09-15"),
+        must: &["Sinaa prison in Hasakah city", "(water trucking continued)", "al-Jadah rehabilitation centre south of Mosul"],
+        must_not: &["(SDF) and Context.", "the Asayish internal security forces ended the Al-Hol"] },
+    Expected { id: "pdf/no-metadata.pdf", title: "Security note: al-Shabaab seizes UN-contracted helicopter in Galmudug", date: Some("2024-01-12"),
+        must: &["Hindheere", "Beledweyne", "Mudug and Galgaduud regions"],
+        must_not: &["Helvetica", "FlateDecode", "endstream"] },
+    Expected { id: "https://www.frontier-post.example.com/africa/2024/02/11/uae-soldiers-killed-mogadishu-base", title: "Four UAE soldiers and Bahraini officer killed in attack at Mogadishu base", date: Some("2024-02-11"),
+        must: &["Mogadishu"],
+        must_not: &["Transfer-Encoding", "WARC-"] },
+];
+
+#[test]
+fn realistic_documents_of_every_format_read_as_their_readers_see_them() {
+    let t = TestDir::new();
+    for folder in ["html", "feeds", "csv", "mail", "pdf", "warc"] {
+        for entry in std::fs::read_dir(repo("tests/formats").join(folder)).expect("fixtures") {
+            let path = entry.expect("entry").path();
+            // The generators beside the fixtures are not articles; the
+            // compressed archive repeats the plain one (ids would clash).
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if name.ends_with(".py") || name == "crawl.warc.gz" {
+                continue;
+            }
+            t.write(
+                &format!("{folder}/{name}"),
+                std::fs::read(&path).expect("read"),
+            );
+        }
+    }
+    let out = t.run(&[
+        "index",
+        "corpus",
+        "-v",
+        "--columns",
+        "id=Ref,date=When,title=Headline_EN,text=Summary",
+    ]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 2, "{err}");
+    // What must be reported, with the line where there is one.
+    for reported in [
+        "html/index-page.html: no article text found",
+        "csv/acled-style.csv:8: the row has 18 fields, the header 12",
+        "csv/acled-style.csv:11: the text column \"notes\" is empty",
+        "pdf/scanned.pdf: no text layer",
+    ] {
+        assert!(err.contains(reported), "{reported} not reported: {err}");
+    }
+    assert!(
+        err.contains("rdf-or-sitemap.xml") && err.contains("not an RSS or Atom feed"),
+        "{err}"
+    );
+    assert!(err.contains("40 articles in the index"), "{err}");
+
+    let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in FIXTURES {
+        let out = t.run(&["show", expected.id, "--json"]);
+        assert_eq!(code(&out), 0, "{}: {}", expected.id, stderr(&out));
+        let article: serde_json::Value =
+            serde_json::from_str(stdout(&out).trim()).expect("show JSON");
+        let title = article["title"].as_str().unwrap_or_default();
+        assert!(
+            title.starts_with(expected.title),
+            "{}: title {title:?}",
+            expected.id
+        );
+        assert_eq!(article["date"].as_str(), expected.date, "{}", expected.id);
+        let body = article["body"].as_str().unwrap_or_default();
+        let flat = collapse(body);
+        for phrase in expected.must {
+            assert!(
+                flat.contains(&collapse(phrase)),
+                "{}: no {phrase:?} in {body}",
+                expected.id
+            );
+        }
+        for phrase in expected.must_not {
+            assert!(
+                !body.contains(phrase) && !title.contains(phrase),
+                "{}: {phrase:?} in {body}",
+                expected.id
+            );
+        }
+    }
+    // The left column of the report is read before the right one.
+    let out = t.run(&["show", "pdf/two-column-report.pdf", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("show JSON");
+    let report = collapse(report["body"].as_str().unwrap_or_default());
+    let left = report
+        .find("Most clinics reopened on 5 September.")
+        .expect("left column");
+    let right = report
+        .find("Al-Hol holds about 54,000 people")
+        .expect("right column");
+    assert!(left < right);
+}
