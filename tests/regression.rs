@@ -1536,7 +1536,7 @@ fn json_of(out: &std::process::Output) -> serde_json::Value {
 fn r15_verbose_lists_every_file_passed_over_with_its_reason() {
     let t = TestDir::new();
     t.write("a.txt", "Patrol in Kirkuk\nA quiet patrol in Kirkuk.\n");
-    t.write("notes.pdf", "%PDF");
+    t.write("notes.docx", "%PDF");
     t.write(".draft.txt", "Draft\nNot for the index.\n");
     t.write(".git/config.txt", "Not an article\nat all.\n");
     #[cfg(unix)]
@@ -1546,7 +1546,7 @@ fn r15_verbose_lists_every_file_passed_over_with_its_reason() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_stderr_has(
         &out,
-        "passed over corpus/notes.pdf: not an article format (.pdf)",
+        "passed over corpus/notes.docx: not an article format (.docx)",
     );
     assert_stderr_has(&out, "passed over corpus/.draft.txt: hidden");
     assert_stderr_has(&out, "passed over corpus/.git: hidden");

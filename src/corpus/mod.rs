@@ -53,7 +53,8 @@ impl Format {
     /// The format of a file, from its extension (case-insensitive), looking
     /// through a compression suffix.
     pub fn of(path: &Path) -> Option<Format> {
-        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        // A name that is not UTF-8 still has its extension.
+        let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
         let name = match Compression::of(path) {
             Some(_) => name.rsplit_once('.')?.0,
             None => &name,
@@ -612,6 +613,9 @@ mod tests {
         assert_eq!(Format::of(Path::new("crawl.WARC.gz")), Some(Format::Warc));
         assert_eq!(Format::of(Path::new("feed.rss.zst")), Some(Format::Feed));
         assert_eq!(Format::of(Path::new("x.gz")), None);
+        use std::os::unix::ffi::OsStrExt;
+        let odd = std::ffi::OsStr::from_bytes(b"bad-\xFF-name.txt");
+        assert_eq!(Format::of(Path::new(odd)), Some(Format::Text));
         assert_eq!(
             Compression::of(Path::new("crawl.warc.gz")),
             Some(Compression::Gzip)
