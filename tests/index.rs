@@ -331,6 +331,60 @@ fn watch_indexes_new_files_and_stops_cleanly_on_ctrl_c() {
 }
 
 #[test]
+fn watch_polls_when_asked_and_says_nothing_when_nothing_changed() {
+    use std::io::{BufRead, BufReader};
+    use std::sync::mpsc;
+    use std::time::Duration;
+    let t = TestDir::new();
+    small_corpus(&t);
+    // Polling stands in for events on file systems that do not report
+    // changes (and when the inotify limit is too low).
+    let mut child = t
+        .process(&["index", "--watch", "corpus"])
+        .env("SITREP_WATCH_POLL", "0.5")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn sitrep --watch");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let next_line = || rx.recv_timeout(Duration::from_secs(30)).ok();
+    let notice = next_line().unwrap_or_default();
+    assert!(
+        notice.contains("looking for changes every 0.5 s"),
+        "{notice}"
+    );
+    let first = next_line().unwrap_or_default();
+    assert!(first.contains("7 articles in the index"), "{first}");
+    // Several polls find nothing: no line for them.
+    std::thread::sleep(Duration::from_millis(1500));
+    t.write("new/0.txt", "Polled report\nShelling near Aleppo.\n");
+    let line = next_line();
+    if line.is_none() {
+        let _ = child.kill();
+    }
+    let line = line.unwrap_or_default();
+    assert!(
+        line.contains("1 added") && line.contains("8 articles"),
+        "{line}"
+    );
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(status.success());
+    let exit = child.wait().expect("wait");
+    assert_eq!(exit.code(), Some(0));
+    assert_eq!(hit_ids(&t.run(&["search", "Polled", "--json"])).len(), 1);
+}
+
+#[test]
 fn watch_retries_a_batch_while_another_process_holds_the_lock() {
     use std::io::{BufRead, BufReader};
     use std::sync::mpsc;

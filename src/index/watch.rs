@@ -47,15 +47,29 @@ pub fn watch(
     // Watch before the first update, so nothing that happens during it
     // is missed: it is handled by the next batch.
     let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        // The receiver only goes away when watching ends.
-        let _ = tx.send(event);
-    })
-    .map_err(|e| Error::io("file watcher", std::io::Error::other(e.to_string())))?;
-    for path in paths {
-        watcher
-            .watch(path, RecursiveMode::Recursive)
-            .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
+    let mut poll_every = polling_interval();
+    if let Some(every) = poll_every {
+        on_event(Event::Notice(&format!(
+            "looking for changes every {} s ({WATCH_POLL_ENV}), not watching for events",
+            every.as_secs_f64()
+        )));
+    }
+    let mut _watcher = None;
+    if poll_every.is_none() {
+        match watch_events(paths, tx) {
+            Ok(watcher) => _watcher = Some(watcher),
+            Err(Fallback::Limit(reason)) => {
+                on_event(Event::Notice(&format!(
+                    "{reason}: the system's limit of inotify watches is too low for these folders; \
+                     looking for changes every {} s instead. Raise the limit to watch them as they \
+                     change: `sudo sysctl fs.inotify.max_user_watches=1048576` (and a line \
+                     `fs.inotify.max_user_watches=1048576` in /etc/sysctl.d/90-sitrep.conf to keep it)",
+                    DEFAULT_POLL.as_secs()
+                )));
+                poll_every = Some(DEFAULT_POLL);
+            }
+            Err(Fallback::Error(err)) => return Err(err),
+        }
     }
 
     // The index's own writes (when it lies under a watched folder) and its
@@ -73,17 +87,29 @@ pub fn watch(
     let mut pending = false;
     let mut next_try = Instant::now();
     let mut told = false;
+    let mut next_scan = Instant::now() + poll_every.unwrap_or(DEFAULT_POLL);
     while !stop.load(Ordering::SeqCst) {
-        match rx.recv_timeout(POLL) {
-            Ok(event) if relevant(&event, &index_key) => {
-                // Gather the rest of the burst.
-                let first = Instant::now();
-                while first.elapsed() < MAX_WAIT && rx.recv_timeout(QUIET).is_ok() {}
+        if let Some(every) = poll_every {
+            // No events: every so often, an update looks at every file
+            // (it reads only those whose size or time changed).
+            std::thread::sleep(POLL);
+            if Instant::now() >= next_scan && !pending {
                 pending = true;
                 next_try = Instant::now();
+                next_scan = Instant::now() + every;
             }
-            Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        } else {
+            match rx.recv_timeout(POLL) {
+                Ok(event) if relevant(&event, &index_key) => {
+                    // Gather the rest of the burst.
+                    let first = Instant::now();
+                    while first.elapsed() < MAX_WAIT && rx.recv_timeout(QUIET).is_ok() {}
+                    pending = true;
+                    next_try = Instant::now();
+                }
+                Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
         }
         if !pending || Instant::now() < next_try {
             continue;
@@ -92,7 +118,11 @@ pub fn watch(
             Ok(report) => {
                 pending = false;
                 told = false;
-                on_commit(&report);
+                // A scan that found nothing is not news.
+                let changed = report.added + report.updated + report.removed > 0;
+                if poll_every.is_none() || changed {
+                    on_commit(&report);
+                }
             }
             // Another `sitrep index` is at work: try again when it may be
             // done, as nothing else would bring these changes in.
@@ -109,6 +139,68 @@ pub fn watch(
         }
     }
     Ok(())
+}
+
+/// How often to look for changes without events: `SITREP_WATCH_POLL`
+/// (seconds), for folders whose changes the system does not report (a
+/// network file system) or when the watch limit is too low.
+pub const WATCH_POLL_ENV: &str = "SITREP_WATCH_POLL";
+
+/// The interval of polling when the system cannot watch the folders.
+pub const DEFAULT_POLL: Duration = Duration::from_secs(30);
+
+/// Why events cannot be had.
+enum Fallback {
+    /// The system's inotify limits are too low: poll instead.
+    Limit(String),
+    /// Anything else: the run ends with it.
+    Error(Error),
+}
+
+/// The polling interval `SITREP_WATCH_POLL` asks for, if any.
+fn polling_interval() -> Option<Duration> {
+    let value = std::env::var(WATCH_POLL_ENV).ok()?;
+    let seconds: f64 = value
+        .trim()
+        .parse()
+        .ok()
+        .filter(|s: &f64| *s > 0.0 && s.is_finite())?;
+    Some(Duration::from_secs_f64(seconds.min(86_400.0)))
+}
+
+/// A watcher sending the events under `paths` to `tx`.
+fn watch_events(
+    paths: &[PathBuf],
+    tx: mpsc::Sender<notify::Result<notify::Event>>,
+) -> std::result::Result<notify::RecommendedWatcher, Fallback> {
+    let is_limit = |e: &notify::Error| {
+        matches!(e.kind, notify::ErrorKind::MaxFilesWatch)
+            || matches!(&e.kind, notify::ErrorKind::Io(io) if io.raw_os_error() == Some(28) || io.raw_os_error() == Some(24))
+    };
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        // The receiver only goes away when watching ends.
+        let _ = tx.send(event);
+    })
+    .map_err(|e| {
+        if is_limit(&e) {
+            Fallback::Limit(e.to_string())
+        } else {
+            Fallback::Error(Error::io(
+                "file watcher",
+                std::io::Error::other(e.to_string()),
+            ))
+        }
+    })?;
+    for path in paths {
+        watcher.watch(path, RecursiveMode::Recursive).map_err(|e| {
+            if is_limit(&e) {
+                Fallback::Limit(format!("{}: {e}", path.display()))
+            } else {
+                Fallback::Error(Error::io(path, std::io::Error::other(e.to_string())))
+            }
+        })?;
+    }
+    Ok(watcher)
 }
 
 /// Whether an event may change what is indexed: not a read, and about
