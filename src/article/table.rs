@@ -273,7 +273,9 @@ pub(super) fn parse(file: &SourceFile, text: &str, columns: &Columns) -> Parsed 
         });
         parsed.articles.push(Article {
             id,
-            title: cell(1).unwrap_or_else(|| title_from(&body)),
+            title: cell(1)
+                .or_else(|| event_title(&header, &row))
+                .unwrap_or_else(|| title_from(&body)),
             body,
             date_field,
             date,
@@ -309,6 +311,25 @@ impl LineCounter {
         }
         self.newlines + 1
     }
+}
+
+/// A title for a row of an event table (ACLED's layout) that has no title
+/// column: `Armed clash in Tal Afar, Ninawa`, from its (sub-)event type
+/// and location columns, when it has them.
+fn event_title(header: &[String], row: &csv::StringRecord) -> Option<String> {
+    let column = |names: &[&str]| -> Option<&str> {
+        names.iter().find_map(|name| {
+            let index = header.iter().position(|h| normalised(h) == *name)?;
+            row.get(index).map(str::trim).filter(|v| !v.is_empty())
+        })
+    };
+    let what = column(&["sub_event_type", "event_type"])?;
+    let place = column(&["location", "admin2", "admin1"])?;
+    let title = match column(&["admin1"]).filter(|region| *region != place) {
+        Some(region) => format!("{what} in {place}, {region}"),
+        None => format!("{what} in {place}"),
+    };
+    Some(title)
 }
 
 /// A title for a row that has none: the first sentence of its text, cut
@@ -456,6 +477,19 @@ mod tests {
         let parsed = parse(&file("x.csv"), csv, &Columns::default());
         assert_eq!(parsed.articles[0].id, "x.csv#2");
         assert_eq!(parsed.articles[0].title, "Strike");
+    }
+
+    #[test]
+    fn event_tables_are_titled_by_event_and_place() {
+        let csv = "event_id_cnty,event_date,event_type,sub_event_type,admin1,location,notes\n\
+            IRQ1,2017-08-20,Battles,Armed clash,Ninawa,Tal Afar,Iraqi forces advanced on Tal Afar.\n\
+            IRQ2,2017-08-21,Battles,,Ninawa,Ninawa,Clashes went on.\n";
+        let parsed = parse(&file("e.csv"), csv, &Columns::default());
+        let titles: Vec<&str> = parsed.articles.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["Armed clash in Tal Afar, Ninawa", "Battles in Ninawa"]
+        );
     }
 
     #[test]
