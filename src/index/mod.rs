@@ -215,7 +215,14 @@ fn open_once(dir: &Path) -> Result<OpenIndex> {
     .map_err(unreadable)?;
     let config = SchemaConfig::load(&files).map_err(unreadable)?;
     let names = Names::new(table, copy, &files).map_err(unreadable)?;
-    let index = open_tantivy(dir, &tantivy_dir, Access::Search)?;
+    let mut index = open_tantivy(dir, &tantivy_dir, Access::Search)?;
+    let segments = index.searchable_segment_metas().map_err(|e| damaged(dir, e))?.len();
+    let threads = search_threads(segments);
+    if threads > 1 {
+        // Only the thread pool can fail here (the system refusing threads):
+        // searching in the calling thread is then the way on.
+        let _ = index.set_multithread_executor(threads);
+    }
     let fields = Fields::new(&index.schema()).map_err(|_| Error::RebuildNeeded {
         path: dir.to_path_buf(),
         reason: "does not have the fields its schema lists".into(),
@@ -234,6 +241,21 @@ fn open_once(dir: &Path) -> Result<OpenIndex> {
         names,
         stamp,
     })
+}
+
+/// How many threads search the segments of an index (at most one per
+/// segment): `SITREP_SEARCH_THREADS` when set to a number, else one per
+/// core. With one thread, the segments are searched in the calling thread.
+pub const SEARCH_THREADS_ENV: &str = "SITREP_SEARCH_THREADS";
+
+/// The number of threads that search `segments` segments.
+fn search_threads(segments: usize) -> usize {
+    let wanted = std::env::var(SEARCH_THREADS_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    wanted.min(segments).max(1)
 }
 
 /// Runs `read`, which reads the segments of the index at `dir`, and
