@@ -1,18 +1,30 @@
 #!/usr/bin/env python3
-"""Query latency of sitrep, raw tantivy, SQLite FTS5 and ripgrep, as a user
-at the terminal sees it: the whole process, timed by hyperfine.
+"""Query latency of sitrep, the full tantivy reference, raw tantivy, SQLite
+FTS5 and ripgrep, as a user at the terminal sees it: the whole process,
+timed by hyperfine.
 
-Usage: bench/latency.py OUT.json CORPUS SITREP SITREP_INDEX RAW RAW_INDEX FTS5_DB
+Usage: bench/latency.py OUT.json CORPUS SITREP SITREP_INDEX RAW RAW_INDEX FULL_INDEX FTS5_DB
 
 SITREP and RAW are the programs (target/release/sitrep and
-target/release/examples/raw_tantivy). Environment: RUNS (default 30) and
-WARMUP (default 3) runs per command.
+target/release/examples/raw_tantivy); RAW_INDEX is the plain raw index,
+FULL_INDEX the full reference (`raw_tantivy index ... --full TRUTH`).
+Environment: RUNS (default 30) and WARMUP (default 3) runs per command.
 
 Each query is first run once untimed to check that every tool finds
 something and to count the matches (sitrep's `--json` summary, `count` of
-raw_tantivy and bench/fts5.py, the number of files rg lists); then hyperfine
-runs each command WARMUP + RUNS times (`--shell=none`, output discarded) and
-the median and 95th percentile are taken from its `times`.
+raw_tantivy (with the facet filters for the full reference) and
+bench/fts5.py, the number of files rg lists); then hyperfine runs each
+command WARMUP + RUNS times (`--shell=none`, output discarded) and the
+median and 95th percentile are taken from its `times`.
+
+The full reference (`raw_tantivy full-search`) does sitrep's job: the same
+words, the filters as facet filters (canonical names: `--province
+Iraq/Nineveh`, from the generator's ground truth), the top 10 with titles
+and snippets, the count and the facet counts over all matches. The ground
+truth holds every place and actor an article names, whatever its role, so
+its count is checked against sitrep's full matches with the `--mentioned-`
+form of a filter (`--mentioned-province Nineveh`; sitrep's `--province`
+takes only the places where the events happen), run once more untimed.
 
 The query words come from examples/gen_corpus's fixed vocabulary (it does
 not depend on the seed), so every corpus has them: `security` is in about
@@ -32,24 +44,27 @@ import subprocess
 import sys
 import tempfile
 
-# name, sitrep arguments, the text query for the raw reference and FTS5,
-# the words for ripgrep, whether ripgrep gets them as one phrase.
+# name, sitrep arguments, the full reference's arguments (query words and
+# facet filters), the text query for the raw reference and FTS5, the words
+# for ripgrep, whether ripgrep gets them as one phrase.
 QUERIES = [
-    ("common word", ["security"], "security", ["security"], False),
-    ("rare word", ["bidetgrond"], "bidetgrond", ["bidetgrond"], False),
-    ("two words", ["convoy ambush"], "convoy ambush", ["convoy", "ambush"], False),
+    ("common word", ["security"], ["security"], "security", ["security"], False),
+    ("rare word", ["bidetgrond"], ["bidetgrond"], "bidetgrond", ["bidetgrond"], False),
+    ("two words", ["convoy ambush"], ["convoy ambush"], "convoy ambush", ["convoy", "ambush"], False),
     (
         "three words",
+        ["roadside bomb checkpoint"],
         ["roadside bomb checkpoint"],
         "roadside bomb checkpoint",
         ["roadside", "bomb", "checkpoint"],
         False,
     ),
-    ("phrase", ['"security forces"'], '"security forces"', ["security forces"], True),
-    ("alias", ["Daesh"], "Daesh", ["Daesh"], False),
+    ("phrase", ['"security forces"'], ['"security forces"'], '"security forces"', ["security forces"], True),
+    ("alias", ["Daesh"], ["Daesh"], "Daesh", ["Daesh"], False),
     (
         "province filter",
         ["killed", "--province", "Nineveh"],
+        ["killed", "--province", "Iraq/Nineveh"],
         "Nineveh killed",
         ["Nineveh", "killed"],
         False,
@@ -57,12 +72,14 @@ QUERIES = [
     (
         "actor filter",
         ["airstrike", "--actor", "Houthis"],
+        ["airstrike", "--actor", "Houthis"],
         "Houthis airstrike",
         ["Houthis", "airstrike"],
         False,
     ),
     (
         "year filter",
+        ["ceasefire", "--year", "2021"],
         ["ceasefire", "--year", "2021"],
         "2021 ceasefire",
         ["2021", "ceasefire"],
@@ -81,6 +98,16 @@ def rg_command(words, phrase, corpus):
         zero = "-0 " if i < len(words) - 1 else ""
         stages.append(f"xargs -0 -r rg {zero}-i -l -w -F {shlex.quote(word)}")
     return ["sh", "-c", " | ".join(stages)]
+
+
+# sitrep's filters on every mention, as the ground truth records them.
+MENTIONED = {"--province": "--mentioned-province", "--actor": "--mentioned-actor", "--country": "--mentioned-country"}
+
+
+def sitrep_summary(cmd):
+    """The `data` of the last line of `sitrep search --json`, or {}."""
+    status, stdout = check(cmd + ["--json"])
+    return json.loads(stdout.strip().splitlines()[-1])["data"] if status == 0 else {}
 
 
 def check(cmd):
@@ -114,30 +141,39 @@ def hyperfine(cmd, runs, warmup, ignore_failure):
 
 
 def main():
-    if len(sys.argv) != 8:
+    if len(sys.argv) != 9:
         sys.exit(__doc__)
-    out, corpus, sitrep, sitrep_index, raw, raw_index, db = sys.argv[1:]
+    out, corpus, sitrep, sitrep_index, raw, raw_index, full_index, db = sys.argv[1:]
     runs = int(os.environ.get("RUNS", "30"))
     warmup = int(os.environ.get("WARMUP", "3"))
     fts5 = [sys.executable, os.path.join(os.path.dirname(__file__), "fts5.py")]
     results = []
-    for name, sitrep_args, text, rg_words, phrase in QUERIES:
-        row = {"query": name, "sitrep_args": sitrep_args, "text": text, "tools": {}}
+    for name, sitrep_args, full_args, text, rg_words, phrase in QUERIES:
+        row = {"query": name, "sitrep_args": sitrep_args, "full_args": full_args, "text": text, "tools": {}}
         cmds = {
             "sitrep": [sitrep, "search", *sitrep_args, "--index", sitrep_index],
+            "full": [raw, "full-search", full_index, *full_args],
             "raw": [raw, "search", raw_index, text],
             "fts5": [*fts5, "search", db, text],
             "rg": rg_command(rg_words, phrase, corpus),
         }
         row["rg_command"] = shlex.join(cmds["rg"]).replace(corpus, "CORPUS")
 
-        status, stdout = check(cmds["sitrep"] + ["--json"])
-        summary = json.loads(stdout.strip().splitlines()[-1])["data"] if status == 0 else {}
+        summary = sitrep_summary(cmds["sitrep"])
         matches = {
             "sitrep": summary.get("total", 0),
             "sitrep_full": summary.get("full_matches", 0),
             "sitrep_expansions": [e["value"] for e in summary.get("expansions", [])],
         }
+        mentioned_args = [MENTIONED.get(a, a) for a in sitrep_args]
+        if mentioned_args != sitrep_args:
+            mentioned = sitrep_summary([sitrep, "search", *mentioned_args, "--index", sitrep_index])
+            matches["sitrep_mentioned_full"] = mentioned.get("full_matches", 0)
+            row["sitrep_mentioned_args"] = mentioned_args
+        else:
+            matches["sitrep_mentioned_full"] = matches["sitrep_full"]
+        status, stdout = check([raw, "count", full_index, *full_args])
+        matches["full"] = int(stdout) if status == 0 else 0
         status, stdout = check([raw, "count", raw_index, text])
         matches["raw"] = int(stdout) if status == 0 else 0
         status, stdout = check([*fts5, "count", db, text])
@@ -145,7 +181,7 @@ def main():
         status, stdout = check(cmds["rg"])
         matches["rg_files"] = len(stdout.splitlines())
         row["matches"] = matches
-        for tool in ("sitrep", "raw", "fts5"):
+        for tool in ("sitrep", "full", "raw", "fts5"):
             if matches[tool] == 0:
                 sys.exit(f"latency.py: {tool} finds nothing for the {name} query")
         if matches["rg_files"] == 0:

@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release --example gen_corpus -- --out DIR --articles N
 //!     [--seed S] [--layout txt|jsonl|both] [--shard-size K] [--schema DIR]
+//!     [--truth FILE]
 //! ```
 //!
 //! * `--out DIR`: where to write; it must not exist yet or be empty.
@@ -19,6 +20,18 @@
 //! * `--shard-size K`: records per JSON Lines shard (default 5000).
 //! * `--schema DIR`: the `index-schema` folder whose gazetteers name the
 //!   places and actors (default `./index-schema`, else the one of this crate).
+//! * `--truth FILE`: also writes the ground truth, one JSON line per article
+//!   in the order generated: `{"id": ..., "provinces": ["Iraq/Nineveh", ...],
+//!   "countries": ["Iraq", ...], "actors": ["Islamic State", ...], "year":
+//!   2021}`. `id` is the one `examples/raw_tantivy` stores (the path relative
+//!   to DIR with `/` separators for a text file, the record's `id` for JSON
+//!   Lines); places and actors are the gazetteers' canonical names of what
+//!   the generator chose, each once: a province as `Country/Province`, the
+//!   countries those of the provinces plus any country named without a
+//!   province, and `year` the publication year. The benchmark's full
+//!   tantivy reference takes its facets from this file. FILE must lie
+//!   outside DIR (it would be indexed with the corpus). The corpus is the
+//!   same bytes with or without it: the truth is what was drawn anyway.
 //!
 //! **Text layout**: `DIR/<country>/<year>/<YYYY-MM-DD>-<n>.txt`, one wire story
 //! per file. A folder never holds more than 500 files: a crowded year gets a
@@ -62,14 +75,15 @@ type Result<T> = std::result::Result<T, String>;
 
 const USAGE: &str = "\
 usage: gen_corpus --out DIR --articles N [--seed S] [--layout txt|jsonl|both]
-                  [--shard-size K] [--schema DIR]
+                  [--shard-size K] [--schema DIR] [--truth FILE]
 
 Writes N synthetic conflict-news articles into DIR (new or empty), the same
 bytes for the same seed and N. Layouts: txt (the default) writes
 DIR/<country>/<year>/...txt, jsonl writes DIR/feeds/shard-NNNN.jsonl with K
 records each (default 5000), both writes half of the articles each way.
 --schema names the index-schema folder with the gazetteers (default
-./index-schema).";
+./index-schema). --truth writes the places, actors and year of each article
+to FILE (outside DIR), one JSON line each.";
 
 const FIRST_YEAR: i32 = 2014;
 const LAST_YEAR: i32 = 2025;
@@ -105,6 +119,9 @@ fn run() -> Result<()> {
         world,
         vocab,
     };
+    if let Some(truth) = &args.truth {
+        check_outside(truth, &args.out)?;
+    }
     prepare_out_dir(&args.out)?;
     let stats = write_corpus(&generator, &args)?;
     let secs = started.elapsed().as_secs_f64();
@@ -135,6 +152,7 @@ struct Args {
     layout: Layout,
     shard_size: u64,
     schema: PathBuf,
+    truth: Option<PathBuf>,
 }
 
 impl Args {
@@ -146,6 +164,7 @@ impl Args {
         let mut layout = None;
         let mut shard_size = None;
         let mut schema = None;
+        let mut truth = None;
         let mut it = raw.into_iter();
         while let Some(arg) = it.next() {
             let text = arg
@@ -169,6 +188,7 @@ impl Args {
                 "--layout",
                 "--shard-size",
                 "--schema",
+                "--truth",
             ];
             if !known.contains(&flag.as_str()) {
                 return Err(format!("unexpected argument '{text}'\n{USAGE}"));
@@ -189,6 +209,7 @@ impl Args {
             let slot_taken = match flag.as_str() {
                 "--out" => out.replace(PathBuf::from(&value)).is_some(),
                 "--schema" => schema.replace(PathBuf::from(&value)).is_some(),
+                "--truth" => truth.replace(PathBuf::from(&value)).is_some(),
                 "--articles" => articles.replace(parse_count(&flag, &utf8()?, 1)?).is_some(),
                 "--seed" => seed.replace(parse_count(&flag, &utf8()?, 0)?).is_some(),
                 "--shard-size" => shard_size
@@ -230,6 +251,7 @@ impl Args {
             layout: layout.unwrap_or(Layout::Txt),
             shard_size: shard_size.unwrap_or(5000),
             schema,
+            truth,
         }))
     }
 }
@@ -243,6 +265,50 @@ fn parse_count(flag: &str, value: &str, min: u64) -> Result<u64> {
         return Err(format!("{flag} must be at least {min}"));
     }
     Ok(n)
+}
+
+/// `path` made absolute with its symbolic links and `..` resolved, as far
+/// as it exists; the rest is appended as written (`..` there steps back).
+fn resolved(path: &Path) -> Result<PathBuf> {
+    let absolute =
+        std::path::absolute(path).map_err(|e| format!("cannot resolve {}: {e}", path.display()))?;
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                match part {
+                    std::path::Component::ParentDir => {
+                        out.pop();
+                    }
+                    std::path::Component::CurDir => {}
+                    other => out.push(other.as_os_str()),
+                }
+            }
+            return Ok(out);
+        }
+        match (existing.parent(), existing.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last);
+                existing = parent;
+            }
+            _ => return Ok(absolute),
+        }
+    }
+}
+
+/// The truth file must not be written into the corpus: it would be
+/// indexed as an article.
+fn check_outside(truth: &Path, out: &Path) -> Result<()> {
+    if resolved(truth)?.starts_with(resolved(out)?) {
+        return Err(format!(
+            "--truth {} lies inside --out {}; write it outside the corpus, which is indexed",
+            truth.display(),
+            out.display()
+        ));
+    }
+    Ok(())
 }
 
 fn prepare_out_dir(out: &Path) -> Result<()> {
@@ -481,6 +547,8 @@ struct Home {
     name: String,
     slug: String,
     provinces: Vec<Names>,
+    /// The canonical name of each of `provinces` (for `--truth`).
+    province_names: Vec<String>,
     /// Provinces with at least one spelling usable in a dateline.
     dateline_provinces: Vec<usize>,
     /// Actors whose home country this is.
@@ -529,7 +597,11 @@ struct World {
     /// Cumulative integer weights over `homes`.
     home_weights: Vec<u64>,
     countries: Vec<Names>,
+    /// The canonical name of each of `countries` (for `--truth`).
+    country_names: Vec<String>,
     actors: Vec<Names>,
+    /// The canonical name of each of `actors` (for `--truth`).
+    actor_names: Vec<String>,
     /// Actors without a home country (ISIS, the UN…).
     transnational: Vec<usize>,
     filters: Filters,
@@ -579,6 +651,7 @@ impl World {
 
         let mut filters = Filters::default();
         let mut countries = Vec::new();
+        let mut country_names = Vec::new();
         for c in &countries_file.country {
             for name in std::iter::once(&c.name)
                 .chain(&c.aliases)
@@ -591,12 +664,14 @@ impl World {
             let names = Names::new(&own, &[], &c.ambiguous);
             if !names.is_empty() {
                 countries.push(names);
+                country_names.push(c.name.trim().to_owned());
             }
         }
 
         let mut homes = Vec::new();
         for file in &places {
             let mut provinces = Vec::new();
+            let mut province_names = Vec::new();
             for p in &file.province {
                 for name in std::iter::once(&p.name)
                     .chain(&p.aliases)
@@ -609,6 +684,7 @@ impl World {
                 let names = Names::new(&own, &p.cities, &p.ambiguous);
                 if !names.is_empty() {
                     provinces.push(names);
+                    province_names.push(p.name.trim().to_owned());
                 }
             }
             let name = file.country.trim().to_owned();
@@ -626,6 +702,7 @@ impl World {
                 slug: slug(&name),
                 name,
                 provinces,
+                province_names,
                 dateline_provinces,
                 actors: Vec::new(),
             });
@@ -635,6 +712,7 @@ impl World {
         }
 
         let mut actors = Vec::new();
+        let mut actor_names = Vec::new();
         let mut transnational = Vec::new();
         for a in &actors_file.actor {
             for name in std::iter::once(&a.name)
@@ -660,6 +738,7 @@ impl World {
                 home.actors.push(actors.len());
             }
             actors.push(names);
+            actor_names.push(a.name.trim().to_owned());
         }
         if actors.is_empty() {
             return Err(format!(
@@ -680,7 +759,9 @@ impl World {
             homes,
             home_weights,
             countries,
+            country_names,
             actors,
+            actor_names,
             transnational,
             filters,
         })
@@ -1035,6 +1116,13 @@ enum Entity {
     Actor(usize),
 }
 
+/// What an article names: its places (provinces and countries, the first
+/// its main place) and its actors, possibly with repeats.
+struct Chosen {
+    places: Vec<Entity>,
+    actors: Vec<Entity>,
+}
+
 #[derive(Clone, Copy)]
 enum Insert {
     Place(Entity),
@@ -1197,7 +1285,7 @@ impl Generator {
     }
 
     /// Fills `title` and `body` for an article; with `dateline`, the body
-    /// opens with one.
+    /// opens with one. Returns the places and actors it names.
     fn article(
         &self,
         meta: &Meta,
@@ -1205,7 +1293,7 @@ impl Generator {
         rng: &mut Rng,
         title: &mut String,
         body: &mut String,
-    ) {
+    ) -> Chosen {
         title.clear();
         body.clear();
         let home = &self.world.homes[meta.home];
@@ -1345,6 +1433,7 @@ impl Generator {
                 para_left = rng.range(1, 4);
             }
         }
+        Chosen { places, actors }
     }
 
     fn title(&self, rng: &mut Rng, title: &mut String, place: Entity, actor: Entity) {
@@ -1459,6 +1548,58 @@ struct Record<'a> {
     url: &'a str,
 }
 
+/// One line of `--truth`.
+#[derive(Serialize)]
+struct Truth<'a> {
+    id: &'a str,
+    provinces: Vec<String>,
+    countries: Vec<&'a str>,
+    actors: Vec<&'a str>,
+    year: i32,
+}
+
+impl Generator {
+    /// The canonical names of what an article names, each once, in the
+    /// order first named; the countries are those of its provinces and
+    /// those named without a province.
+    fn truth<'a>(&'a self, id: &'a str, chosen: &Chosen, year: i32) -> Truth<'a> {
+        let world = &self.world;
+        let mut truth = Truth {
+            id,
+            provinces: Vec::with_capacity(chosen.places.len()),
+            countries: Vec::with_capacity(chosen.places.len()),
+            actors: Vec::with_capacity(chosen.actors.len()),
+            year,
+        };
+        for &place in &chosen.places {
+            let country = match place {
+                Entity::Province(h, p) => {
+                    let home = &world.homes[h];
+                    let province = format!("{}/{}", home.name, home.province_names[p]);
+                    if !truth.provinces.contains(&province) {
+                        truth.provinces.push(province);
+                    }
+                    home.name.as_str()
+                }
+                Entity::Country(c) => world.country_names[c].as_str(),
+                Entity::Actor(_) => continue,
+            };
+            if !truth.countries.contains(&country) {
+                truth.countries.push(country);
+            }
+        }
+        for &actor in &chosen.actors {
+            if let Entity::Actor(a) = actor {
+                let name = world.actor_names[a].as_str();
+                if !truth.actors.contains(&name) {
+                    truth.actors.push(name);
+                }
+            }
+        }
+        truth
+    }
+}
+
 #[derive(Default)]
 struct Stats {
     files: u64,
@@ -1533,11 +1674,19 @@ fn write_corpus(generator: &Generator, args: &Args) -> Result<Stats> {
         String::new(),
     );
     let mut line: Vec<u8> = Vec::new();
+    let mut truth = match &args.truth {
+        Some(path) => {
+            let file =
+                File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+            Some((BufWriter::with_capacity(1 << 20, file), path.clone()))
+        }
+        None => None,
+    };
     for n in 1..=args.articles {
         let meta = generator.meta(n, args.layout);
         let mut rng = Rng::stream(generator.seed, n, 2);
         let dateline = meta.txt && meta.style == Style::Dateline;
-        generator.article(&meta, dateline, &mut rng, &mut title, &mut body);
+        let chosen = generator.article(&meta, dateline, &mut rng, &mut title, &mut body);
         let (source, _) = *rng.pick(SOURCES);
         date.clear();
         meta.day.iso(&mut date);
@@ -1596,9 +1745,12 @@ fn write_corpus(generator: &Generator, args: &Args) -> Result<Stats> {
             text.push_str("\n\n");
             text.push_str(&body);
             text.push('\n');
-            let path = folder.join(file_name);
+            let path = folder.join(&file_name);
             fs::write(&path, text.as_bytes())
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            // The id raw_tantivy gives it: the path under DIR.
+            id.clear();
+            let _ = write!(id, "{}/{dir}/{file_name}", home.slug);
             stats.files += 1;
             stats.bytes += text.len() as u64;
         } else {
@@ -1639,8 +1791,18 @@ fn write_corpus(generator: &Generator, args: &Args) -> Result<Stats> {
                 in_shard = 0;
             }
         }
+        if let Some((writer, path)) = truth.as_mut() {
+            line.clear();
+            serde_json::to_writer(&mut line, &generator.truth(&id, &chosen, meta.day.year))
+                .map_err(|e| format!("cannot encode the truth of article {n}: {e}"))?;
+            line.push(b'\n');
+            writer
+                .write_all(&line)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
     }
     close_shard(shard.take())?;
+    close_shard(truth)?;
     Ok(stats)
 }
 
