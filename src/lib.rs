@@ -47,6 +47,7 @@
 
 mod analyzer;
 mod article;
+mod compact;
 mod corpus;
 mod date;
 mod error;

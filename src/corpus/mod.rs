@@ -8,7 +8,6 @@
 //! lossily, with a warning, and binary files are refused, as are files
 //! over [`MAX_FILE_BYTES`].
 
-use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -16,6 +15,7 @@ use std::time::UNIX_EPOCH;
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use walkdir::WalkDir;
 
+use crate::compact::{Fingerprints, StrSet};
 use crate::error::{Error, Problem, ProblemKind, Result};
 
 /// The article formats sitrep reads, by file extension (looking through
@@ -271,7 +271,10 @@ fn is_index(dir: &Path) -> bool {
 /// when it lies under a PATH) are passed over silently.
 pub fn files<'a>(paths: &'a [PathBuf], exclude: Option<&Path>) -> impl Iterator<Item = Entry> + 'a {
     let exclude = exclude.map(file_key);
-    let mut seen = HashSet::new();
+    // Fingerprints, not keys: a walk of millions of files would hold every
+    // path twice over.
+    let prints = Fingerprints::new();
+    let mut seen = StrSet::new();
     paths
         .iter()
         .flat_map(|root| -> Box<dyn Iterator<Item = Entry> + 'a> {
@@ -288,7 +291,8 @@ pub fn files<'a>(paths: &'a [PathBuf], exclude: Option<&Path>) -> impl Iterator<
         .filter(move |entry| match entry {
             Entry::File(file) => {
                 let key = file_key(&file.path);
-                !exclude.as_deref().is_some_and(|dir| is_inside(&key, dir)) && seen.insert(key)
+                !exclude.as_deref().is_some_and(|dir| is_inside(&key, dir))
+                    && seen.insert(&prints, &key)
             }
             _ => true,
         })

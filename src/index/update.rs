@@ -24,6 +24,7 @@ use super::{
     IndexOptions, IndexReport, RunLock, Siblings, Stamp, StampColumns, FORMAT_VERSION, SCHEMA_COPY,
     STAMP_FILE, TANTIVY_DIR,
 };
+use crate::compact::{Fingerprints, StrList, StrMap, StrSet};
 use crate::index::ids::{self, Clashes, IdRoot};
 use crate::index::{reextract, verify};
 
@@ -457,13 +458,14 @@ pub(crate) fn fill(
         report,
         on_event,
         roots,
-        seen: HashSet::new(),
+        prints: Fingerprints::new(),
+        seen: StrSet::new(),
         replaced: HashSet::new(),
         unknown: Vec::new(),
         losers: HashSet::new(),
         claims: Vec::new(),
-        ids: HashMap::new(),
-        id_files: Vec::new(),
+        ids: StrMap::new(),
+        id_files: StrList::default(),
         clashes: reid.clashes,
         reid: reid.keys,
     };
@@ -488,7 +490,7 @@ pub(crate) fn fill(
                 });
                 let key = keys.of(&file.path);
                 // Reached twice, through a link and through its target.
-                if batch.seen.contains(&key) {
+                if batch.was_seen(&key) {
                     continue;
                 }
                 if let Some(rel) = batch.clashes.id_path(id_roots, &key) {
@@ -679,8 +681,10 @@ struct Batch<'a> {
     on_event: &'a mut dyn FnMut(Event<'_>),
     /// The keys of the PATHs that exist.
     roots: Vec<String>,
+    /// The fingerprint keys of this run.
+    prints: Fingerprints,
     /// The keys of the files walked.
-    seen: HashSet<String>,
+    seen: StrSet,
     /// The files whose documents of the last commit this run deleted.
     replaced: HashSet<String>,
     /// The folders and files that could not be visited: what was indexed
@@ -691,8 +695,8 @@ struct Batch<'a> {
     claims: Vec<Claim>,
     /// Every article id of this run, with the file it came from (an index
     /// into `id_files`: one copy of a path, not one per article).
-    ids: HashMap<String, u32>,
-    id_files: Vec<String>,
+    ids: StrMap,
+    id_files: StrList,
     /// Relative paths under more than one id root, after this run.
     clashes: Clashes,
     /// Indexed files whose ids change (a clash begins or ends): read
@@ -717,6 +721,11 @@ impl Batch<'_> {
         self.roots.iter().any(|root| is_inside(key, root))
     }
 
+    /// Whether this run has walked the file of `key`.
+    fn was_seen(&self, key: &str) -> bool {
+        self.seen.contains(&self.prints, key)
+    }
+
     fn under_unknown(&self, key: &str) -> bool {
         self.unknown.iter().any(|dir| is_inside(key, dir))
     }
@@ -724,7 +733,7 @@ impl Batch<'_> {
     /// Indexes `file` again if it changed (size and modification time
     /// first, then its fingerprint), or for the first time.
     fn file(&mut self, file: &SourceFile, key: String) -> Result<()> {
-        self.seen.insert(key.clone());
+        self.seen.insert(&self.prints, &key);
         let before = self.known.get(&key).copied();
         // A file that lost an id is read again until it holds none; one
         // whose ids change, to write them.
@@ -805,10 +814,10 @@ impl Batch<'_> {
         stamp: FileStamp,
         count: Count,
     ) -> Result<()> {
-        if let Some(&first) = self.ids.get(&article.id) {
+        if let Some(first) = self.ids.get(&self.prints, &article.id) {
             let elsewhere = format!(
                 "first seen in {}",
-                self.id_files.get(first as usize).map_or("", String::as_str)
+                self.id_files.get(first as usize).unwrap_or("")
             );
             self.lose(article, file, key, elsewhere);
             return Ok(());
@@ -819,7 +828,7 @@ impl Batch<'_> {
             if holder == key || self.replaced.contains(&holder) {
                 continue;
             }
-            let keeps = if self.seen.contains(&holder) {
+            let keeps = if self.was_seen(&holder) {
                 // Before this file in the walk, and unchanged.
                 true
             } else if self.under_a_root(&holder) {
@@ -857,11 +866,11 @@ impl Batch<'_> {
 
     /// Records that this run gives `id` to the file `rel_path`.
     fn claim_id(&mut self, id: &str, rel_path: &str) {
-        if self.id_files.last().map(String::as_str) != Some(rel_path) {
-            self.id_files.push(rel_path.to_owned());
+        if self.id_files.last() != Some(rel_path) {
+            self.id_files.push(rel_path);
         }
         let file_number = u32::try_from(self.id_files.len() - 1).unwrap_or(u32::MAX);
-        self.ids.insert(id.to_owned(), file_number);
+        self.ids.insert(&self.prints, id, file_number);
     }
 
     /// Skips `article` of `file`: another file holds its id.
@@ -907,7 +916,7 @@ impl Batch<'_> {
         let mut outside: Vec<String> = self
             .reid
             .iter()
-            .filter(|key| !self.seen.contains(*key))
+            .filter(|key| !self.was_seen(key))
             .cloned()
             .collect();
         outside.sort();
@@ -945,7 +954,7 @@ impl Batch<'_> {
             for holder in &claim.holders {
                 // Its copy goes, as in a fresh build: it is read again
                 // (and its line told) until it holds the id no more.
-                if self.seen.contains(holder) && !self.replaced.contains(holder) {
+                if self.was_seen(holder) && !self.replaced.contains(holder) {
                     self.losers.insert(holder.clone());
                     let kind = ProblemKind::DuplicateId {
                         id: claim.article.id.clone(),
@@ -969,7 +978,7 @@ impl Batch<'_> {
             .known
             .iter()
             .filter(|(key, _)| {
-                self.under_a_root(key) && !self.seen.contains(*key) && !self.under_unknown(key)
+                self.under_a_root(key) && !self.was_seen(key) && !self.under_unknown(key)
             })
             .map(|(key, k)| (key.clone(), k.articles))
             .collect();
@@ -983,7 +992,7 @@ impl Batch<'_> {
     /// The payload of this run's commit.
     fn payload(&self) -> String {
         let kept = self.losers_before.iter().filter(|key| {
-            !self.seen.contains(*key) && (!self.under_a_root(key) || self.under_unknown(key))
+            !self.was_seen(key) && (!self.under_a_root(key) || self.under_unknown(key))
         });
         let mut losers: Vec<String> = self.losers.iter().chain(kept).cloned().collect();
         losers.sort();
