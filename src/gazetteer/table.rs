@@ -29,16 +29,25 @@ use crate::index_schema::SchemaFiles;
 /// The file in the index folder.
 pub const NAME_TABLE_FILE: &str = "names.tsv";
 
-const HEADER: &str = "sitrep name table 3";
+/// Version 4: the checksum is [`checksum`], no longer the byte-at-a-time
+/// file fingerprint.
+const HEADER: &str = "sitrep name table 4";
 
 /// The first line of a table made from the gazetteers of digest `digest`,
 /// whose lines after the first are `body`.
 fn header_line(digest: &str, body: &[u8]) -> String {
-    format!(
-        "{HEADER} {digest} {} {:016x}",
-        body.len(),
-        crate::corpus::fingerprint(body)
-    )
+    format!("{HEADER} {digest} {} {:016x}", body.len(), checksum(body))
+}
+
+/// A checksum of the table's lines, which every search verifies: a
+/// damaged or cut table must not widen a query wrongly. It reads eight
+/// bytes a step; the byte-at-a-time fingerprint took about 4 ms of a
+/// 25 ms search on a 6 MB table.
+fn checksum(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write(bytes);
+    hasher.finish()
 }
 
 /// Separates the values of one list in a line.
