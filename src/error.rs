@@ -378,6 +378,14 @@ pub fn catch_panic<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
     })
 }
 
+/// Marks the current thread, for good, as one whose panics reach a
+/// caller inside [`catch_panic`]: the search threads, whose panics tantivy
+/// hands back to the thread that asked for the search. The hook stays
+/// quiet about them as it does in the caller's own thread.
+pub fn panics_reach_a_catcher() {
+    CATCHING.with(|c| c.set(c.get() + 1));
+}
+
 /// Whether the current thread is inside [`catch_panic`], whose panics are
 /// reported as problems: a panic hook can stay quiet about them.
 pub fn panic_is_reported() -> bool {

@@ -216,12 +216,23 @@ fn open_once(dir: &Path) -> Result<OpenIndex> {
     let config = SchemaConfig::load(&files).map_err(unreadable)?;
     let names = Names::new(table, copy, &files).map_err(unreadable)?;
     let mut index = open_tantivy(dir, &tantivy_dir, Access::Search)?;
-    let segments = index.searchable_segment_metas().map_err(|e| damaged(dir, e))?.len();
+    let segments = index
+        .searchable_segment_metas()
+        .map_err(|e| damaged(dir, e))?
+        .len();
     let threads = search_threads(segments);
     if threads > 1 {
-        // Only the thread pool can fail here (the system refusing threads):
-        // searching in the calling thread is then the way on.
-        let _ = index.set_multithread_executor(threads);
+        // A panic on damaged bytes in a search thread reaches the caller,
+        // which reports it (see `guard`). If the system refuses threads,
+        // the search runs in the calling thread.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|n| format!("sitrep-search-{n}"))
+            .start_handler(|_| crate::error::panics_reach_a_catcher())
+            .build();
+        if let Ok(pool) = pool {
+            index.set_executor(tantivy::Executor::ThreadPool(std::sync::Arc::new(pool)));
+        }
     }
     let fields = Fields::new(&index.schema()).map_err(|_| Error::RebuildNeeded {
         path: dir.to_path_buf(),
