@@ -19,6 +19,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from growth import growth_block  # noqa: E402
+
 TOOLS = [
     ("sitrep", "sitrep"),
     ("raw", "raw tantivy"),
@@ -409,6 +412,10 @@ def main():
             f"- the whole run: {load(run_path)['total_s'] / 60:.1f} minutes, with the release build and "
             "`cargo bench --bench extract`"
         )
+    # The growth table of bench/growth stays as it was.
+    growth = growth_block(open("bench/RESULTS.md").read()) if os.path.exists("bench/RESULTS.md") else None
+    if growth is not None:
+        out += ["", "## Growth with the corpus (issue 17)", "", growth]
     sys.stdout.write("\n".join(out) + "\n")
 
 
