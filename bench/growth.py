@@ -53,15 +53,18 @@ def latency(out, sitrep, index, raw, reference_index):
     runs = int(os.environ.get("RUNS", "15"))
     warmup = int(os.environ.get("WARMUP", "3"))
     rows = []
+    # A size whose reference could not be built is measured for sitrep alone.
+    with_reference = os.path.isdir(reference_index)
     for name, sitrep_args, full_args, *_ in QUERIES:
-        cmds = {
-            "sitrep": [sitrep, "search", *sitrep_args, "--index", index],
-            "reference": [raw, "full-search", reference_index, *full_args],
-        }
+        cmds = {"sitrep": [sitrep, "search", *sitrep_args, "--index", index]}
+        if with_reference:
+            cmds["reference"] = [raw, "full-search", reference_index, *full_args]
         status, stdout = matches(cmds["sitrep"] + ["--json"])
         summary = json.loads(stdout.strip().splitlines()[-1])["data"] if status == 0 else {}
-        status, stdout = matches([raw, "count", reference_index, *full_args])
-        counted = {"sitrep": summary.get("total", 0), "reference": int(stdout) if status == 0 else 0}
+        counted = {"sitrep": summary.get("total", 0)}
+        if with_reference:
+            status, stdout = matches([raw, "count", reference_index, *full_args])
+            counted["reference"] = int(stdout) if status == 0 else 0
         row = {"query": name, "sitrep_args": sitrep_args, "matches": counted, "tools": {}}
         for tool, cmd in cmds.items():
             row["tools"][tool] = hyperfine(cmd, runs, warmup, ignore_failure=False)
@@ -97,6 +100,7 @@ def read(growth_dir, sizes):
         data[int(n)] = {
             name: load(os.path.join(d, f"{name}.json"))
             for name in ("input", "build-sitrep", "build-reference", "stats", "sizes", "latency", "nochange")
+            if os.path.exists(os.path.join(d, f"{name}.json"))
         }
     return data
 
@@ -144,6 +148,9 @@ def report(growth_dir, sizes, chart):
     w(f"| heap of a re-run ≤ 400 MB at every size | {', '.join(f'{h:.0f}' for h in heaps)} MB "
       f"| {mark(max(heaps) <= 400)} |")
     for n in ns:
+        if "build-reference" not in data[n]:
+            w(f"| indexing ≥ 0.85× the reference's throughput, at {n:,} | reference not built | |")
+            continue
         b, r = data[n]["build-sitrep"], data[n]["build-reference"]
         ratio = r["wall"] / b["wall"]
         w(f"| indexing ≥ 0.85× the reference's throughput, at {n:,} | {ratio:.2f}× "
@@ -151,6 +158,9 @@ def report(growth_dir, sizes, chart):
     for n in ns:
         slower = [(q["tools"]["sitrep"]["median"] / q["tools"]["reference"]["median"], q["query"])
                   for q in data[n]["latency"]["queries"] if "reference" in q["tools"]]
+        if not slower:
+            w(f"| search ≤ 1.0× the reference, at {n:,} | reference not built | |")
+            continue
         ok = sum(r <= 1.0 for r, _ in slower)
         worst = max(slower)
         w(f"| search ≤ 1.0× the reference, at {n:,} | {ok} of {len(slower)} queries; worst {worst[0]:.2f}× "
@@ -167,7 +177,8 @@ def report(growth_dir, sizes, chart):
         w(f"| {n:,} | {mb:,.0f} MB | {b['wall']:.0f} s | {n / b['wall']:,.0f} | {b['user'] + b['sys']:.0f} s | "
           f"{b['anon_mb']:.0f} MB | {b['maxrss_mb']:.0f} MB | {d['stats']['segments']} | "
           f"{d['sizes']['sitrep'] / 1e6:,.0f} MB | {d['nochange']['wall']:.1f} s, heap {d['nochange']['anon_mb']:.0f} MB | "
-          f"{d['build-reference']['wall']:.0f} s, heap {d['build-reference']['anon_mb']:.0f} MB |")
+          + (f"{d['build-reference']['wall']:.0f} s, heap {d['build-reference']['anon_mb']:.0f} MB |"
+             if "build-reference" in d else "not built |"))
     w("")
 
     # Latency.

@@ -61,8 +61,16 @@ impl StrSet {
 }
 
 /// A map from strings, kept as fingerprints, to small numbers.
+///
+/// The fingerprint is kept as two `u64`s: a `u128` key would be aligned
+/// to 16 bytes and pad each slot from 24 bytes to 32.
 pub(crate) struct StrMap {
-    prints: HashMap<u128, u32, FxBuildHasher>,
+    prints: HashMap<[u64; 2], u32, FxBuildHasher>,
+}
+
+/// A fingerprint as a map key.
+fn halves(print: u128) -> [u64; 2] {
+    [(print >> 64) as u64, print as u64]
 }
 
 impl StrMap {
@@ -73,11 +81,11 @@ impl StrMap {
     }
 
     pub(crate) fn get(&self, fingerprints: &Fingerprints, text: &str) -> Option<u32> {
-        self.prints.get(&fingerprints.of(text)).copied()
+        self.prints.get(&halves(fingerprints.of(text))).copied()
     }
 
     pub(crate) fn insert(&mut self, fingerprints: &Fingerprints, text: &str, value: u32) {
-        self.prints.insert(fingerprints.of(text), value);
+        self.prints.insert(halves(fingerprints.of(text)), value);
     }
 }
 

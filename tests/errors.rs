@@ -95,6 +95,24 @@ fn a_duplicate_id_names_the_file_that_had_it_first() {
     );
 }
 
+/// A text file's id is its path, which the run no longer stores apart
+/// from the id: the message must still name the file.
+#[test]
+fn a_record_whose_id_is_the_path_of_a_text_file_names_that_file() {
+    let t = TestDir::new();
+    t.write("a/story.txt", "Alpha headline\n\nThe first body.\n");
+    t.write(
+        "b.jsonl",
+        "{\"id\":\"a/story.txt\",\"title\":\"Beta\",\"body\":\"two\"}\n",
+    );
+    let out = t.run(&["index", "corpus"]);
+    assert_eq!(code(&out), 2);
+    assert_stderr_has(
+        &out,
+        "b.jsonl:1: duplicate id \"a/story.txt\" (first seen in a/story.txt)",
+    );
+}
+
 #[test]
 fn an_id_already_indexed_from_another_file_is_reported_in_a_later_run() {
     let t = TestDir::new();

@@ -271,8 +271,10 @@ fn is_index(dir: &Path) -> bool {
 /// when it lies under a PATH) are passed over silently.
 pub fn files<'a>(paths: &'a [PathBuf], exclude: Option<&Path>) -> impl Iterator<Item = Entry> + 'a {
     let exclude = exclude.map(file_key);
-    // Fingerprints, not keys: a walk of millions of files would hold every
-    // path twice over.
+    // One PATH is walked without following links, so it yields each file
+    // once; only several PATHs can reach a file twice. Fingerprints, not
+    // keys: a walk of millions of files would hold every path twice over.
+    let several = paths.len() > 1;
     let prints = Fingerprints::new();
     let mut seen = StrSet::new();
     paths
@@ -292,7 +294,7 @@ pub fn files<'a>(paths: &'a [PathBuf], exclude: Option<&Path>) -> impl Iterator<
             Entry::File(file) => {
                 let key = file_key(&file.path);
                 !exclude.as_deref().is_some_and(|dir| is_inside(&key, dir))
-                    && seen.insert(&prints, &key)
+                    && (!several || seen.insert(&prints, &key))
             }
             _ => true,
         })

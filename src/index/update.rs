@@ -661,6 +661,9 @@ enum Count {
     Unchanged,
 }
 
+/// In [`Batch::ids`]: the id is the relative path of its file.
+const ID_IS_PATH: u32 = u32::MAX;
+
 /// One run of [`fill`]: what the index held, what this run has seen, and
 /// where its changes go.
 struct Batch<'a> {
@@ -815,10 +818,11 @@ impl Batch<'_> {
         count: Count,
     ) -> Result<()> {
         if let Some(first) = self.ids.get(&self.prints, &article.id) {
-            let elsewhere = format!(
-                "first seen in {}",
-                self.id_files.get(first as usize).unwrap_or("")
-            );
+            let first_file = match first {
+                ID_IS_PATH => article.id.as_str(),
+                n => self.id_files.get(n as usize).unwrap_or(""),
+            };
+            let elsewhere = format!("first seen in {first_file}");
             self.lose(article, file, key, elsewhere);
             return Ok(());
         }
@@ -866,6 +870,11 @@ impl Batch<'_> {
 
     /// Records that this run gives `id` to the file `rel_path`.
     fn claim_id(&mut self, id: &str, rel_path: &str) {
+        if id == rel_path {
+            // A file of one article, whose id names it: nothing to keep.
+            self.ids.insert(&self.prints, id, ID_IS_PATH);
+            return;
+        }
         if self.id_files.last() != Some(rel_path) {
             self.id_files.push(rel_path);
         }
