@@ -251,30 +251,38 @@ pub(crate) fn indexed_files(index: &Index) -> Result<HashMap<String, Indexed>> {
         let Some(paths) = fast.str(field::PATH)? else {
             continue;
         };
-        // Read the path dictionary once, in order: looking each document's
-        // path up by ordinal decompresses a block per call.
-        let mut names: Vec<String> = Vec::with_capacity(paths.num_terms());
+        // Each document's path ordinal, in ordinal order, then the path
+        // dictionary read once alongside: looking each path up by ordinal
+        // decompresses a block per call, and a list of every name of the
+        // segment took some 80 MB at 800,000 files.
+        let mut docs: Vec<(u64, tantivy::DocId)> = segment
+            .doc_ids_alive()
+            .filter_map(|doc| paths.term_ords(doc).next().map(|ord| (ord, doc)))
+            .collect();
+        docs.sort_unstable();
+        let stamps = StampColumns::open(segment)?;
         let mut stream = paths
             .dictionary()
             .stream()
             .map_err(|e| Error::io("path column", e))?;
-        while stream.advance() {
-            names.push(String::from_utf8_lossy(stream.key()).into_owned());
-        }
-        let stamps = StampColumns::open(segment)?;
-        for doc in segment.doc_ids_alive() {
-            let Some(path) = paths
-                .term_ords(doc)
-                .next()
-                .and_then(|ord| names.get(ord as usize))
-            else {
-                continue;
-            };
-            let entry = out.entry(path.clone()).or_insert(Indexed {
-                stamp: stamps.of(doc),
-                articles: 0,
-            });
-            entry.articles += 1;
+        let mut docs = docs.into_iter().peekable();
+        let mut ord = 0u64;
+        while docs.peek().is_some() && stream.advance() {
+            let mut path: Option<String> = None;
+            while let Some(&(_, doc)) = docs.peek().filter(|(o, _)| *o == ord) {
+                docs.next();
+                let key =
+                    path.get_or_insert_with(|| String::from_utf8_lossy(stream.key()).into_owned());
+                let entry = match out.get_mut(key.as_str()) {
+                    Some(entry) => entry,
+                    None => out.entry(key.clone()).or_insert(Indexed {
+                        stamp: stamps.of(doc),
+                        articles: 0,
+                    }),
+                };
+                entry.articles += 1;
+            }
+            ord += 1;
         }
     }
     Ok(out)
