@@ -293,8 +293,9 @@ const MERGE_DELETED_RATIO: f32 = 0.5;
 /// each other; everything under 10,000 articles is one class), and eight
 /// segments of one class are merged into one of the next. A build at the
 /// default `--memory` flushes segments of some 25,000 articles: 2,000,000
-/// articles end as three segments (1,600,000 + 2 × 200,000) instead of 80
-/// flushed ones, never more than seven per class, and each article is
+/// articles end as about seven segments (one of 1,600,000, two of 200,000
+/// and the last flushed ones) instead of 80, never more than seven per
+/// class, and each article is
 /// merged about `log8(N / 25,000)` times, in background threads while the
 /// build goes on. Incremental runs add one small segment each, merged eight at a time
 /// with the others of their class.
