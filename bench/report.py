@@ -13,14 +13,13 @@ RESULTS_DIR/run.json the time the whole of bench/run took.
 """
 import datetime
 import glob
-import json
 import os
 import re
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from growth import growth_block  # noqa: E402
+from growth import growth_block, load, mark, ms  # noqa: E402
 
 TOOLS = [
     ("sitrep", "sitrep"),
@@ -29,20 +28,6 @@ TOOLS = [
     ("full", "full tantivy reference"),
     ("fts5", "SQLite FTS5"),
 ]
-
-
-def load(path):
-    with open(path) as f:
-        return json.load(f)
-
-
-def ms(seconds):
-    value = seconds * 1000
-    return f"{value:.1f}" if value < 100 else f"{value:.0f}"
-
-
-def mark(ok):
-    return "✓" if ok else "✗"
 
 
 def indexed_articles(tool, stderr):
