@@ -4,6 +4,74 @@
 use std::fmt;
 use std::str::FromStr;
 
+/// The fields of an article as exported to a cluster engine (`sitrep
+/// export`) and searched there (`sitrep search --remote`): the one
+/// contract between the two sides.
+///
+/// A document holds the stored text (`id`, `path`, `title`, `body`,
+/// `date`, `source`, `url`), the publication day as an RFC 3339 date
+/// (`published`, absent when undated), the text as sitrep's analyser cut
+/// it, words joined by single spaces (`title_terms`, `body_terms`, indexed
+/// by the engine's whitespace tokenizer with positions and field norms, so
+/// stemming, folding and Arabic normalisation behave as locally), and the
+/// facets as keyword arrays without a leading slash: `province`
+/// (`Country/Province`, event places), `country` (their countries),
+/// `region`, `actor` (every step of each path: `Islamic State` and
+/// `Islamic State/ISWAP`), `actor_kind` (the kinds alone), `year`, and the
+/// `mentioned_*` fields the same way for every mention.
+pub(crate) mod remote {
+    /// Stored article id, a keyword; documents are replaced by it.
+    pub const ID: &str = "id";
+    /// Stored file path, a keyword.
+    pub const PATH: &str = "path";
+    /// Stored headline (not indexed).
+    pub const TITLE: &str = "title";
+    /// Stored article text (not indexed).
+    pub const BODY: &str = "body";
+    /// Stored publication date as written (`2021`, `2021-03`, `2021-03-03`).
+    pub const DATE: &str = "date";
+    /// Publisher, stored.
+    pub const SOURCE: &str = "source";
+    /// Address, stored.
+    pub const URL: &str = "url";
+    /// The first day of the publication date, RFC 3339, a fast date field.
+    pub const PUBLISHED: &str = "published";
+    /// The headline's analysed words.
+    pub const TITLE_TERMS: &str = "title_terms";
+    /// The body's analysed words.
+    pub const BODY_TERMS: &str = "body_terms";
+    /// Event provinces, `Country/Province`.
+    pub const PROVINCE: &str = "province";
+    /// Countries of the event places.
+    pub const COUNTRY: &str = "country";
+    /// Regions holding an event place.
+    pub const REGION: &str = "region";
+    /// Event actors, every step of each path.
+    pub const ACTOR: &str = "actor";
+    /// Kinds of the event actors.
+    pub const ACTOR_KIND: &str = "actor_kind";
+    /// Publication year.
+    pub const YEAR: &str = "year";
+    /// Every province mentioned.
+    pub const MENTIONED_PROVINCE: &str = "mentioned_province";
+    /// Countries of every place mentioned.
+    pub const MENTIONED_COUNTRY: &str = "mentioned_country";
+    /// Every actor mentioned, every step of each path.
+    pub const MENTIONED_ACTOR: &str = "mentioned_actor";
+    /// The keyword fields, in the order they are written.
+    pub const KEYWORDS: [&str; 9] = [
+        PROVINCE,
+        COUNTRY,
+        REGION,
+        ACTOR,
+        ACTOR_KIND,
+        YEAR,
+        MENTIONED_PROVINCE,
+        MENTIONED_COUNTRY,
+        MENTIONED_ACTOR,
+    ];
+}
+
 /// The names of the index fields, in one place.
 ///
 /// The fields a user may tune live in `index-schema/schema.toml`; the
