@@ -428,6 +428,26 @@ impl TokenStream for SitrepTokenStream<'_> {
     }
 }
 
+/// Appends the tokens `analyzer` makes of `text` to `out`, joined by
+/// single spaces: the words exactly as the index holds them, for an
+/// engine that cuts on whitespace (`sitrep export`).
+pub(crate) fn join_tokens(analyzer: &mut TextAnalyzer, text: &str, out: &mut String) {
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        let token = &stream.token().text;
+        // A token never holds a space with sitrep's analyser; the other
+        // tokenizers a schema may name could, and a space inside one
+        // would make two words remotely.
+        if token.is_empty() || token.contains(char::is_whitespace) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(token);
+    }
+}
+
 /// Registers sitrep's analyzer on `index`: needed on create and on every
 /// open, since an index stores only the analyzer's name.
 pub fn register_analyzer(index: &Index) {
@@ -450,6 +470,21 @@ mod tests {
             out.push((t.text.clone(), t.offset_from, t.offset_to));
         }
         out
+    }
+
+    #[test]
+    fn joined_tokens_are_the_index_terms_separated_by_spaces() {
+        let mut analyzer = TextAnalyzer::builder(SitrepTokenizer::default()).build();
+        let mut out = String::new();
+        join_tokens(
+            &mut analyzer,
+            "ISIS’s fighters  bombed\nḤamā, قال",
+            &mut out,
+        );
+        assert_eq!(out, "isis fighter bomb hama قال");
+        let mut empty = String::new();
+        join_tokens(&mut analyzer, " -- ", &mut empty);
+        assert_eq!(empty, "");
     }
 
     #[test]

@@ -51,6 +51,7 @@ mod compact;
 mod corpus;
 mod date;
 mod error;
+mod export;
 mod fields;
 mod gazetteer;
 mod index;
@@ -69,6 +70,9 @@ pub use corpus::{
 };
 pub use date::{days_from_civil, parse as parse_date, Date, Period};
 pub use error::{catch_panic, panic_is_reported, Error, Problem, ProblemKind, Result, Severity};
+pub use export::{
+    export, ExportOptions, ExportReport, ExportTarget, DEFAULT_REMOTE_INDEX, PART_BYTES,
+};
 pub use fields::{is_armed_kind, leaf, FacetKind, UnknownFacet, ORGANISATION_KIND};
 pub use gazetteer::extract::{extract, Extraction};
 pub use gazetteer::{

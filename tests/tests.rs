@@ -35,3 +35,5 @@ mod regression;
 mod terminal;
 // Every article format: web pages, feeds, tables, mail, PDF, web archives, compression.
 mod formats;
+// Export for cluster engines: documents, definitions, incremental runs, interruptions.
+mod export;

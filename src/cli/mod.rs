@@ -29,6 +29,7 @@ Examples:
   sitrep facets --field year --by month          a timeline of the whole index
   sitrep facets --field actor --by province      who, where: a table
   sitrep extract new-article.txt --explain       check what the gazetteers see
+  sitrep export --target quickwit to-cluster     the articles for a cluster engine
 
 Settings: flags win over SITREP_INDEX, SITREP_LIMIT, SITREP_COLOR and
 SITREP_SCHEMA, which win over the config file (SITREP_CONFIG, else
@@ -61,6 +62,9 @@ pub enum Command {
     Show(ShowArgs),
     /// Numbers about the index: articles, dated, size, versions.
     Stats(StatsArgs),
+    /// Write the index's articles for Quickwit or OpenSearch: the index
+    /// definition and NDJSON files (only what changed since the last export).
+    Export(ExportArgs),
     /// Work with the gazetteers.
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
@@ -728,6 +732,70 @@ pub struct StatsArgs {
     pub json: bool,
 }
 
+/// The cluster engine `sitrep export` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Target {
+    /// Quickwit 0.9: quickwit-index.yaml, ingest API files, delete tasks.
+    Quickwit,
+    /// OpenSearch: opensearch-index.json and _bulk API files.
+    Opensearch,
+}
+
+impl From<Target> for sitrep::ExportTarget {
+    fn from(target: Target) -> sitrep::ExportTarget {
+        match target {
+            Target::Quickwit => sitrep::ExportTarget::Quickwit,
+            Target::Opensearch => sitrep::ExportTarget::OpenSearch,
+        }
+    }
+}
+
+/// `sitrep export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The export folder: new, empty, or one an earlier export to the same
+    /// engine wrote
+    ///
+    /// It gets the index definition (quickwit-index.yaml or
+    /// opensearch-index.json), a folder per run (export-00001/,
+    /// export-00002/…) holding the documents as NDJSON parts under 10 MB
+    /// (part-00001.ndjson…) and the ids to delete (delete-ids.txt, with
+    /// delete-tasks.ndjson for Quickwit or delete.ndjson for OpenSearch),
+    /// and export-state.tsv, what was exported so far.
+    #[arg(value_name = "OUT")]
+    pub out: PathBuf,
+    /// The engine: quickwit or opensearch
+    ///
+    /// Quickwit: documents for the ingest API, one JSON object a line; a
+    /// changed article is deleted (delete tasks) and ingested again.
+    /// OpenSearch: _bulk files, an index action before each document.
+    /// Example: --target opensearch
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    pub target: Target,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// The index name in the Quickwit index config [default: sitrep]
+    ///
+    /// 3 to 255 letters, digits, `-`, `_` or `.`, starting with a letter.
+    /// Example: --remote-index news
+    #[arg(long, value_name = "NAME")]
+    pub remote_index: Option<String>,
+    /// Export every article again, as a new full run
+    ///
+    /// Without it, a run writes only the articles new or changed since the
+    /// last export to OUT, and the ids of those gone; when nothing changed
+    /// it writes nothing. For Quickwit, a full run also lists every
+    /// article exported before for deletion, so none is held twice.
+    /// Example: sitrep export --target quickwit --full to-cluster
+    #[arg(long)]
+    pub full: bool,
+    /// Print only problems: no summary
+    ///
+    /// Example: sitrep export -q --target quickwit to-cluster (for cron jobs)
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
 /// `sitrep gazetteer …`.
 #[derive(Debug, Subcommand)]
 pub enum GazetteerCommand {
@@ -842,6 +910,29 @@ mod tests {
         assert!(query(&["sitrep", "search", "-i", "x"]).is_err());
         assert!(query(&["sitrep", "search", "x", "--limt", "3"]).is_err());
         assert!(query(&["sitrep", "search", "x", "--limit", "-1"]).is_err());
+    }
+
+    #[test]
+    fn export_takes_a_target_and_a_folder() {
+        let cli = Cli::parse_from([
+            "sitrep",
+            "export",
+            "--target",
+            "opensearch",
+            "out",
+            "--full",
+            "--remote-index",
+            "news",
+        ]);
+        let Command::Export(args) = cli.command else {
+            panic!("not export")
+        };
+        assert_eq!(args.target, Target::Opensearch);
+        assert_eq!(args.out, PathBuf::from("out"));
+        assert!(args.full);
+        assert_eq!(args.remote_index.as_deref(), Some("news"));
+        assert!(Cli::try_parse_from(["sitrep", "export", "out"]).is_err());
+        assert!(Cli::try_parse_from(["sitrep", "export", "--target", "solr", "out"]).is_err());
     }
 
     #[test]

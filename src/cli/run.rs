@@ -50,6 +50,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
         Command::Extract(args) => extract_command(args, config),
         Command::Show(args) => show_command(args, config),
         Command::Stats(args) => stats_command(args, config),
+        Command::Export(args) => export_command(args, config),
         Command::Gazetteer(GazetteerCommand::Check { schema }) => {
             gazetteer_check(schema.as_deref(), config)
         }
@@ -442,6 +443,73 @@ fn stats_command(args: cli::StatsArgs, config: &Config) -> anyhow::Result<Outcom
     printer.stats(&stats)?;
     printer.flush()?;
     Ok(Outcome::Found)
+}
+
+fn export_command(args: cli::ExportArgs, config: &Config) -> anyhow::Result<Outcome> {
+    let open = open_index(&args.location, config)?;
+    let options = sitrep::ExportOptions {
+        out: args.out,
+        target: args.target.into(),
+        remote_index: args
+            .remote_index
+            .unwrap_or_else(|| sitrep::DEFAULT_REMOTE_INDEX.to_owned()),
+        full: args.full,
+        part_bytes: sitrep::PART_BYTES,
+    };
+    let report = sitrep::export(open, &options, &mut |message| say(message))?;
+    if !args.quiet {
+        to_stderr(&export_summary(&report, &options));
+    }
+    Ok(Outcome::Found)
+}
+
+/// What `sitrep export` says it did, and what to do next.
+fn export_summary(r: &sitrep::ExportReport, options: &sitrep::ExportOptions) -> String {
+    let out = sanitize(&options.out.display().to_string());
+    let definition = sanitize(&r.definition.display().to_string());
+    let Some(run_dir) = &r.run_dir else {
+        let mut line = format!(
+            "sitrep: nothing changed since export {} ({} articles); nothing written to {out}",
+            r.generation, r.articles
+        );
+        if r.definition_written {
+            line.push_str(&format!(
+                "\nsitrep: wrote the index definition {definition}"
+            ));
+        }
+        return line;
+    };
+    let run = sanitize(&run_dir.display().to_string());
+    let kind = if r.full { "full export" } else { "export" };
+    let changed = r.written - r.new;
+    let mut lines = vec![format!(
+        "sitrep: {kind} {} for {}: {} documents written ({} new, {changed} changed), {} to delete; {} articles in the index; {} file(s), {:.1} MB in {run}; {:.2} s",
+        r.generation,
+        r.target,
+        r.written,
+        r.new,
+        r.deleted,
+        r.articles,
+        r.files,
+        r.bytes as f64 / 1e6,
+        r.elapsed.as_secs_f64()
+    )];
+    if r.definition_written {
+        lines.push(format!("sitrep: wrote the index definition {definition}"));
+    }
+    let next = match r.target {
+        sitrep::ExportTarget::Quickwit if r.deleted > 0 => {
+            "next: create the index from the definition if need be, post each line of delete-tasks.ndjson as a delete task, then ingest each part-*.ndjson, from"
+        }
+        sitrep::ExportTarget::Quickwit => {
+            "next: create the index from the definition if need be, then ingest each part-*.ndjson, from"
+        }
+        sitrep::ExportTarget::OpenSearch => {
+            "next: create the index from the definition if need be, then send delete.ndjson (if any) and each part-*.ndjson to _bulk, from"
+        }
+    };
+    lines.push(format!("sitrep: {next} {run}"));
+    lines.join("\n")
 }
 
 fn json_or_text(json: bool) -> OutputFormat {

@@ -16,6 +16,7 @@
 
 pub mod ids;
 pub mod schema;
+pub(crate) mod stored;
 pub mod watch;
 
 mod columns;
@@ -28,9 +29,10 @@ mod verify;
 
 pub(crate) use columns::StampColumns;
 pub(crate) use directory::{Access, IndexDirectory};
+pub(crate) use layout::RunLock;
 use layout::{
-    merge_policy, prepare_fresh, recover_swap, swap, write_atomically, RunLock, Siblings,
-    SCHEMA_COPY, STAMP_FILE, TANTIVY_DIR,
+    merge_policy, prepare_fresh, recover_swap, swap, write_atomically, Siblings, SCHEMA_COPY,
+    STAMP_FILE, TANTIVY_DIR,
 };
 pub use layout::{Stamp, FORMAT_VERSION};
 pub use stats::{stats, SegmentInfo, Stats};
