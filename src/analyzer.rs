@@ -448,6 +448,24 @@ pub(crate) fn join_tokens(analyzer: &mut TextAnalyzer, text: &str, out: &mut Str
     }
 }
 
+/// sitrep's analyzer on its own, for text no index holds (snippets of
+/// articles read back from a cluster engine).
+pub(crate) fn text_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SitrepTokenizer::default()).build()
+}
+
+/// The terms sitrep's analyzer makes of `text`, in order: what the index
+/// holds for it.
+pub(crate) fn analyzed_terms(text: &str) -> Vec<String> {
+    let mut tokenizer = SitrepTokenizer::default();
+    let mut stream = tokenizer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
 /// Registers sitrep's analyzer on `index`: needed on create and on every
 /// open, since an index stores only the analyzer's name.
 pub fn register_analyzer(index: &Index) {

@@ -73,6 +73,16 @@ pub enum Error {
     /// `sitrep index` was interrupted (Ctrl-C) and stopped cleanly.
     #[error("interrupted: the index at {} keeps its last commit; nothing of this run was kept (run the same command again to finish)", .0.display())]
     Interrupted(PathBuf),
+    /// A cluster engine could not run a search (`search --remote`): it
+    /// could not be reached, did not answer in time, lacks the index or
+    /// its fields, or failed.
+    #[error("{url}: {reason}")]
+    Remote {
+        /// The engine's address.
+        url: String,
+        /// Why, for a person.
+        reason: String,
+    },
     /// The query could not be parsed.
     #[error("cannot parse the query {query:?}: {reason}")]
     Query {

@@ -88,6 +88,7 @@ pub use index_schema::{SchemaFiles, SchemaSource};
 pub use render::{display_width, sanitize, OutputFormat, Printer, Style};
 pub use search::card::{find, show, Found};
 pub use search::pictures::{facets, By, FacetsRequest, Picture, Summary};
+pub use search::remote::{search_remote, Engine, Remote, UnknownEngine};
 pub use search::tables::{CrossCollector, CrossTable, Granularity, Timeline, TimelineCollector};
 pub use search::{
     search, tally, Counted, Expansion, FacetCount, FacetCounts, FacetTotals, Highlighted, Hit,

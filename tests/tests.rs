@@ -37,3 +37,5 @@ mod terminal;
 mod formats;
 // Export for cluster engines: documents, definitions, incremental runs, interruptions.
 mod export;
+// Search on a cluster engine: a loopback server, real requests, fixtures; live when asked.
+mod remote;

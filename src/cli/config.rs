@@ -42,6 +42,12 @@ pub struct Config {
     pub color: Option<ColorWhen>,
     /// The index-schema folder.
     pub schema: Option<PathBuf>,
+    /// The cluster engine `sitrep search` asks instead of the local index.
+    pub remote: Option<String>,
+    /// The index name there.
+    pub remote_index: Option<String>,
+    /// The engine: quickwit or opensearch (asked of the server if unset).
+    pub remote_engine: Option<String>,
 }
 
 impl Config {

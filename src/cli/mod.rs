@@ -94,6 +94,41 @@ pub struct IndexLocation {
     pub index: Option<PathBuf>,
 }
 
+/// Where `sitrep search --remote` sends a search.
+#[derive(Debug, Default, Args)]
+pub struct RemoteArgs {
+    /// Search a Quickwit or OpenSearch index instead of a local one
+    ///
+    /// The engine's address; the index is one `sitrep export` wrote (see
+    /// the README, "When one machine is not enough"). Same queries,
+    /// filters, paging, sorting and formats; the gazetteers and schema
+    /// are read from --schema (else `schema` in the config file, else the
+    /// built-in ones). Also `remote` in the config file.
+    /// Example: --remote http://127.0.0.1:7280
+    #[arg(long, value_name = "URL")]
+    pub remote: Option<String>,
+    /// The remote index name [default: sitrep]
+    ///
+    /// Also `remote_index` in the config file. Example: --remote-index news
+    #[arg(long, value_name = "NAME")]
+    pub remote_index: Option<String>,
+    /// The remote engine: quickwit or opensearch [default: ask the server]
+    ///
+    /// Also `remote_engine` in the config file. Example: --remote-engine opensearch
+    #[arg(long, value_name = "ENGINE")]
+    pub remote_engine: Option<String>,
+    /// Seconds to wait for each answer of the remote engine [default: 30]
+    ///
+    /// Example: --remote-timeout 5
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub remote_timeout: Option<u64>,
+    /// The index-schema folder whose gazetteers resolve aliases remotely
+    ///
+    /// Use the one the exported index was built with. Example: --schema my-schema
+    #[arg(long, value_name = "DIR", requires = "remote")]
+    pub schema: Option<PathBuf>,
+}
+
 /// `sitrep index`.
 #[derive(Debug, Args)]
 pub struct IndexArgs {
@@ -402,6 +437,8 @@ pub struct SearchArgs {
     /// (ISIS, Nineveh); the output says so. Example: --no-expand Daesh
     #[arg(long)]
     pub no_expand: bool,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// Output format: text, json or csv [default: text]
     ///
     /// json: JSON Lines (hits, facet counts, a summary; see the README).

@@ -2,7 +2,7 @@
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::CommandFactory;
@@ -10,7 +10,7 @@ use clap::CommandFactory;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sitrep::{
     sanitize, Event, FacetsRequest, Gazetteer, IndexOptions, IndexReport, OutputFormat, Printer,
-    Problem, SearchRequest, Severity, SortOrder, Style,
+    Problem, Remote, SearchRequest, Severity, SortOrder, Style,
 };
 
 use crate::cli::config::{self, Config};
@@ -306,7 +306,7 @@ fn search_command(args: cli::SearchArgs, config: &Config) -> anyhow::Result<Outc
     let style = config::style(args.color, config, format != Format::Text)?;
     let limit = config::limit(args.limit, config)?;
     let query = args.query_text();
-    let open = open_index(&args.location, config)?;
+    let remote = remote_target(&args.remote, config)?;
     let request = SearchRequest {
         matching: args.matching(),
         no_expand: args.no_expand,
@@ -319,7 +319,13 @@ fn search_command(args: cli::SearchArgs, config: &Config) -> anyhow::Result<Outc
         },
         ..request(query.clone(), args.filters, limit)
     };
-    let results = sitrep::search(open, &request)?;
+    let results = match remote {
+        Some(remote) => {
+            let files = config::schema_files(args.remote.schema.as_deref(), config, None)?.files;
+            sitrep::search_remote(&remote, &files, &request)?
+        }
+        None => sitrep::search(open_index(&args.location, config)?, &request)?,
+    };
     let mut printer = printer(format.into(), style);
     printer.results(&results, &query, started.elapsed().as_millis())?;
     printer.flush()?;
@@ -330,6 +336,34 @@ fn search_command(args: cli::SearchArgs, config: &Config) -> anyhow::Result<Outc
     } else {
         Outcome::Found
     })
+}
+
+/// The cluster engine to search, from `--remote` or the config file;
+/// `None` for the local index.
+fn remote_target(args: &cli::RemoteArgs, config: &Config) -> anyhow::Result<Option<Remote>> {
+    let Some(url) = args.remote.clone().or_else(|| config.remote.clone()) else {
+        return Ok(None);
+    };
+    let url = url.trim().trim_end_matches('/').to_owned();
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        anyhow::bail!("--remote {url:?}: give the engine's address, such as http://127.0.0.1:7280");
+    }
+    let engine = args
+        .remote_engine
+        .clone()
+        .or_else(|| config.remote_engine.clone())
+        .map(|name| name.parse::<sitrep::Engine>())
+        .transpose()?;
+    Ok(Some(Remote {
+        url,
+        index: args
+            .remote_index
+            .clone()
+            .or_else(|| config.remote_index.clone())
+            .unwrap_or_else(|| sitrep::DEFAULT_REMOTE_INDEX.to_owned()),
+        engine,
+        timeout: Duration::from_secs(args.remote_timeout.unwrap_or(30)),
+    }))
 }
 
 fn facets_command(args: cli::FacetsArgs, config: &Config) -> anyhow::Result<Outcome> {

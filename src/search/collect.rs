@@ -51,6 +51,26 @@ pub(crate) struct Tallies {
 }
 
 impl Tallies {
+    /// Counts gathered elsewhere (a cluster engine's terms aggregations):
+    /// `counts(name)` gives the values of the remote field `name` with
+    /// their counts, paths without a leading slash; `unarmed` the actor
+    /// paths of kinds that are not armed.
+    pub(crate) fn from_remote(
+        mut counts: impl FnMut(&str) -> BTreeMap<String, u64>,
+        unarmed: BTreeSet<String>,
+    ) -> Tallies {
+        use crate::fields::remote;
+        Tallies {
+            province: counts(remote::PROVINCE),
+            country: counts(remote::COUNTRY),
+            region: counts(remote::REGION),
+            actor: counts(remote::ACTOR),
+            actor_kind: counts(remote::ACTOR_KIND),
+            year: counts(remote::YEAR),
+            unarmed,
+        }
+    }
+
     pub(crate) fn into_counts(self, limit: usize) -> FacetCounts {
         let sorted = |map: BTreeMap<String, u64>, only_deep: bool| -> Vec<FacetCount> {
             let mut v: Vec<FacetCount> = map

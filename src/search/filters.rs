@@ -168,29 +168,33 @@ pub(crate) fn resolve_kinds(open: &OpenIndex, values: &[String]) -> Result<Vec<S
         };
         match known.iter().find(|k| same(k)) {
             Some(kind) => out.push(kind.clone()),
-            None => {
-                let mut scored: Vec<(f64, &String)> = known
-                    .iter()
-                    .map(|k| {
-                        (
-                            strsim::jaro_winkler(&key, &crate::analyzer::fold_phrase(k)),
-                            k,
-                        )
-                    })
-                    .filter(|(score, _)| *score >= 0.7)
-                    .collect();
-                scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-                return Err(Error::UnknownValue {
-                    kind: "actor kind",
-                    value: value.clone(),
-                    suggestions: scored.into_iter().take(3).map(|(_, k)| k.clone()).collect(),
-                });
-            }
+            None => return Err(unknown_kind(value, known)),
         }
     }
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+/// A kind none of `known` is, with the closest of them suggested.
+pub(crate) fn unknown_kind(value: &str, known: &[String]) -> Error {
+    let key = crate::analyzer::fold_phrase(value);
+    let mut scored: Vec<(f64, &String)> = known
+        .iter()
+        .map(|k| {
+            (
+                strsim::jaro_winkler(&key, &crate::analyzer::fold_phrase(k)),
+                k,
+            )
+        })
+        .filter(|(score, _)| *score >= 0.7)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    Error::UnknownValue {
+        kind: "actor kind",
+        value: value.to_owned(),
+        suggestions: scored.into_iter().take(3).map(|(_, k)| k.clone()).collect(),
+    }
 }
 
 /// The actor kinds the index holds: the first steps of its `actor_kind`
@@ -226,6 +230,22 @@ pub(crate) fn date_range(
     shown: &mut Vec<(String, String)>,
 ) -> Result<Option<Box<dyn Query>>> {
     use std::ops::Bound;
+    let Some((since, until)) = period_bounds(request, shown)? else {
+        return Ok(None);
+    };
+    let term = |day: i64| Term::from_field_date(field, DateTime::from_timestamp_secs(day * 86_400));
+    let lower = since.map_or(Bound::Unbounded, |day| Bound::Included(term(day)));
+    let upper = until.map_or(Bound::Unbounded, |day| Bound::Excluded(term(day)));
+    Ok(Some(boxed(RangeQuery::new(lower, upper))))
+}
+
+/// The days `--since` and `--until` stand for, as days since 1970-01-01:
+/// the first day included and the first day past the end; `None` when
+/// neither is given. Each is listed in `shown`.
+pub(crate) fn period_bounds(
+    request: &SearchRequest,
+    shown: &mut Vec<(String, String)>,
+) -> Result<Option<(Option<i64>, Option<i64>)>> {
     let today = request.today.unwrap_or_else(today);
     let period = |flag: &'static str, value: &Option<String>| -> Result<Option<Period>> {
         value
@@ -251,7 +271,6 @@ pub(crate) fn date_range(
             });
         }
     }
-    let term = |day: i64| Term::from_field_date(field, DateTime::from_timestamp_secs(day * 86_400));
     // A relative date is shown with the day it stands for.
     let show = |typed: &Option<String>, p: Period| {
         let typed = typed.clone().unwrap_or_default();
@@ -262,21 +281,13 @@ pub(crate) fn date_range(
             format!("{typed} ({y:04}-{m:02}-{d:02})")
         }
     };
-    let lower = match since {
-        Some(p) => {
-            shown.push(("since".into(), show(&request.since, p)));
-            Bound::Included(term(p.first_day))
-        }
-        None => Bound::Unbounded,
-    };
-    let upper = match until {
-        Some(p) => {
-            shown.push(("until".into(), show(&request.until, p)));
-            Bound::Excluded(term(p.end_day))
-        }
-        None => Bound::Unbounded,
-    };
-    Ok(Some(boxed(RangeQuery::new(lower, upper))))
+    if let Some(p) = since {
+        shown.push(("since".into(), show(&request.since, p)));
+    }
+    if let Some(p) = until {
+        shown.push(("until".into(), show(&request.until, p)));
+    }
+    Ok(Some((since.map(|p| p.first_day), until.map(|p| p.end_day))))
 }
 
 /// Today (UTC), in days since 1970-01-01.

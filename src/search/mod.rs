@@ -15,6 +15,7 @@ mod filters;
 mod hits;
 pub mod pictures;
 mod plan;
+pub mod remote;
 mod typed;
 mod where_expr;
 
@@ -450,7 +451,7 @@ struct Ranked {
 
 /// A few more than the page are ranked: articles tied with the last one on
 /// the page are then ordered by id too, not by where they lie in the index.
-fn candidates(limit: usize) -> usize {
+pub(crate) fn candidates(limit: usize) -> usize {
     limit.max(1).saturating_add(TIE_SLACK)
 }
 

@@ -57,7 +57,7 @@ pub(crate) fn query_error(query: &str, err: QueryParserError) -> Error {
 }
 
 /// Why a `field:value` facet test was refused where tantivy met it.
-const FACET_TEST_HINT: &str = "province:, country:, region:, actor:, actor-kind: and year: filter only as words of their own, not inside brackets or beside OR; write --where 'province:Borno OR province:Yobe' or use --province";
+pub(crate) const FACET_TEST_HINT: &str = "province:, country:, region:, actor:, actor-kind: and year: filter only as words of their own, not inside brackets or beside OR; write --where 'province:Borno OR province:Yobe' or use --province";
 
 /// A word of the query such as `province:Borno`, `actor:"Boko Haram"`,
 /// `region:Sahel` or `year:2021` (any field of `--where`): the articles
@@ -242,7 +242,7 @@ pub(crate) fn parse(open: &OpenIndex, query: &str, expand: bool) -> Result<Plan>
                 // articles tagged with what it names.
                 if expand {
                     let rest = items.get(i..).unwrap_or(&[]);
-                    if let Some((len, expansion)) = expansion_at(open, rest) {
+                    if let Some((len, expansion)) = expansion_at(&open.names, rest) {
                         let mut words: Vec<Box<dyn Query>> = Vec::new();
                         for (_, w) in rest.iter().take(len) {
                             plan.highlight.push(build(w.clone())?);
@@ -273,7 +273,7 @@ pub(crate) fn parse(open: &OpenIndex, query: &str, expand: bool) -> Result<Plan>
 /// `a AND NOT b` as the grammar gives it (`b` alone in a clause of its
 /// own, which tantivy refuses to build: "cannot only exclude") turned into
 /// the exclusion it means, as `a -b`.
-fn flatten_negations(
+pub(crate) fn flatten_negations(
     items: Vec<(Option<query_grammar::Occur>, UserInputAst)>,
 ) -> Vec<(Option<query_grammar::Occur>, UserInputAst)> {
     use query_grammar::Occur as O;
@@ -335,7 +335,7 @@ pub(crate) fn plain_literal(item: &(Option<query_grammar::Occur>, UserInputAst))
 /// The longest run of plain words at the start of `items` (up to six)
 /// that names an actor or province, and what it names.
 pub(crate) fn expansion_at(
-    open: &OpenIndex,
+    names: &crate::gazetteer::table::Names,
     items: &[(Option<query_grammar::Occur>, UserInputAst)],
 ) -> Option<(usize, Expansion)> {
     let words: Vec<&str> = items.iter().take(6).map_while(plain_literal).collect();
@@ -346,7 +346,7 @@ pub(crate) fn expansion_at(
             .copied()
             .collect::<Vec<_>>()
             .join(" ");
-        open.names.expansion(&phrase).map(|(kind, value)| {
+        names.expansion(&phrase).map(|(kind, value)| {
             (
                 len,
                 Expansion {

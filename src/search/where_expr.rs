@@ -85,7 +85,7 @@ impl WhereField {
     }
 
     /// The names a value of it is resolved among.
-    fn names(self) -> Option<FacetKind> {
+    pub(crate) fn names(self) -> Option<FacetKind> {
         match self {
             WhereField::Province | WhereField::MentionedProvince => Some(FacetKind::Province),
             WhereField::Country | WhereField::MentionedCountry => Some(FacetKind::Country),
@@ -126,8 +126,8 @@ pub(crate) enum Expr {
 /// A mistake in an expression: where, and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Mistake {
-    span: Span,
-    reason: String,
+    pub(crate) span: Span,
+    pub(crate) reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -409,7 +409,7 @@ pub(crate) fn parse(text: &str) -> std::result::Result<Expr, Mistake> {
 
 /// The error for a mistake at `span` of `text`: the expression, and a
 /// caret line under the offending piece.
-fn error(text: &str, span: Span, reason: String) -> Error {
+pub(crate) fn error(text: &str, span: Span, reason: String) -> Error {
     let column = text.get(..span.start).map_or(0, |t| t.chars().count());
     let width = text
         .get(span.start..span.end)
