@@ -504,6 +504,14 @@ fn live_quickwit_agrees_with_the_local_index() {
     let agent = ureq::AgentBuilder::new()
         .timeout(Duration::from_secs(120))
         .build();
+    /// Deletes the test's index however the test ends.
+    struct Cleanup(ureq::Agent, String);
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            let _ = self.0.delete(&self.1).call();
+        }
+    }
+    let _cleanup = Cleanup(agent.clone(), format!("{url}/api/v1/indexes/{name}"));
     let config = std::fs::read_to_string(t.path("out/quickwit-index.yaml")).expect("config");
     agent
         .post(&format!("{url}/api/v1/indexes"))
@@ -564,5 +572,4 @@ fn live_quickwit_agrees_with_the_local_index() {
             assert_eq!(lh, rh, "{q:?}: hit sets differ");
         }
     }
-    let _ = agent.delete(&format!("{url}/api/v1/indexes/{name}")).call();
 }
