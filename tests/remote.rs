@@ -113,7 +113,8 @@ fn searches_in(body: &str) -> usize {
     body.lines().filter(|l| !l.trim().is_empty()).count() / 2
 }
 
-/// A search response shaped as Quickwit's `_elastic` API writes it.
+/// A search response shaped as Quickwit's `_elastic` API writes it: no
+/// `_id` or `_score`, the score as the hit's sort value.
 fn quickwit_response() -> Value {
     json!({
         "took": 4, "timed_out": false,
@@ -122,7 +123,7 @@ fn quickwit_response() -> Value {
             "total": {"value": 2, "relation": "eq"},
             "max_score": 3.2,
             "hits": [
-                {"_index": "sitrep", "_id": "", "_score": 3.2, "_source": {
+                {"_index": "sitrep", "sort": [3.2], "_source": {
                     "id": "iraq/mosul.txt", "path": "corpus/iraq/mosul.txt",
                     "title": "Car bomb kills five in Mosul",
                     "body": "A car bomb exploded near a market in Mosul on Sunday, police said. Islamic State claimed the attack.",
@@ -132,7 +133,7 @@ fn quickwit_response() -> Value {
                     "mentioned_province": ["Iraq/Nineveh"], "mentioned_country": ["Iraq"],
                     "mentioned_actor": ["Islamic State"]
                 }},
-                {"_index": "sitrep", "_id": "", "_score": 1.5, "_source": {
+                {"_index": "sitrep", "sort": [1.5], "_source": {
                     "id": "iraq/undated.txt", "path": "corpus/iraq/undated.txt",
                     "title": "Curfew in the city",
                     "body": "Security forces imposed a curfew on Mosul after the blast.",
@@ -289,10 +290,65 @@ fn an_alias_filter_is_sent_as_the_canonical_terms() {
     );
 }
 
+/// A search response shaped as OpenSearch writes it: `_id` and `_score`
+/// on each hit, `sort` too when sorted.
+fn opensearch_response() -> Value {
+    let mut r = quickwit_response();
+    let hits = r["hits"]["hits"].as_array_mut().expect("hits");
+    for (hit, (id, score)) in hits.iter_mut().zip([("a1", 3.2), ("a2", 1.5)]) {
+        let hit = hit.as_object_mut().expect("hit");
+        hit.remove("sort");
+        hit.insert("_id".into(), json!(id));
+        hit.insert("_score".into(), json!(score));
+    }
+    r
+}
+
+#[test]
+fn scores_are_read_where_each_engine_puts_them() {
+    let t = TestDir::new();
+    let server = quickwit(quickwit_response());
+    let out = t.run(&["search", "Mosul", "--remote", &server.url, "--json"]);
+    let scores: Vec<f64> = json_lines(&out)
+        .iter()
+        .filter(|m| m["type"] == "hit")
+        .map(|m| m["data"]["score"].as_f64().unwrap_or_default())
+        .collect();
+    assert_eq!(scores.len(), 2);
+    assert!(
+        (scores[0] - 3.2).abs() < 1e-3 && (scores[1] - 1.5).abs() < 1e-3,
+        "{scores:?}"
+    );
+}
+
+#[test]
+fn an_opensearch_index_missing_is_told_from_its_msearch_answer() {
+    let t = TestDir::new();
+    let server = Server::start(|a| {
+        match a.path.as_str() {
+        "/_msearch" => (
+            200,
+            json!({"took": 1, "responses": [{"error": {"root_cause": [{"type": "index_not_found_exception", "reason": "no such index [sitrep]", "index": "sitrep"}], "type": "index_not_found_exception", "reason": "no such index [sitrep]", "index": "sitrep"}, "status": 404}]}).to_string(),
+        ),
+        _ => (404, "{}".into()),
+    }
+    });
+    let out = t.run(&[
+        "search",
+        "Mosul",
+        "--remote",
+        &server.url,
+        "--remote-engine",
+        "opensearch",
+    ]);
+    assert_eq!(code(&out), 2);
+    assert_stderr_has(&out, "opensearch has no index \"sitrep\"");
+}
+
 #[test]
 fn an_opensearch_is_asked_at_its_own_paths_and_index() {
     let t = TestDir::new();
-    let response = quickwit_response();
+    let response = opensearch_response();
     let server = Server::start(move |a| match a.path.as_str() {
         "/_msearch" => (200, msearch_answer(a, &response)),
         "/" => (
@@ -532,8 +588,12 @@ fn live_quickwit_agrees_with_the_local_index() {
             .send_string(&body)
             .expect("ingest");
     }
-    let queries: [&[&str]; 6] = [
+    let queries: [&[&str]; 10] = [
         &["Mosul"],
+        &["Mosul", "--offset", "3"],
+        &["Islamic", "State", "Raqqa", "--all"],
+        &["Kirkuk", "Hawija", "--any"],
+        &["attack", "--where", "country:Syria OR country:Yemen"],
         &["Daesh"],
         &["car", "bomb"],
         &["\"security forces\""],

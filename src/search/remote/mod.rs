@@ -238,12 +238,12 @@ impl Client<'_> {
             )));
         }
         let mut answers = Vec::with_capacity(responses.len());
-        for r in responses {
+        for (r, body) in responses.iter().zip(bodies) {
             if let Some(error) = r.get("error") {
                 let status = r.get("status").and_then(Value::as_u64).unwrap_or(0);
                 return Err(self.failure(status, error));
             }
-            answers.push(read_answer(r));
+            answers.push(read_answer(r, body["sort"] == json!(["_score"])));
         }
         Ok(answers)
     }
@@ -343,8 +343,10 @@ impl Client<'_> {
 }
 
 /// A search's answer read from its JSON: the hits, the exact total and
-/// the buckets of each terms aggregation.
-fn read_answer(r: &Value) -> Answer {
+/// the buckets of each terms aggregation. `by_score`: the search was
+/// sorted by score, which Quickwit then gives as the hit's sort value
+/// instead of `_score`.
+fn read_answer(r: &Value, by_score: bool) -> Answer {
     let total = r
         .pointer("/hits/total/value")
         .or_else(|| r.pointer("/hits/total"))
@@ -353,7 +355,7 @@ fn read_answer(r: &Value) -> Answer {
     let hits = r
         .pointer("/hits/hits")
         .and_then(Value::as_array)
-        .map(|hits| hits.iter().filter_map(read_hit).collect())
+        .map(|hits| hits.iter().filter_map(|h| read_hit(h, by_score)).collect())
         .unwrap_or_default();
     let mut facets = BTreeMap::new();
     if let Some(aggs) = r.get("aggregations").and_then(Value::as_object) {
@@ -385,14 +387,22 @@ fn read_answer(r: &Value) -> Answer {
     }
 }
 
-fn read_hit(hit: &Value) -> Option<RemoteHit> {
+fn read_hit(hit: &Value, by_score: bool) -> Option<RemoteHit> {
     let source = hit.get("_source")?.as_object()?.clone();
     let id = source
         .get(field::ID)
         .and_then(Value::as_str)
         .or_else(|| hit.get("_id").and_then(Value::as_str))?
         .to_owned();
-    let score = hit.get("_score").and_then(Value::as_f64).unwrap_or(0.0) as f32;
+    let score = hit
+        .get("_score")
+        .and_then(Value::as_f64)
+        .or_else(|| {
+            by_score
+                .then(|| hit.pointer("/sort/0").and_then(Value::as_f64))
+                .flatten()
+        })
+        .unwrap_or(0.0) as f32;
     Some(RemoteHit { score, id, source })
 }
 
