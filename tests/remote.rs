@@ -516,6 +516,28 @@ fn a_silent_server_times_out_with_a_message() {
 }
 
 #[test]
+fn a_page_past_what_engines_return_is_refused_with_the_limit() {
+    let t = TestDir::new();
+    let server = quickwit(quickwit_response());
+    let out = t.run(&["search", "Mosul", "--remote", &server.url, "-n", "20000"]);
+    assert_eq!(code(&out), 2);
+    assert_stderr_has(&out, "at most 10000 hits");
+    assert!(server.searches().is_empty());
+    // A page that ends at 10000 is asked for no more than that.
+    let out = t.run(&[
+        "search",
+        "Mosul",
+        "--remote",
+        &server.url,
+        "-n",
+        "9990",
+        "--json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(server.searches()[0].1["size"], json!(10000));
+}
+
+#[test]
 fn a_bad_query_is_refused_before_the_server_is_asked() {
     let t = TestDir::new();
     let server = quickwit(quickwit_response());

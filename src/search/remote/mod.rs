@@ -65,6 +65,10 @@ const COUNTED: [&str; 6] = [
 /// in practice (the gazetteers hold a few thousand).
 const BUCKETS: usize = 10_000;
 
+/// The most hits either engine returns for one search (`from + size`):
+/// Quickwit's `max_hits`, OpenSearch's default `max_result_window`.
+const MAX_HITS: usize = 10_000;
+
 /// The fields a search reads back.
 const SOURCE: [&str; 14] = [
     field::ID,
@@ -111,6 +115,16 @@ pub fn search_with(
         body_boost: config.boost("body"),
     };
     // Everything the user typed is checked before the server is asked.
+    let end = request.offset.saturating_add(request.limit);
+    if end > MAX_HITS {
+        return Err(remote_error(
+            &remote.url,
+            format!(
+                "a cluster engine returns at most {MAX_HITS} hits a search, and --offset {} with --limit {} reaches {end}: page with smaller numbers",
+                request.offset, request.limit
+            ),
+        ));
+    }
     let plan = dsl::parse(&vocab, &request.query, !request.no_expand)?;
     let filters = dsl::resolve_filters(names, request)?;
     let engine = match remote.engine {
@@ -443,7 +457,7 @@ enum By {
 fn body(query: &Value, size: usize, counts: bool, by: By) -> Value {
     let mut b = Map::new();
     b.insert("query".into(), query.clone());
-    b.insert("size".into(), json!(size));
+    b.insert("size".into(), json!(size.min(MAX_HITS)));
     b.insert("track_total_hits".into(), json!(true));
     let sort = match by {
         By::Score => json!(["_score"]),
