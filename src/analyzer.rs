@@ -494,12 +494,13 @@ mod tests {
     fn joined_tokens_are_the_index_terms_separated_by_spaces() {
         let mut analyzer = TextAnalyzer::builder(SitrepTokenizer::default()).build();
         let mut out = String::new();
-        join_tokens(
-            &mut analyzer,
-            "ISIS’s fighters  bombed\nḤamā, قال",
-            &mut out,
-        );
-        assert_eq!(out, "isis fighter bomb hama قال");
+        let text = "ISIS’s fighters  bombed\nḤamā, قال";
+        join_tokens(&mut analyzer, text, &mut out);
+        // English stemming takes the last s of "isis" as a plural's, so
+        // the index holds "isi"; what matters remotely is that the words
+        // are the index's own.
+        assert_eq!(out, "isi fighter bomb hama قال");
+        assert_eq!(out, analyzed_terms(text).join(" "));
         let mut empty = String::new();
         join_tokens(&mut analyzer, " -- ", &mut empty);
         assert_eq!(empty, "");
