@@ -300,13 +300,35 @@ pub(crate) fn tally_by_columns(
     let mut out = Tallies::default();
     for field in TALLIED {
         let reader = segment.facet_reader(field)?;
-        let pairs: Vec<(DocId, u64)> = docs
-            .iter()
-            .flat_map(|&doc| reader.facet_ords(doc).map(move |ord| (doc, ord)))
-            .collect();
-        let mut ords: Vec<u64> = pairs.iter().map(|&(_, ord)| ord).collect();
-        ords.sort_unstable();
-        ords.dedup();
+        // A segment's facet dictionary holds a few thousand values at
+        // most: tables indexed by ordinal replace sorting the ordinals of
+        // every match and searching them for every pair.
+        let num_values = reader.num_facets();
+        let mut present = vec![false; num_values];
+        let mut pairs: Vec<(DocId, u32)> = Vec::with_capacity(docs.len());
+        for &doc in docs {
+            for ord in reader.facet_ords(doc) {
+                let slot = usize::try_from(ord)
+                    .ok()
+                    .and_then(|i| present.get_mut(i).map(|p| (i, p)));
+                let Some((i, seen)) = slot else {
+                    return Err(unknown_value(field));
+                };
+                *seen = true;
+                // `i` < `num_values`, a dictionary's length, fits u32.
+                pairs.push((doc, u32::try_from(i).unwrap_or(u32::MAX)));
+            }
+        }
+        // The values these articles hold, in dictionary order, and where
+        // each ordinal sits among them.
+        let mut slot_of = vec![u32::MAX; num_values];
+        let mut ords: Vec<u64> = Vec::new();
+        for (ord, _) in present.iter().enumerate().filter(|(_, &seen)| seen) {
+            if let Some(slot) = slot_of.get_mut(ord) {
+                *slot = u32::try_from(ords.len()).unwrap_or(u32::MAX);
+            }
+            ords.push(ord as u64);
+        }
         // Only the values these articles hold are looked up: each block of
         // the dictionary read costs a zstd decompression.
         let mut facets = Vec::with_capacity(ords.len());
@@ -322,9 +344,7 @@ pub(crate) fn tally_by_columns(
             return Err(err);
         }
         if !complete || facets.len() != ords.len() {
-            return Err(tantivy::TantivyError::InternalError(format!(
-                "the {field} column names a value its dictionary lacks"
-            )));
+            return Err(unknown_value(field));
         }
         // Every step of every value, numbered; each value → its steps.
         let mut steps: Vec<String> = Vec::new();
@@ -350,9 +370,9 @@ pub(crate) fn tally_by_columns(
         }
         let mut per_step = OncePerArticle::new(steps.len());
         for &(doc, ord) in &pairs {
-            let Ok(value) = ords.binary_search(&ord) else {
-                continue;
-            };
+            let value = slot_of
+                .get(ord as usize)
+                .map_or(usize::MAX, |&v| v as usize);
             for &id in steps_of.get(value).map(Vec::as_slice).unwrap_or(&[]) {
                 per_step.count(id, doc);
             }
@@ -367,6 +387,14 @@ pub(crate) fn tally_by_columns(
         }
     }
     Ok(out)
+}
+
+/// A facet column that names a value its dictionary lacks: a damaged
+/// segment.
+fn unknown_value(field: &str) -> tantivy::TantivyError {
+    tantivy::TantivyError::InternalError(format!(
+        "the {field} column names a value its dictionary lacks"
+    ))
 }
 
 /// Article counts by value, where an article counts once for a value
