@@ -42,22 +42,7 @@ pub(crate) fn page(
                 .collect(),
             text: title,
         };
-        let snippet = body_snippets.snippet(body);
-        let snippet = if snippet.fragment().is_empty() {
-            Highlighted {
-                text: lead(body, 220),
-                highlights: Vec::new(),
-            }
-        } else {
-            Highlighted {
-                text: snippet.fragment().to_owned(),
-                highlights: snippet
-                    .highlighted()
-                    .iter()
-                    .map(|r| (r.start, r.end))
-                    .collect(),
-            }
-        };
+        let snippet = body_snippet(&body_snippets, body);
         hits.push(Hit {
             rank: 0,
             score,
@@ -72,6 +57,26 @@ pub(crate) fn page(
         hit.rank = offset + i + 1;
     }
     Ok(hits)
+}
+
+/// The snippet of `body` around the matched words, highlighted; its lead
+/// when no matched word is in it.
+pub(crate) fn body_snippet(generator: &SnippetGenerator, body: &str) -> Highlighted {
+    let snippet = generator.snippet(body);
+    if snippet.fragment().is_empty() {
+        return Highlighted {
+            text: lead(body, 220),
+            highlights: Vec::new(),
+        };
+    }
+    Highlighted {
+        text: snippet.fragment().to_owned(),
+        highlights: snippet
+            .highlighted()
+            .iter()
+            .map(|r| (r.start, r.end))
+            .collect(),
+    }
 }
 
 /// The first `max` characters of `text`, cut at a word boundary.

@@ -102,6 +102,28 @@ pub(crate) fn nesting_depth(query: &str) -> usize {
     max
 }
 
+/// `query` as tantivy's grammar reads it, after
+/// [`super::typed::to_grammar`] (`is_field` tells field names from
+/// words); a local and a remote search both start here.
+pub(crate) fn parse_grammar(query: &str, is_field: impl Fn(&str) -> bool) -> Result<UserInputAst> {
+    // tantivy's grammar recurses once per bracket: a deep nest would
+    // overflow the stack, so refuse it first.
+    if nesting_depth(query) > MAX_NESTING {
+        return Err(Error::Query {
+            query: shorten(query),
+            reason: format!("brackets nested more than {MAX_NESTING} deep"),
+        });
+    }
+    let text = super::typed::to_grammar(query, is_field).map_err(|typo| Error::Query {
+        query: shorten(query),
+        reason: format!("at character {}, {}", typo.position, typo.reason),
+    })?;
+    query_grammar::parse_query(&text).map_err(|_| Error::Query {
+        query: shorten(query),
+        reason: syntax_hint(&text),
+    })
+}
+
 /// A query cut to a length that reads well in a message.
 pub(crate) fn shorten(query: &str) -> String {
     if query.chars().count() <= 80 {
@@ -179,25 +201,9 @@ pub(crate) fn parse(open: &OpenIndex, query: &str, expand: bool) -> Result<Plan>
     if query.trim().is_empty() {
         return Ok(plan);
     }
-    // tantivy's grammar recurses once per bracket: a deep nest would
-    // overflow the stack, so refuse it first.
-    if nesting_depth(query) > MAX_NESTING {
-        return Err(Error::Query {
-            query: shorten(query),
-            reason: format!("brackets nested more than {MAX_NESTING} deep"),
-        });
-    }
     let schema = open.index.schema();
-    let text = super::typed::to_grammar(query, |name| {
+    let ast = parse_grammar(query, |name| {
         schema.get_field(name).is_ok() || super::where_expr::WhereField::parse(name).is_some()
-    })
-    .map_err(|typo| Error::Query {
-        query: shorten(query),
-        reason: format!("at character {}, {}", typo.position, typo.reason),
-    })?;
-    let ast = query_grammar::parse_query(&text).map_err(|_| Error::Query {
-        query: shorten(query),
-        reason: syntax_hint(&text),
     })?;
     let build = |ast: UserInputAst| {
         parser

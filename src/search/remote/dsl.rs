@@ -13,8 +13,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value};
 use tantivy::query_grammar::{
-    self, Delimiter, Occur as GrammarOccur, UserInputAst, UserInputBound, UserInputLeaf,
-    UserInputLiteral,
+    Delimiter, Occur as GrammarOccur, UserInputAst, UserInputBound, UserInputLeaf, UserInputLiteral,
 };
 
 use crate::analyzer;
@@ -22,11 +21,11 @@ use crate::error::{Error, Result};
 use crate::fields::{remote as field, FacetKind};
 use crate::gazetteer::table::Names;
 use crate::search::plan::{
-    expansion_at, flatten_negations, is_stop_word_unit, nesting_depth, shorten, syntax_hint,
-    EXPANSION_SCORE, FACET_TEST_HINT, MAX_NESTING,
+    expansion_at, flatten_negations, is_stop_word_unit, parse_grammar, shorten, EXPANSION_SCORE,
+    FACET_TEST_HINT,
 };
 use crate::search::where_expr::{self, Expr, WhereField};
-use crate::search::{filters, typed, Expansion, SearchRequest};
+use crate::search::{filters, Expansion, SearchRequest};
 
 /// What translating needs besides the query: the names aliases resolve
 /// among, and the schema's field boosts.
@@ -119,22 +118,8 @@ pub(crate) fn parse(vocab: &Vocabulary, query: &str, expand: bool) -> Result<Rem
     if query.trim().is_empty() {
         return Ok(plan);
     }
-    if nesting_depth(query) > MAX_NESTING {
-        return Err(Error::Query {
-            query: shorten(query),
-            reason: format!("brackets nested more than {MAX_NESTING} deep"),
-        });
-    }
-    let text = typed::to_grammar(query, |name| {
+    let ast = parse_grammar(query, |name| {
         matches!(name, "title" | "body" | "id") || WhereField::parse(name).is_some()
-    })
-    .map_err(|typo| Error::Query {
-        query: shorten(query),
-        reason: format!("at character {}, {}", typo.position, typo.reason),
-    })?;
-    let ast = query_grammar::parse_query(&text).map_err(|_| Error::Query {
-        query: shorten(query),
-        reason: syntax_hint(&text),
     })?;
     let mut tr = Translator {
         vocab,

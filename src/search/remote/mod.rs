@@ -24,7 +24,7 @@ use serde_json::{json, Map, Value};
 use tantivy::snippet::SnippetGenerator;
 
 use super::collect::Tallies;
-use super::hits::lead;
+use super::hits::body_snippet;
 use super::{candidates, Counted, Highlighted, Hit, Matching, Results, SearchRequest, SortOrder};
 use crate::analyzer;
 use crate::article::Card;
@@ -800,22 +800,7 @@ fn page(
                     .collect(),
                 text: card.title.clone(),
             };
-            let snippet = body_snippets.snippet(&card.body);
-            let snippet = if snippet.fragment().is_empty() {
-                Highlighted {
-                    text: lead(&card.body, 220),
-                    highlights: Vec::new(),
-                }
-            } else {
-                Highlighted {
-                    text: snippet.fragment().to_owned(),
-                    highlights: snippet
-                        .highlighted()
-                        .iter()
-                        .map(|r| (r.start, r.end))
-                        .collect(),
-                }
-            };
+            let snippet = body_snippet(&body_snippets, &card.body);
             Hit {
                 rank: request.offset + i + 1,
                 score: hit.score,
