@@ -9,13 +9,10 @@
 //! export leaves the previous state, and the next run exports again what
 //! the interrupted one did not finish.
 
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use rustc_hash::FxBuildHasher;
-
-use crate::compact::Fingerprints;
+use crate::compact::{Fingerprints, StrMap};
 use crate::error::{Error, Result};
 
 /// The state file's name in an export folder.
@@ -43,13 +40,13 @@ pub(crate) fn content_hash(line: &[u8]) -> u64 {
     crate::corpus::fingerprint(line) ^ (line.len() as u64).rotate_left(32)
 }
 
-/// The state of the last export, held as fingerprints of the ids (16
-/// bytes each, not the strings), each with its document's hash and
-/// whether this run has met it in the index.
+/// The state of the last export, held as fingerprints of the ids (not the
+/// strings), each with its document's hash and whether this run has met
+/// it in the index.
 pub(crate) struct Previous {
     pub(crate) header: Header,
     prints: Fingerprints,
-    entries: HashMap<u128, Entry, FxBuildHasher>,
+    entries: StrMap<Entry>,
     path: PathBuf,
 }
 
@@ -90,9 +87,9 @@ impl Previous {
             }
         };
         let prints = Fingerprints::new();
-        let mut entries = HashMap::default();
+        let mut entries = StrMap::new();
         each_entry_of(path, lines, &mut |id, hash| {
-            entries.insert(prints.of(id), Entry { hash, seen: false });
+            entries.insert(&prints, id, Entry { hash, seen: false });
         })?;
         Ok(Some(Previous {
             header,
@@ -105,7 +102,7 @@ impl Previous {
     /// What the last export knew of the article `id` whose document now
     /// hashes to `hash`; marks it met.
     pub(crate) fn meet(&mut self, id: &str, hash: u64) -> Known {
-        match self.entries.get_mut(&self.prints.of(id)) {
+        match self.entries.get_mut(&self.prints, id) {
             None => Known::New,
             Some(entry) => {
                 entry.seen = true;
@@ -127,10 +124,7 @@ impl Previous {
         lines.next();
         let mut result = Ok(());
         each_entry_of(&self.path, lines, &mut |id, _| {
-            let met = self
-                .entries
-                .get(&self.prints.of(id))
-                .is_some_and(|e| e.seen);
+            let met = self.entries.get(&self.prints, id).is_some_and(|e| e.seen);
             if !met && result.is_ok() {
                 result = each(id);
             }

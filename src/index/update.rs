@@ -825,7 +825,7 @@ impl Batch<'_> {
         stamp: FileStamp,
         count: Count,
     ) -> Result<()> {
-        if let Some(first) = self.ids.get(&self.prints, &article.id) {
+        if let Some(&first) = self.ids.get(&self.prints, &article.id) {
             let first_file = match first {
                 ID_IS_PATH => article.id.as_str(),
                 n => self.id_files.get(n as usize).unwrap_or(""),
