@@ -728,6 +728,50 @@ fn r19_f9_a_name_table_cut_short_is_not_used_and_is_written_again() {
     );
 }
 
+/// Searches read only the lines of `names.tsv` they look up: a flipped
+/// byte in such a line must send the search to the gazetteers, not widen
+/// or narrow it, and the next run must write the table again.
+#[test]
+fn a_flipped_byte_in_a_name_table_line_a_search_reads_is_not_used() {
+    let t = TestDir::new();
+    t.copy_sample_corpus();
+    t.index();
+    let table = t.path("index/names.tsv");
+    let whole = std::fs::read(&table).unwrap();
+    let queries: [&[&str]; 2] = [
+        &["search", "Ninawa", "--json", "--limit", "1000"],
+        &[
+            "search",
+            "",
+            "--province",
+            "Ninawa",
+            "--json",
+            "--limit",
+            "1000",
+        ],
+    ];
+    let answers: Vec<Vec<String>> = queries.iter().map(|q| hit_ids(&t.run(q))).collect();
+    assert!(answers.iter().all(|a| !a.is_empty()), "{answers:?}");
+    let line = whole
+        .windows(8)
+        .position(|w| w == b"\nninawa\t")
+        .expect("a line for ninawa");
+    // Inside the line's answers, after the key: "Nineveh" becomes "Nhneveh".
+    let at = line + whole[line..].windows(2).position(|w| w == b"Ni").unwrap() + 1;
+    let mut flipped = whole.clone();
+    flipped[at] ^= 1;
+    std::fs::write(&table, &flipped).unwrap();
+    for (q, want) in queries.iter().zip(&answers) {
+        assert_eq!(&hit_ids(&t.run(q)), want, "{q:?} with a damaged line");
+    }
+    t.index();
+    assert_eq!(
+        std::fs::read(&table).unwrap(),
+        whole,
+        "the next run did not write the table again"
+    );
+}
+
 /// Issue 19 (F9): one flipped bit in a `.del` file brought a deleted
 /// article back for good. tantivy reads deletion files without checking
 /// their checksum; sitrep checks it.
