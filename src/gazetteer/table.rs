@@ -132,10 +132,13 @@ impl NameTable {
         if !meta.is_file() {
             return None;
         }
-        let mut head = vec![0u8; READ_SIZE];
-        let got = read_full(&mut file, &mut head).ok()?;
-        let header = head.get(..got)?.split(|&b| b == b'\n').next()?;
-        if header.len() == got {
+        let mut head = Vec::new();
+        (&mut file)
+            .take(READ_SIZE as u64)
+            .read_to_end(&mut head)
+            .ok()?;
+        let header = head.split(|&b| b == b'\n').next()?;
+        if header.len() == head.len() {
             return None;
         }
         let header = std::str::from_utf8(header).ok()?;
@@ -166,21 +169,18 @@ impl NameTable {
             return false;
         };
         let body = text.get(first.len() + 1..).unwrap_or_default();
+        // The header's checksum covers every line.
         first == header_line(digest, body).as_bytes()
-            && body
-                .split(|&b| b == b'\n')
-                .filter(|line| !line.is_empty())
-                .all(|line| checked(line).is_ok())
     }
 
     /// Up to `len` bytes of the lines from `offset` on (fewer at the end).
     fn bytes_at(&self, offset: u64, len: usize) -> Result<Vec<u8>, Damaged> {
         let len = len.min(self.body_len.saturating_sub(offset) as usize);
-        let mut buf = vec![0u8; len];
         let mut file = &self.file;
         file.seek(SeekFrom::Start(self.body_start + offset))
             .map_err(|_| Damaged)?;
-        match read_full(&mut file, &mut buf) {
+        let mut buf = Vec::with_capacity(len);
+        match file.take(len as u64).read_to_end(&mut buf) {
             Ok(got) if got == len => Ok(buf),
             // Shorter than its header said: cut while in use.
             _ => Err(Damaged),
@@ -277,20 +277,6 @@ impl NameTable {
         };
         Ok(paths_in(&line, kind))
     }
-}
-
-/// Reads into `buf` until it is full or the file ends; how many bytes.
-fn read_full(file: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut got = 0;
-    while got < buf.len() {
-        match file.read(buf.get_mut(got..).unwrap_or_default()) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(got)
 }
 
 /// A line of the table without its checksum, if the checksum matches and
