@@ -68,6 +68,17 @@ unsafe impl GlobalAlloc for OutOfMemoryExit {
     }
 }
 
+/// Gives the memory freed so far back to the system. mimalloc keeps freed
+/// pages for reuse and returns them a little later, but only when the
+/// program next allocates or frees: a `--watch` waiting for changes does
+/// neither, and held what its last update had used (290 MB after an update
+/// of 2,000,000 articles, 150 MB after one of the sample corpus).
+pub(crate) fn release_free_memory() {
+    // SAFETY: mi_collect takes no pointers; `force` also returns the pages
+    // of threads that have ended (tantivy's writers).
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
 fn non_null(ptr: *mut u8, size: usize) -> *mut u8 {
     if ptr.is_null() {
         out_of_memory(size);

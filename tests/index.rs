@@ -330,6 +330,64 @@ fn watch_indexes_new_files_and_stops_cleanly_on_ctrl_c() {
     );
 }
 
+/// The resident heap of process `pid` in MB (`RssAnon`), if readable.
+#[cfg(target_os = "linux")]
+fn heap_mb(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("RssAnon:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn watch_gives_back_the_memory_of_an_update_while_it_waits() {
+    use std::io::{BufRead, BufReader};
+    use std::time::Duration;
+    let t = TestDir::new();
+    small_corpus(&t);
+    let mut child = t
+        .process(&["index", "--watch", "corpus"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn sitrep --watch");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let first = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_default();
+    if !first.contains("7 articles in the index") {
+        let _ = child.kill();
+        panic!("no first commit: {first}");
+    }
+    // The update's memory is free once it is done, and the allocator used
+    // to keep it while the watcher waited: 68 MB here (a debug build over
+    // seven articles), 12 MB once given back. It goes back right after
+    // the commit line, so the heap is looked at a few times.
+    let mut heap = Vec::new();
+    for _ in 0..20 {
+        heap.push(heap_mb(child.id()).unwrap_or(f64::MAX));
+        if heap.last().is_some_and(|&mb| mb < 40.0) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let exit = child.wait().expect("wait");
+    assert_eq!(exit.code(), Some(0));
+    assert!(
+        heap.last().is_some_and(|&mb| mb < 40.0),
+        "heap while waiting, MB: {heap:?}"
+    );
+}
+
 #[test]
 fn watch_polls_when_asked_and_says_nothing_when_nothing_changed() {
     use std::io::{BufRead, BufReader};

@@ -182,6 +182,7 @@ fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcom
                     to_stderr(&index_summary(r, &options, &files));
                 }
             },
+            &mut crate::release_free_memory,
         )?;
         to_stderr("sitrep: stopped watching");
         return Ok(Outcome::Found);

@@ -35,7 +35,12 @@ pub const RETRY: Duration = Duration::from_secs(1);
 const POLL: Duration = Duration::from_millis(200);
 
 /// Indexes `paths`, then keeps indexing what changes under them until
-/// `stop` is set. `on_commit` is called after every update with its report.
+/// `stop` is set. `on_commit` is called after every update with its report
+/// (polling: only those that changed something); `on_idle` after every
+/// update, when the watcher goes back to waiting: the moment for the
+/// program to give the memory the update freed back to the system, which
+/// an allocator keeping it for reuse would otherwise hold while nothing
+/// happens (at 2,000,000 articles, 290 MB for hours).
 pub fn watch(
     paths: &[PathBuf],
     options: &IndexOptions,
@@ -43,6 +48,7 @@ pub fn watch(
     stop: &AtomicBool,
     on_event: &mut dyn FnMut(Event<'_>),
     on_commit: &mut dyn FnMut(&IndexReport),
+    on_idle: &mut dyn FnMut(),
 ) -> Result<()> {
     // Watch before the first update, so nothing that happens during it
     // is missed: it is handled by the next batch.
@@ -77,6 +83,7 @@ pub fn watch(
     let index_key = corpus::file_key(&options.index_dir);
     let report = index::update(paths, options, files, on_event)?;
     on_commit(&report);
+    on_idle();
     let incremental = IndexOptions {
         rebuild: false,
         count_files: false,
@@ -123,6 +130,7 @@ pub fn watch(
                 if poll_every.is_none() || changed {
                     on_commit(&report);
                 }
+                on_idle();
             }
             // Another `sitrep index` is at work: try again when it may be
             // done, as nothing else would bring these changes in.
