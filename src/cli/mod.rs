@@ -160,9 +160,11 @@ pub struct IndexArgs {
     /// Keep running and index files as they are added, changed or removed
     ///
     /// Bursts of changes are gathered into one commit; a line is printed per
-    /// commit. Stop with Ctrl-C. When the inotify watch limit is too low, or
-    /// with SITREP_WATCH_POLL=SECONDS (network file systems), it looks for
-    /// changes every so often instead. Example: sitrep index --watch ~/news
+    /// commit. Stop with Ctrl-C. When the inotify watch limit is too low
+    /// (at the start, or once new folders reach it), or with
+    /// SITREP_WATCH_POLL=SECONDS (network file systems), it looks for
+    /// changes every 30 s (or SECONDS) instead, and says how to raise the
+    /// limit. Example: sitrep index --watch ~/news
     #[arg(long, conflicts_with = "rebuild")]
     pub watch: bool,
     /// Which columns of .csv and .tsv files hold the text, title, date, id

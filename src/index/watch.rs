@@ -64,13 +64,11 @@ pub fn watch(
     if poll_every.is_none() {
         match watch_events(paths, tx) {
             Ok(watcher) => _watcher = Some(watcher),
-            Err(Fallback::Limit(reason)) => {
-                on_event(Event::Notice(&format!(
-                    "{reason}: the system's limit of inotify watches is too low for these folders; \
-                     looking for changes every {} s instead. Raise the limit to watch them as they \
-                     change: `sudo sysctl fs.inotify.max_user_watches=1048576` (and a line \
-                     `fs.inotify.max_user_watches=1048576` in /etc/sysctl.d/90-sitrep.conf to keep it)",
-                    DEFAULT_POLL.as_secs()
+            Err(Fallback::Limit(limit, path)) => {
+                on_event(Event::Notice(&limit_notice(
+                    limit,
+                    &path,
+                    system_limit(limit),
                 )));
                 poll_every = Some(DEFAULT_POLL);
             }
@@ -108,9 +106,19 @@ pub fn watch(
         } else {
             match rx.recv_timeout(POLL) {
                 Ok(event) if relevant(&event, &index_key) => {
-                    // Gather the rest of the burst.
-                    let first = Instant::now();
-                    while first.elapsed() < MAX_WAIT && rx.recv_timeout(QUIET).is_ok() {}
+                    let reached = gather_burst(&rx, &event);
+                    // The limit is reached now, and changes in that folder
+                    // would go unseen: polling sees them all.
+                    if let Some((limit, path)) = reached {
+                        on_event(Event::Notice(&limit_notice(
+                            limit,
+                            &path,
+                            system_limit(limit),
+                        )));
+                        _watcher = None;
+                        poll_every = Some(DEFAULT_POLL);
+                        next_scan = Instant::now() + DEFAULT_POLL;
+                    }
                     pending = true;
                     next_try = Instant::now();
                 }
@@ -157,10 +165,99 @@ pub const WATCH_POLL_ENV: &str = "SITREP_WATCH_POLL";
 /// The interval of polling when the system cannot watch the folders.
 pub const DEFAULT_POLL: Duration = Duration::from_secs(30);
 
+/// Which of the system's inotify limits was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Limit {
+    /// Watches per user: one per folder (`max_user_watches`).
+    Watches,
+    /// Watchers per user (`max_user_instances`), or open files.
+    Instances,
+}
+
+impl Limit {
+    /// The setting that raises it, and a value that serves.
+    fn setting(self) -> (&'static str, u32) {
+        match self {
+            Limit::Watches => ("fs.inotify.max_user_watches", 1_048_576),
+            Limit::Instances => ("fs.inotify.max_user_instances", 1_024),
+        }
+    }
+}
+
+/// The limit `err` says was reached, if it is one.
+fn limit_of(err: &notify::Error) -> Option<Limit> {
+    match &err.kind {
+        notify::ErrorKind::MaxFilesWatch => Some(Limit::Watches),
+        notify::ErrorKind::Io(io) => match io.raw_os_error() {
+            Some(28) => Some(Limit::Watches),   // ENOSPC from inotify_add_watch
+            Some(24) => Some(Limit::Instances), // EMFILE from inotify_init
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Waits out the rest of a burst of events that began with `first`, until
+/// the folders are quiet for [`QUIET`] or [`MAX_WAIT`] has passed. Returns
+/// the limit an event of the burst reported reached (a folder made in the
+/// burst that could not be watched), which must not be lost with the
+/// rest: changes in that folder would go unseen.
+fn gather_burst(
+    rx: &mpsc::Receiver<notify::Result<notify::Event>>,
+    first: &notify::Result<notify::Event>,
+) -> Option<(Limit, PathBuf)> {
+    let mut reached = limit_reached(first);
+    let start = Instant::now();
+    while start.elapsed() < MAX_WAIT {
+        let Ok(event) = rx.recv_timeout(QUIET) else {
+            break;
+        };
+        reached = reached.or_else(|| limit_reached(&event));
+    }
+    reached
+}
+
+/// The limit an event reports reached, and the folder it stopped at.
+fn limit_reached(event: &notify::Result<notify::Event>) -> Option<(Limit, PathBuf)> {
+    let err = event.as_ref().err()?;
+    let limit = limit_of(err)?;
+    Some((limit, err.paths.first().cloned().unwrap_or_default()))
+}
+
+/// The value of `limit` on this system, if it can be read.
+fn system_limit(limit: Limit) -> Option<u64> {
+    let (setting, _) = limit.setting();
+    let file = format!("/proc/sys/{}", setting.replace('.', "/"));
+    std::fs::read_to_string(file).ok()?.trim().parse().ok()
+}
+
+/// What to tell the user when `limit` stopped sitrep from watching `path`:
+/// what happens instead and how to raise the limit.
+fn limit_notice(limit: Limit, path: &std::path::Path, current: Option<u64>) -> String {
+    let (setting, value) = limit.setting();
+    let allowed = current.map_or(String::new(), |n| format!(" ({setting} = {n})"));
+    let what = match limit {
+        Limit::Watches => format!(
+            "the system's limit of inotify watches{allowed} is too low: one is needed per folder"
+        ),
+        Limit::Instances => format!(
+            "the system's limit of inotify instances{allowed} is reached: other programs watch folders too"
+        ),
+    };
+    format!(
+        "cannot watch {}: {what}; looking for changes every {} s instead. To see changes as they \
+         happen, raise the limit: `sudo sysctl {setting}={value}` (and the line \
+         `{setting}={value}` in /etc/sysctl.d/90-sitrep.conf to keep it after a restart)",
+        path.display(),
+        DEFAULT_POLL.as_secs()
+    )
+}
+
 /// Why events cannot be had.
 enum Fallback {
-    /// The system's inotify limits are too low: poll instead.
-    Limit(String),
+    /// One of the system's inotify limits is too low, at this folder:
+    /// poll instead.
+    Limit(Limit, PathBuf),
     /// Anything else: the run ends with it.
     Error(Error),
 }
@@ -181,17 +278,13 @@ fn watch_events(
     paths: &[PathBuf],
     tx: mpsc::Sender<notify::Result<notify::Event>>,
 ) -> std::result::Result<notify::RecommendedWatcher, Fallback> {
-    let is_limit = |e: &notify::Error| {
-        matches!(e.kind, notify::ErrorKind::MaxFilesWatch)
-            || matches!(&e.kind, notify::ErrorKind::Io(io) if io.raw_os_error() == Some(28) || io.raw_os_error() == Some(24))
-    };
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         // The receiver only goes away when watching ends.
         let _ = tx.send(event);
     })
     .map_err(|e| {
-        if is_limit(&e) {
-            Fallback::Limit(e.to_string())
+        if let Some(limit) = limit_of(&e) {
+            Fallback::Limit(limit, paths.first().cloned().unwrap_or_default())
         } else {
             Fallback::Error(Error::io(
                 "file watcher",
@@ -201,8 +294,9 @@ fn watch_events(
     })?;
     for path in paths {
         watcher.watch(path, RecursiveMode::Recursive).map_err(|e| {
-            if is_limit(&e) {
-                Fallback::Limit(format!("{}: {e}", path.display()))
+            if let Some(limit) = limit_of(&e) {
+                // The folder the limit stopped at, else the one asked for.
+                Fallback::Limit(limit, e.paths.first().unwrap_or(path).clone())
             } else {
                 Fallback::Error(Error::io(path, std::io::Error::other(e.to_string())))
             }
@@ -236,5 +330,71 @@ fn sibling_prefix(index_key: &str) -> String {
             .to_string_lossy()
             .into_owned(),
         _ => index_key.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_limits_are_told_apart() {
+        let watches = notify::Error::new(notify::ErrorKind::MaxFilesWatch);
+        assert_eq!(limit_of(&watches), Some(Limit::Watches));
+        let no_space = notify::Error::io(std::io::Error::from_raw_os_error(28));
+        assert_eq!(limit_of(&no_space), Some(Limit::Watches));
+        let instances = notify::Error::io(std::io::Error::from_raw_os_error(24));
+        assert_eq!(limit_of(&instances), Some(Limit::Instances));
+        let denied = notify::Error::io(std::io::Error::from_raw_os_error(13));
+        assert_eq!(limit_of(&denied), None);
+        assert_eq!(limit_of(&notify::Error::path_not_found()), None);
+    }
+
+    #[test]
+    fn a_limit_reached_inside_a_burst_is_not_lost_with_it() {
+        let (tx, rx) = mpsc::channel();
+        let created = |path: &str| {
+            Ok(
+                notify::Event::new(notify::EventKind::Create(notify::event::CreateKind::Folder))
+                    .add_path(PathBuf::from(path)),
+            )
+        };
+        for n in 0..3 {
+            tx.send(created(&format!("news/new{n}"))).unwrap();
+        }
+        tx.send(Err(notify::Error::new(notify::ErrorKind::MaxFilesWatch)
+            .add_path(PathBuf::from("news/new2"))))
+            .unwrap();
+        tx.send(created("news/new3")).unwrap();
+        let first = created("news/first");
+        assert_eq!(
+            gather_burst(&rx, &first),
+            Some((Limit::Watches, PathBuf::from("news/new2")))
+        );
+        // Nothing of the kind in a burst: nothing reported.
+        tx.send(created("news/calm")).unwrap();
+        assert_eq!(gather_burst(&rx, &first), None);
+    }
+
+    #[test]
+    fn the_notice_names_the_folder_the_limit_and_how_to_raise_it() {
+        let path = std::path::Path::new("news/2025/09");
+        let notice = limit_notice(Limit::Watches, path, Some(8192));
+        for part in [
+            "cannot watch news/2025/09",
+            "fs.inotify.max_user_watches = 8192",
+            "one is needed per folder",
+            "looking for changes every 30 s instead",
+            "`sudo sysctl fs.inotify.max_user_watches=1048576`",
+            "/etc/sysctl.d/90-sitrep.conf",
+        ] {
+            assert!(notice.contains(part), "{part:?} not in {notice}");
+        }
+        let notice = limit_notice(Limit::Instances, path, None);
+        assert!(
+            notice.contains("limit of inotify instances is reached"),
+            "{notice}"
+        );
+        assert!(notice.contains("`sudo sysctl fs.inotify.max_user_instances=1024`"));
     }
 }
