@@ -255,10 +255,24 @@ fn an_existing_folder_that_is_not_an_index_is_never_replaced() {
     );
 }
 
+/// The lines the child writes to stderr, read on a thread, so that a
+/// missing line fails a test after a timeout instead of hanging it.
+fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::{BufRead, BufReader};
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
 #[test]
 fn watch_indexes_new_files_and_stops_cleanly_on_ctrl_c() {
-    use std::io::{BufRead, BufReader};
-    use std::sync::mpsc;
     use std::time::Duration;
     let t = TestDir::new();
     small_corpus(&t);
@@ -267,17 +281,7 @@ fn watch_indexes_new_files_and_stops_cleanly_on_ctrl_c() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn sitrep --watch");
-    // Read stderr on a thread, so a missing line fails the test instead of
-    // hanging it.
-    let stderr = child.stderr.take().expect("stderr");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let rx = stderr_lines(&mut child);
     let next_line = || rx.recv_timeout(Duration::from_secs(30)).ok();
     let first = next_line();
     if first.is_none() {
@@ -342,7 +346,6 @@ fn heap_mb(pid: u32) -> Option<f64> {
 #[test]
 #[cfg(target_os = "linux")]
 fn watch_gives_back_the_memory_of_an_update_while_it_waits() {
-    use std::io::{BufRead, BufReader};
     use std::time::Duration;
     let t = TestDir::new();
     small_corpus(&t);
@@ -351,15 +354,7 @@ fn watch_gives_back_the_memory_of_an_update_while_it_waits() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn sitrep --watch");
-    let stderr = child.stderr.take().expect("stderr");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let rx = stderr_lines(&mut child);
     let first = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_default();
     if !first.contains("7 articles in the index") {
         let _ = child.kill();
@@ -390,8 +385,6 @@ fn watch_gives_back_the_memory_of_an_update_while_it_waits() {
 
 #[test]
 fn watch_polls_when_asked_and_says_nothing_when_nothing_changed() {
-    use std::io::{BufRead, BufReader};
-    use std::sync::mpsc;
     use std::time::Duration;
     let t = TestDir::new();
     small_corpus(&t);
@@ -403,15 +396,7 @@ fn watch_polls_when_asked_and_says_nothing_when_nothing_changed() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn sitrep --watch");
-    let stderr = child.stderr.take().expect("stderr");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let rx = stderr_lines(&mut child);
     let next_line = || rx.recv_timeout(Duration::from_secs(30)).ok();
     let notice = next_line().unwrap_or_default();
     assert!(
@@ -444,8 +429,6 @@ fn watch_polls_when_asked_and_says_nothing_when_nothing_changed() {
 
 #[test]
 fn watch_retries_a_batch_while_another_process_holds_the_lock() {
-    use std::io::{BufRead, BufReader};
-    use std::sync::mpsc;
     use std::time::Duration;
     let t = TestDir::new();
     small_corpus(&t);
@@ -454,15 +437,7 @@ fn watch_retries_a_batch_while_another_process_holds_the_lock() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn sitrep --watch");
-    let stderr = child.stderr.take().expect("stderr");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let rx = stderr_lines(&mut child);
     let mut seen = Vec::new();
     // Reads lines until one holds `text`; kills the watcher if none comes.
     let mut wait_for = |text: &str, child: &mut std::process::Child| {
