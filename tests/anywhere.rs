@@ -231,3 +231,35 @@ fn ids_do_not_depend_on_how_the_path_is_spelled() {
     assert_stderr_has(&out, ": 0 added, 1 updated, 0 removed");
     assert_eq!(ids_in(&t, "index"), ids);
 }
+
+/// A run over one folder of an index reads only that folder's part of
+/// the index's file list (a watcher's update at 2,000,000 files): what it
+/// counts and removes is the folder's, never a neighbour's whose name
+/// starts the same (`iraq-old` beside `iraq`).
+#[test]
+fn a_run_over_one_folder_touches_only_that_folder() {
+    let t = TestDir::new();
+    t.write("iraq/a.txt", "Mosul report\nClashes in Mosul.\n");
+    t.write("iraq/b.txt", "Kirkuk report\nA bomb in Kirkuk.\n");
+    t.write("iraq-old/c.txt", "Old report\nShelling in Tikrit.\n");
+    t.write("iraq.txt", "Loose report\nArrests in Basra.\n");
+    t.write("syria/d.txt", "Raqqa report\nFighting in Raqqa.\n");
+    index_into(&t, "index", &["corpus"]);
+    std::fs::remove_file(t.corpus().join("iraq/a.txt")).unwrap();
+    std::fs::remove_file(t.corpus().join("iraq-old/c.txt")).unwrap();
+    let out = index_into(&t, "index", &["corpus/iraq"]);
+    assert_stderr_has(
+        &out,
+        ": 0 added, 0 updated, 1 removed, 1 unchanged; 4 articles",
+    );
+    assert_eq!(
+        ids_in(&t, "index"),
+        ["iraq-old/c.txt", "iraq.txt", "iraq/b.txt", "syria/d.txt"]
+    );
+    // The neighbour's removal is seen by a run over it.
+    let out = index_into(&t, "index", &["corpus/iraq-old"]);
+    assert_stderr_has(
+        &out,
+        ": 0 added, 0 updated, 1 removed, 0 unchanged; 3 articles",
+    );
+}
