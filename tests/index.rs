@@ -383,6 +383,98 @@ fn watch_gives_back_the_memory_of_an_update_while_it_waits() {
     );
 }
 
+/// The ids `sitrep search report` finds in the index at `index`, sorted.
+fn report_ids(t: &TestDir, index: &str) -> Vec<String> {
+    let out = t.run(&[
+        "search", "report", "--index", index, "--json", "--limit", "100",
+    ]);
+    let mut ids = hit_ids(&out);
+    ids.sort();
+    ids
+}
+
+#[test]
+fn watch_looks_only_where_events_happen_and_misses_no_kind_of_change() {
+    use std::time::Duration;
+    let t = TestDir::new();
+    // Every article holds "report", so one search lists them all.
+    let write = |rel: &str, text: &str| t.write(rel, format!("{text}\nA report from Mosul.\n"));
+    write("iraq/mosul.txt", "Mosul report");
+    write("iraq/kirkuk.txt", "Kirkuk report");
+    write("syria/raqqa.txt", "Raqqa report");
+    write("yemen/2020/marib.txt", "Marib report");
+    let mut child = t
+        .process(&["index", "--watch", "corpus"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn sitrep --watch");
+    let rx = stderr_lines(&mut child);
+    let mut seen = Vec::new();
+    // Reads lines until one holds `text`, and returns it; kills the
+    // watcher if none comes.
+    let mut wait_for = |text: &str, child: &mut std::process::Child| -> String {
+        while let Ok(line) = rx.recv_timeout(Duration::from_secs(30)) {
+            seen.push(line.clone());
+            if line.contains(text) {
+                return line;
+            }
+        }
+        let _ = child.kill();
+        panic!("no line with {text:?}: {seen:?}");
+    };
+    wait_for("4 articles in the index", &mut child);
+
+    // A new file in new folders: only they are read; the four files
+    // elsewhere are not even looked at (a full walk says "4 unchanged").
+    write("iraq/2024/05/new.txt", "New report");
+    let line = wait_for("5 articles in the index", &mut child);
+    assert!(line.contains("0 unchanged"), "{line}");
+    // A changed file.
+    write("syria/raqqa.txt", "Raqqa report, corrected");
+    wait_for("1 updated", &mut child);
+    // A removed file, then a whole folder, renamed (its ids change) and
+    // removed.
+    std::fs::remove_file(t.corpus().join("iraq/kirkuk.txt")).unwrap();
+    wait_for("4 articles in the index", &mut child);
+    std::fs::rename(t.corpus().join("yemen"), t.corpus().join("yemen-old")).unwrap();
+    wait_for("1 added, 0 updated, 1 removed", &mut child);
+    std::fs::remove_dir_all(t.corpus().join("iraq/2024")).unwrap();
+    wait_for("3 articles in the index", &mut child);
+    // Hidden files are never indexed; one renamed into view is.
+    write(".drafts/draft.txt", "Draft report");
+    write("syria/.partial.txt", "Partial report");
+    std::fs::rename(
+        t.corpus().join("syria/.partial.txt"),
+        t.corpus().join("syria/complete.txt"),
+    )
+    .unwrap();
+    wait_for("4 articles in the index", &mut child);
+
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(status.success());
+    assert_eq!(child.wait().expect("wait").code(), Some(0));
+
+    // The watched index holds what a fresh build of the folder holds.
+    let fresh = t.run(&["index", "corpus", "--index", "fresh"]);
+    assert_eq!(code(&fresh), 0, "{}", stderr(&fresh));
+    let watched = report_ids(&t, "index");
+    assert_eq!(
+        watched,
+        [
+            "iraq/mosul.txt",
+            "syria/complete.txt",
+            "syria/raqqa.txt",
+            "yemen-old/2020/marib.txt"
+        ]
+    );
+    assert_eq!(watched, report_ids(&t, "fresh"));
+    let corrected = t.run(&["search", "corrected", "--json"]);
+    assert_eq!(hit_ids(&corrected), ["syria/raqqa.txt"]);
+}
+
 #[test]
 fn watch_polls_when_asked_and_says_nothing_when_nothing_changed() {
     use std::time::Duration;
