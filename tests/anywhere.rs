@@ -263,3 +263,49 @@ fn a_run_over_one_folder_touches_only_that_folder() {
         ": 0 added, 0 updated, 1 removed, 0 unchanged; 3 articles",
     );
 }
+
+/// The library's `only`: an update told what changed looks at nothing
+/// else, takes a path that is gone as removed with all it held, and a
+/// rebuild still reads all the PATHs.
+#[test]
+fn an_update_told_what_changed_removes_what_is_gone() {
+    let t = TestDir::new();
+    t.write("iraq/a.txt", "Mosul report\nClashes in Mosul.\n");
+    t.write("iraq/b.txt", "Kirkuk report\nA bomb in Kirkuk.\n");
+    t.write("syria/c.txt", "Raqqa report\nFighting in Raqqa.\n");
+    t.write("syria/2020/d.txt", "Idlib report\nShelling in Idlib.\n");
+    index_into(&t, "index", &["corpus"]);
+    std::fs::remove_file(t.corpus().join("iraq/a.txt")).unwrap();
+    std::fs::remove_dir_all(t.corpus().join("syria")).unwrap();
+    t.write("iraq/new.txt", "New report\nArrests in Basra.\n");
+    let files = sitrep::SchemaFiles::read_dir(&crate::util::repo("index-schema")).unwrap();
+    let mut options = sitrep::IndexOptions {
+        index_dir: t.path("index"),
+        rebuild: false,
+        memory_bytes: 32_000_000,
+        count_files: false,
+        columns: None,
+        optimize: false,
+        only: Some(vec![
+            t.corpus().join("iraq/a.txt"),
+            t.corpus().join("syria"),
+            t.corpus().join("iraq/new.txt"),
+        ]),
+    };
+    let report = sitrep::update(&[t.corpus()], &options, &files, &mut |_| {}).unwrap();
+    assert_eq!(
+        (report.added, report.removed, report.unchanged, report.total),
+        (1, 3, 0, 2)
+    );
+    assert_eq!(ids_in(&t, "index"), ["iraq/b.txt", "iraq/new.txt"]);
+
+    t.write("yemen/e.txt", "Marib report\nA drone over Marib.\n");
+    options.rebuild = true;
+    options.only = Some(vec![t.corpus().join("iraq/new.txt")]);
+    let report = sitrep::update(&[t.corpus()], &options, &files, &mut |_| {}).unwrap();
+    assert_eq!(report.total, 3);
+    assert_eq!(
+        ids_in(&t, "index"),
+        ["iraq/b.txt", "iraq/new.txt", "yemen/e.txt"]
+    );
+}

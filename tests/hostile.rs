@@ -114,6 +114,7 @@ fn a_file_deleted_between_walk_and_read_is_reported_not_fatal() {
         count_files: false,
         columns: None,
         optimize: false,
+        only: None,
     };
     let mut deleted = false;
     let mut reported = Vec::new();

@@ -449,6 +449,20 @@ fn watch_looks_only_where_events_happen_and_misses_no_kind_of_change() {
     )
     .unwrap();
     wait_for("4 articles in the index", &mut child);
+    // A file beside the folders (a flat corpus) is looked at alone, when
+    // it comes and when it goes.
+    write("loose.txt", "Loose report");
+    let line = wait_for("5 articles in the index", &mut child);
+    assert!(
+        line.contains("1 added") && line.contains("0 unchanged"),
+        "{line}"
+    );
+    std::fs::remove_file(t.corpus().join("loose.txt")).unwrap();
+    let line = wait_for("4 articles in the index", &mut child);
+    assert!(
+        line.contains("1 removed") && line.contains("0 unchanged"),
+        "{line}"
+    );
 
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])

@@ -31,6 +31,7 @@ fn shared_index() -> &'static (TestDir, PathBuf) {
             count_files: false,
             columns: None,
             optimize: false,
+            only: None,
         };
         sitrep::update(&[t.corpus()], &options, &files, &mut |_| {}).expect("index builds");
         (t, dir)

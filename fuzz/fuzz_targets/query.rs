@@ -20,6 +20,7 @@ fn open() -> &'static OpenIndex {
             count_files: false,
             columns: None,
             optimize: false,
+            only: None,
         };
         sitrep::update(&[root.join("sample-corpus")], &options, &files, &mut |_| {})
             .unwrap_or_else(|e| panic!("{e}"));

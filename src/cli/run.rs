@@ -117,6 +117,7 @@ fn index_command(args: cli::IndexArgs, config: &Config) -> anyhow::Result<Outcom
         count_files: show_progress,
         columns: args.columns,
         optimize: args.optimize,
+        only: None,
     };
     let verbose = args.verbose;
     let progress = show_progress.then(|| progress_bar(ProgressDrawTarget::stderr()));

@@ -330,6 +330,50 @@ pub fn file_key(path: &Path) -> String {
     key.to_string_lossy().into_owned()
 }
 
+/// The keys of `keys` not inside another of them (see [`is_inside`]),
+/// sorted, each once: what a run over all of them must look at.
+pub fn outermost<I: IntoIterator<Item = String>>(keys: I) -> Vec<String> {
+    let mut sorted: Vec<String> = keys.into_iter().collect();
+    // A folder sorts before what it holds.
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut kept: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for key in sorted {
+        let held = kept.contains("")
+            || Path::new(&key)
+                .ancestors()
+                .skip(1)
+                .any(|a| kept.contains(a.to_string_lossy().as_ref()));
+        if !held {
+            kept.insert(key.clone());
+            out.push(key);
+        }
+    }
+    out
+}
+
+/// Whether nothing is at `path`, not even a broken link (a folder that
+/// cannot be read is not missing).
+pub fn is_missing(path: &Path) -> bool {
+    matches!(std::fs::symlink_metadata(path), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
+}
+
+/// The key files under the missing `path` were indexed by: its nearest
+/// existing folder with its links resolved, then the rest as spelled.
+pub fn missing_key(path: &Path) -> String {
+    let key = PathBuf::from(file_key(path));
+    let mut existing = key.as_path();
+    while let Some(parent) = existing.parent() {
+        existing = parent;
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            let rest = key.strip_prefix(existing).unwrap_or(Path::new(""));
+            return real.join(rest).to_string_lossy().into_owned();
+        }
+    }
+    key.to_string_lossy().into_owned()
+}
+
 /// `path` with each `..` taking the component before it away.
 fn lexical(path: &Path) -> PathBuf {
     use std::path::Component;
@@ -609,6 +653,44 @@ pub fn fingerprint(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outermost_keeps_what_no_other_key_holds() {
+        let keys = [
+            "/c/iraq/a.txt",
+            "/c/iraq-old",
+            "/c/iraq",
+            "/c/iraq/2024",
+            "/c/iraq",
+            "/d",
+        ];
+        assert_eq!(
+            outermost(keys.iter().map(|k| k.to_string())),
+            ["/c/iraq", "/c/iraq-old", "/d"]
+        );
+    }
+
+    #[test]
+    fn a_missing_path_is_keyed_through_its_nearest_real_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        std::fs::create_dir_all(&real).unwrap();
+        let gone = real.join("gone/x.txt");
+        assert!(is_missing(&gone));
+        assert!(!is_missing(&real));
+        let canonical = std::fs::canonicalize(&real).unwrap();
+        assert_eq!(missing_key(&gone), file_key(&canonical.join("gone/x.txt")));
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link");
+            std::os::unix::fs::symlink(&real, &link).unwrap();
+            assert_eq!(missing_key(&link.join("gone/x.txt")), missing_key(&gone));
+            // A broken link is there: not missing.
+            std::os::unix::fs::symlink(dir.path().join("nowhere"), dir.path().join("broken"))
+                .unwrap();
+            assert!(!is_missing(&dir.path().join("broken")));
+        }
+    }
 
     #[test]
     fn formats_by_extension() {

@@ -377,6 +377,11 @@ pub struct IndexOptions {
     pub columns: Option<crate::article::Columns>,
     /// Merge all segments into one after the update.
     pub optimize: bool,
+    /// Look only at these files and folders under the PATHs (a watcher's
+    /// changes) instead of walking all the PATHs; one that does not exist
+    /// was removed, with everything indexed from under it. A rebuild
+    /// still reads all the PATHs.
+    pub only: Option<Vec<PathBuf>>,
 }
 
 /// What [`update`] did.

@@ -131,10 +131,15 @@ pub fn update(
             rebuilt: true,
             ..IndexReport::default()
         };
+        // A fresh index holds all the PATHs, whatever changed.
+        let everything = IndexOptions {
+            only: None,
+            ..options.clone()
+        };
         let filled = fill(
             &fresh,
             paths,
-            options,
+            &everything,
             &reading,
             &mut stamp.id_roots,
             &mut report,
@@ -260,24 +265,21 @@ pub(crate) fn indexed_files(
     // The keys whose part of the path dictionary is read (everything
     // starts with ""), each once: a PATH's spelling and its real path are
     // often the same, and a file must not be counted twice.
-    let mut prefixes: Vec<&str> = Vec::new();
-    let mut scope: Vec<&str> = scope.map_or(vec![""], |s| s.iter().map(String::as_str).collect());
-    scope.sort_unstable();
-    for key in scope {
-        if !prefixes.iter().any(|p| p.is_empty() || is_inside(key, p)) {
-            prefixes.push(key);
-        }
-    }
+    let prefixes = match scope {
+        Some(scope) => corpus::outermost(scope.iter().cloned()),
+        None => vec![String::new()],
+    };
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
         let Some(paths) = fast.str(field::PATH)? else {
             continue;
         };
         let dictionary = paths.dictionary();
-        let stamps = StampColumns::open(segment)?;
-        for &prefix in &prefixes {
-            // The dictionary is sorted: the paths starting with `prefix`
-            // have one range of ordinals.
+        // The dictionary is sorted: the paths starting with a prefix have
+        // one range of ordinals. Ranges that overlap (`iraq` holds the
+        // range of `iraq-old`) are read as one.
+        let mut parts: Vec<PathRange<'_>> = Vec::new();
+        for prefix in &prefixes {
             let ords = if prefix.is_empty() {
                 0..u64::MAX
             } else {
@@ -288,28 +290,51 @@ pub(crate) fn indexed_files(
                 ord(dictionary.term_ord_or_next(prefix).map_err(io)?)
                     ..ord(dictionary.term_ord_or_next(&past).map_err(io)?)
             };
-            // Those documents' path ordinals, in ordinal order, then that
-            // part of the dictionary read once alongside: looking each
-            // path up by ordinal decompresses a block per call, and a
-            // list of every name of the segment took some 80 MB at
-            // 800,000 files.
-            let mut docs: Vec<(u64, tantivy::DocId)> = segment
-                .doc_ids_alive()
-                .filter_map(|doc| paths.term_ords(doc).next().map(|ord| (ord, doc)))
-                .filter(|(ord, _)| ords.contains(ord))
-                .collect();
-            if docs.is_empty() {
+            if ords.is_empty() {
                 continue;
             }
-            docs.sort_unstable();
-            let mut stream = dictionary.range().ge(prefix).into_stream().map_err(io)?;
-            let mut docs = docs.into_iter().peekable();
-            while docs.peek().is_some() && stream.advance() {
+            match parts.last_mut() {
+                Some(last) if ords.start < last.ords.end => {
+                    last.ords.end = last.ords.end.max(ords.end);
+                    last.prefixes.push(prefix);
+                }
+                _ => parts.push(PathRange {
+                    ords,
+                    prefixes: vec![prefix],
+                }),
+            }
+        }
+        if parts.is_empty() {
+            continue;
+        }
+        let wanted = |ord: u64| {
+            let after = parts.partition_point(|p| p.ords.start <= ord);
+            after > 0 && parts.get(after - 1).is_some_and(|p| p.ords.contains(&ord))
+        };
+        // Those documents' path ordinals, in ordinal order, then their
+        // paths read alongside: looking each path up by ordinal
+        // decompresses a block per call, and a list of every name of the
+        // segment took some 80 MB at 800,000 files.
+        let mut docs: Vec<(u64, tantivy::DocId)> = segment
+            .doc_ids_alive()
+            .filter_map(|doc| paths.term_ords(doc).next().map(|ord| (ord, doc)))
+            .filter(|&(ord, _)| wanted(ord))
+            .collect();
+        docs.sort_unstable();
+        let stamps = StampColumns::open(segment)?;
+        let mut docs = docs.into_iter().peekable();
+        for part in &parts {
+            let first = part.prefixes.first().map_or("", |p| p.as_str());
+            let mut stream = dictionary.range().ge(first).into_stream().map_err(io)?;
+            while docs.peek().is_some_and(|&(o, _)| o < part.ords.end) && stream.advance() {
                 let ord = stream.term_ord();
                 while docs.next_if(|&(o, _)| o < ord).is_some() {}
                 // `iraq-old/x.txt` starts with `iraq`, but is not inside it.
                 let key = String::from_utf8_lossy(stream.key());
-                let inside = prefix.is_empty() || is_inside(&key, prefix);
+                let inside = part
+                    .prefixes
+                    .iter()
+                    .any(|p| p.is_empty() || is_inside(&key, p));
                 while let Some((_, doc)) = docs.next_if(|&(o, _)| o == ord) {
                     if !inside {
                         continue;
@@ -327,6 +352,13 @@ pub(crate) fn indexed_files(
         }
     }
     Ok(out)
+}
+
+/// The paths of a segment's path dictionary starting with one of
+/// `prefixes`: a range of ordinals.
+struct PathRange<'p> {
+    ords: std::ops::Range<u64>,
+    prefixes: Vec<&'p String>,
 }
 
 /// The files that hold `id` in the last commit.
@@ -473,12 +505,23 @@ pub(crate) fn fill(
     // that a link to a folder finds the files indexed through the folder.
     let mut spellings = Vec::new();
     let mut run_roots = Vec::new();
+    let mut walked = Vec::new();
+    let (paths, missing_removed) = match &options.only {
+        Some(only) => (only.as_slice(), true),
+        None => (paths, false),
+    };
     for path in paths {
         if let Some(root) = IdRoot::of(path) {
             spellings.push((file_key(path), root.path.clone()));
             run_roots.push(root);
+        } else if missing_removed && corpus::is_missing(path) {
+            // Removed: nothing to walk, and what was indexed from it goes.
+            spellings.push((file_key(path), corpus::missing_key(path)));
+            continue;
         }
+        walked.push(path.clone());
     }
+    let paths = walked.as_slice();
     let keys = Keys(spellings);
     ids::record_roots(id_roots, &run_roots);
     // Files indexed through a PATH spelled with a link by an earlier

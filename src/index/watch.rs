@@ -5,8 +5,8 @@
 //! folders (the `notify` crate). A burst of events (a scraper dropping a
 //! hundred files) is gathered until the folders have been quiet for a
 //! moment, then handled by one incremental update, so one commit. The
-//! update looks only at the folders the events name (see
-//! [`folders_to_walk`]): at 2,000,000 files, walking everything took 7 s
+//! update looks only at the files and folders the events name (see
+//! [`update_targets`]): at 2,000,000 files, walking everything took 7 s
 //! per batch. While another `sitrep index` holds the index, the batch
 //! waits and is tried again every [`RETRY`]. It returns when `stop` is set (Ctrl-C in the
 //! binary), never in the middle of an update.
@@ -135,15 +135,18 @@ pub fn watch(
         if !pending || Instant::now() < next_try {
             continue;
         }
-        let folders = folders_to_walk(&changes, paths);
-        if folders.as_ref().is_some_and(Vec::is_empty) {
+        let only = update_targets(&changes, paths);
+        if only.as_ref().is_some_and(Vec::is_empty) {
             // Only hidden files changed: nothing an update would read.
             pending = false;
             changes = Changes::default();
             continue;
         }
-        let targets = folders.as_deref().unwrap_or(paths);
-        match index::update(targets, &incremental, files, on_event) {
+        let options = IndexOptions {
+            only,
+            ..incremental.clone()
+        };
+        match index::update(paths, &options, files, on_event) {
             Ok(report) => {
                 pending = false;
                 changes = Changes::default();
@@ -251,10 +254,11 @@ struct Changes {
 /// everything (a whole corpus copied in).
 const MAX_CHANGED_PATHS: usize = 100_000;
 
-/// The most folders one update walks separately; more are gathered into
-/// the folders holding them. A file is matched against every folder, so
-/// thousands of them would cost more than they save.
-const MAX_FOLDERS: usize = 64;
+/// The most files and folders one update looks at separately; more are
+/// gathered into the folders holding them. Each walked file is matched
+/// against every one of them, so tens of thousands would cost more than
+/// a walk of the folder saves.
+const MAX_TARGETS: usize = 1_000;
 
 impl Changes {
     /// Notes what `event` names.
@@ -280,16 +284,14 @@ impl Changes {
     }
 }
 
-/// The folders an update must walk to see `changes` under the watched
-/// `paths`, or `None` for all of `paths`.
+/// The files and folders an update must look at to see `changes` under
+/// the watched `paths` (see [`target_of`]), or `None` for all of `paths`:
+/// after lost events, or when a watched PATH itself changed (a PATH that
+/// is gone, an unmounted disk, must not empty the index).
 ///
-/// A file is seen through the folder holding it, so that a file that
-/// went, or a hidden one renamed into place, is found as a full walk
-/// would find it; a folder that went, through the nearest one still
-/// there. Hidden files and folders are never indexed, so what happens in
-/// them is no news. Past [`MAX_FOLDERS`], each folder gives way to the
-/// one holding it, up to the watched PATHs.
-fn folders_to_walk(changes: &Changes, paths: &[PathBuf]) -> Option<Vec<PathBuf>> {
+/// Past [`MAX_TARGETS`], each gives way to the folder holding it, up to
+/// the watched PATHs.
+fn update_targets(changes: &Changes, paths: &[PathBuf]) -> Option<Vec<PathBuf>> {
     if changes.everything {
         return None;
     }
@@ -309,47 +311,47 @@ fn folders_to_walk(changes: &Changes, paths: &[PathBuf]) -> Option<Vec<PathBuf>>
             .max_by_key(|r| r.len())
             .map(String::as_str)
     };
-    let mut folders = BTreeSet::new();
+    let mut targets = Vec::new();
     for path in &changes.paths {
         let key = corpus::file_key(path);
         // Outside every PATH (a moved watch, a link): look everywhere.
         let root = root_of(&key)?;
-        if let Some(folder) = folder_to_walk(&key, root) {
-            folders.insert(folder);
+        if let Some(target) = target_of(&key, root) {
+            targets.push(target);
         }
     }
     loop {
-        // A folder inside another is walked with it.
-        let mut outermost: Vec<String> = Vec::new();
-        for folder in &folders {
-            if !outermost.iter().any(|o| corpus::is_inside(folder, o)) {
-                outermost.retain(|o| !corpus::is_inside(o, folder));
-                outermost.push(folder.clone());
-            }
+        // What is inside a folder of the list is looked at with it.
+        let outermost = corpus::outermost(targets);
+        if outermost.iter().any(|o| roots.contains(o)) {
+            return None;
         }
-        if outermost.len() <= MAX_FOLDERS {
+        if outermost.len() <= MAX_TARGETS {
             return Some(outermost.into_iter().map(PathBuf::from).collect());
         }
-        let wider: BTreeSet<String> = outermost
+        let wider: Vec<String> = outermost
             .iter()
-            .map(|folder| match root_of(folder) {
-                Some(root) if root != folder => Path::new(folder)
+            .map(|target| match root_of(target) {
+                Some(root) if root != target => Path::new(target)
                     .parent()
-                    .map_or_else(|| folder.clone(), |p| p.to_string_lossy().into_owned()),
-                _ => folder.clone(),
+                    .map_or_else(|| target.clone(), |p| p.to_string_lossy().into_owned()),
+                _ => target.clone(),
             })
             .collect();
-        if wider == folders {
-            return None; // more PATHs than MAX_FOLDERS changed
+        if wider == outermost {
+            return None; // more PATHs than MAX_TARGETS changed
         }
-        folders = wider;
+        targets = wider;
     }
 }
 
-/// The folder to walk for the changed file or folder `key` under the
-/// watched `root` (both as `corpus::file_key` makes them), or `None` when
-/// it is hidden or inside a hidden folder.
-fn folder_to_walk(key: &str, root: &str) -> Option<String> {
+/// What to look at again for the changed file or folder `key` under the
+/// watched `root` (both as `corpus::file_key` makes them): the file or
+/// folder itself, also when it is gone (what was indexed from it goes);
+/// for a link, or what cannot be looked at, the folder holding it, which
+/// a walk sees as it should. `None` when it is hidden or inside a hidden
+/// folder: never indexed.
+fn target_of(key: &str, root: &str) -> Option<String> {
     if key == root {
         return Some(key.to_owned());
     }
@@ -360,15 +362,13 @@ fn folder_to_walk(key: &str, root: &str) -> Option<String> {
     {
         return None;
     }
-    let is_folder = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_dir());
-    let mut folder = Path::new(key);
-    if !is_folder(folder) {
-        folder = folder.parent()?;
+    match std::fs::symlink_metadata(key) {
+        Ok(meta) if meta.is_dir() || meta.is_file() => Some(key.to_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(key.to_owned()),
+        _ => Path::new(key)
+            .parent()
+            .map(|folder| folder.to_string_lossy().into_owned()),
     }
-    while !is_folder(folder) && folder != Path::new(root) {
-        folder = folder.parent()?;
-    }
-    Some(folder.to_string_lossy().into_owned())
 }
 
 /// The limit an event reports reached, and the folder it stopped at.
@@ -585,7 +585,7 @@ mod tests {
     }
 
     #[test]
-    fn an_update_walks_only_the_folders_the_events_name() {
+    fn an_update_looks_only_at_what_the_events_name() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("corpus");
         for folder in ["iraq/2024/05", "syria/2024", "yemen", ".drafts"] {
@@ -593,59 +593,71 @@ mod tests {
         }
         std::fs::write(root.join("iraq/2024/05/a.txt"), "x").unwrap();
         let paths = [root.clone()];
-        let walk =
-            |names: &[&str]| relative(&root, folders_to_walk(&changes_at(&root, names), &paths));
+        let look =
+            |names: &[&str]| relative(&root, update_targets(&changes_at(&root, names), &paths));
 
-        // A file, new or changed, through its folder; a folder itself.
+        // A file, new or changed; a folder.
         assert_eq!(
-            walk(&["iraq/2024/05/a.txt"]),
-            Some(vec!["iraq/2024/05".into()])
+            look(&["iraq/2024/05/a.txt"]),
+            Some(vec!["iraq/2024/05/a.txt".into()])
         );
-        assert_eq!(walk(&["syria/2024"]), Some(vec!["syria/2024".into()]));
-        // A removed file through its folder, a removed folder (and what
-        // was in it) through the nearest folder still there.
-        assert_eq!(walk(&["yemen/gone.txt"]), Some(vec!["yemen".into()]));
+        assert_eq!(look(&["syria/2024"]), Some(vec!["syria/2024".into()]));
+        // What is gone, file or folder: its indexed files go.
         assert_eq!(
-            walk(&["iraq/2023/01/x.txt", "iraq/2023/01", "iraq/2023"]),
-            Some(vec!["iraq".into()])
+            look(&["yemen/gone.txt"]),
+            Some(vec!["yemen/gone.txt".into()])
         );
-        // A folder inside another named is walked with it, once.
+        assert_eq!(look(&["top.txt"]), Some(vec!["top.txt".into()]));
         assert_eq!(
-            walk(&["iraq/2024/05/a.txt", "iraq/2024", "yemen/b.txt"]),
-            Some(vec!["iraq/2024".into(), "yemen".into()])
+            look(&["iraq/2023/01/x.txt", "iraq/2023/01", "iraq/2023"]),
+            Some(vec!["iraq/2023".into()])
         );
-        // Hidden files and folders are never indexed: nothing to walk.
-        assert_eq!(walk(&[".drafts/x.txt", "yemen/.x.txt.swp"]), Some(vec![]));
-        // A change at the top: the whole PATH.
-        assert_eq!(walk(&["top.txt"]), Some(vec![String::new()]));
-        // Outside the PATH (or a lost event): everything.
+        // What is inside a folder named is looked at with it, once.
+        assert_eq!(
+            look(&[
+                "iraq/2024/05/a.txt",
+                "iraq/2024",
+                "yemen/b.txt",
+                "yemen/b.txt"
+            ]),
+            Some(vec!["iraq/2024".into(), "yemen/b.txt".into()])
+        );
+        // Hidden files and folders are never indexed: nothing to look at.
+        assert_eq!(look(&[".drafts/x.txt", "yemen/.x.txt.swp"]), Some(vec![]));
+        // A link is seen through its folder, as a walk sees it (passed over).
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(root.join("iraq/2024/05/a.txt"), root.join("yemen/l.txt"))
+                .unwrap();
+            assert_eq!(look(&["yemen/l.txt"]), Some(vec!["yemen".into()]));
+        }
+        // The PATH itself (gone, unmounted), a path outside it or lost
+        // events: everything, as a plain run would.
+        assert_eq!(look(&[""]), None);
         let outside = changes_at(dir.path(), &["elsewhere.txt"]);
-        assert_eq!(folders_to_walk(&outside, &paths), None);
+        assert_eq!(update_targets(&outside, &paths), None);
         let mut lost = changes_at(&root, &["yemen/b.txt"]);
         lost.note(
             &Ok(notify::Event::new(notify::EventKind::Other).set_flag(notify::event::Flag::Rescan)),
             "/elsewhere/index",
         );
         assert!(lost.paths.is_empty());
-        assert_eq!(folders_to_walk(&lost, &paths), None);
+        assert_eq!(update_targets(&lost, &paths), None);
     }
 
     #[test]
-    fn many_folders_give_way_to_the_folders_holding_them() {
+    fn many_changes_give_way_to_the_folders_holding_them() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("corpus");
-        let mut names = Vec::new();
-        for country in ["iraq", "syria"] {
-            for day in 0..MAX_FOLDERS {
-                let folder = format!("{country}/2024/{day:02}");
-                std::fs::create_dir_all(root.join(&folder)).unwrap();
-                names.push(format!("{folder}/a.txt"));
-            }
-        }
+        let half = MAX_TARGETS / 2 + 1;
+        let names: Vec<String> = ["iraq", "syria"]
+            .iter()
+            .flat_map(|country| (0..half).map(move |day| format!("{country}/2024/{day:04}/a.txt")))
+            .collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        let folders = folders_to_walk(&changes_at(&root, &names), std::slice::from_ref(&root));
+        let targets = update_targets(&changes_at(&root, &names), std::slice::from_ref(&root));
         assert_eq!(
-            relative(&root, folders),
+            relative(&root, targets),
             Some(vec!["iraq/2024".into(), "syria/2024".into()])
         );
     }

@@ -194,6 +194,7 @@ mod tests {
             count_files: false,
             columns: None,
             optimize: false,
+            only: None,
         };
         index::update(&[root.to_path_buf()], &options, &files, &mut |_| {}).unwrap();
     }
