@@ -21,9 +21,15 @@ rare-word, alias and filter searches at the largest size ≤ 1.5× their
 figure at the smallest; common-word searches growing no faster than their
 match counts; build throughput at the largest size ≥ 0.9× that at the
 smallest; a re-run with nothing changed ≤ 5% of a full build; `show` and
-`stats` flat. With --chart it also draws latency against corpus size, one
-panel per query class, sitrep beside the reference (matplotlib, installed
-with pip when missing).
+`stats` flat. With three sizes or more it also extrapolates every figure
+to EXTRAPOLATE articles (default 10,000,000, when no larger size was
+measured), labelled as fitted: search time as a fixed start-up plus a cost
+per article (least squares, t = a + b·N: matches grow with the corpus), a
+build's time per article as growing with log N (merge levels), heap and
+re-run time linearly. With --chart it also draws latency against corpus
+size, one panel per query class, sitrep beside the reference, the fits
+dotted out to the extrapolated size (matplotlib, installed with pip when
+missing).
 
 `splice` puts TABLE.md into RESULTS.md between the lines `<!-- growth -->`
 and `<!-- /growth -->` (a new "Growth" section at the end when they are
@@ -42,6 +48,38 @@ from latency import QUERIES, hyperfine  # noqa: E402
 SHOW_ID = "gen-1-2"
 # Query classes whose cost should not grow with the corpus (targets).
 FLAT = ("rare word", "alias", "province filter", "actor filter", "year filter")
+# The size figures are extrapolated to when no larger one was measured.
+EXTRAPOLATE = int(os.environ.get("EXTRAPOLATE", "10000000"))
+
+
+def fit_line(xs, ys):
+    """Least squares y = a + b·x; returns (a, b)."""
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx if sxx else 0.0
+    return my - b * mx, b
+
+
+def linear(ns, ys):
+    """y(N) = a + b·N fitted to the points, and its worst relative miss on
+    them. A larger corpus never makes the work cheaper: a falling fit is
+    noise, and the mean stands for it."""
+    a, b = fit_line(ns, ys)
+    if b < 0:
+        a, b = sum(ys) / len(ys), 0.0
+    f = lambda n: a + b * n  # noqa: E731
+    return f, max(abs(f(n) - y) / y for n, y in zip(ns, ys) if y)
+
+
+def per_article_log(ns, seconds):
+    """A build's time: N·(c + d·ln N) fitted to the points (each merge level
+    rewrites every article once more), and its worst relative miss."""
+    import math
+
+    c, d = fit_line([math.log(n) for n in ns], [t / n for n, t in zip(ns, seconds)])
+    f = lambda n: n * (c + d * math.log(n))  # noqa: E731
+    return f, max(abs(f(n) - t) / t for n, t in zip(ns, seconds))
 
 
 def matches(cmd):
@@ -201,14 +239,70 @@ def report(growth_dir, sizes, chart):
         w(f"| {name} `{args}` | " + " | ".join(cells) + f" | {ratio:.2f}× | {m} |")
     w("")
     w("Milliseconds, sitrep (reference in brackets).")
+    big = EXTRAPOLATE if len(ns) >= 3 and EXTRAPOLATE > last else None
+    if big:
+        extrapolate(data, ns, lat, big, w)
     if chart:
-        draw(data, ns, chart)
+        draw(data, ns, chart, big)
         w("")
         w(f"![latency against corpus size]({os.path.basename(chart)})")
     sys.stdout.write("\n".join(out) + "\n")
 
 
-def draw(data, ns, path):
+def extrapolate(data, ns, lat, big, w):
+    """The targets at `big` articles, from fits to the measured sizes."""
+    first = ns[0]
+    w("")
+    w(f"**Extrapolated to {big:,} articles** (not measured: no disk here holds that corpus and its "
+      f"indexes). Fitted to the {len(ns)} measured sizes: search time as t = a + b·N (start-up plus work "
+      "that grows with the matches), build time as N·(c + d·ln N) (each merge level rewrites every "
+      "article once more), heap and re-run time as a + b·N. \"fit\" is the worst miss of the fit on the "
+      "measured points; a poor fit makes a poor extrapolation.")
+    w("")
+    w(f"| at {big:,} (extrapolated) | sitrep | reference | against {first:,} | fit | target |")
+    w("|---|---|---|---|---|---|")
+    for q in data[first]["latency"]["queries"]:
+        name = q["query"]
+        times = [lat[n][name]["tools"]["sitrep"]["median"] for n in ns]
+        f, miss = linear(ns, times)
+        ref = ""
+        refs = [lat[n][name]["tools"].get("reference", {}).get("median") for n in ns]
+        if all(refs):
+            ref = f"{ms(linear(ns, refs)[0](big))} ms"
+        ratio = f(big) / times[0]
+        if name in FLAT:
+            target = f"≤ 1.5×: {mark(ratio <= 1.5)}"
+        elif name in ("show", "stats"):
+            target = f"flat (≤ 1.5×): {mark(ratio <= 1.5)}"
+        else:
+            counts = [lat[n][name]["matches"].get("sitrep") for n in ns]
+            if all(counts):
+                m = linear(ns, counts)[0](big) / counts[0]
+                target = f"no faster than matches ({m:.0f}×): {mark(ratio <= m)}"
+            else:
+                target = ""
+        w(f"| {name} | {ms(f(big))} ms | {ref} | {ratio:.2f}× | {100 * miss:.0f}% | {target} |")
+    walls = [data[n]["build-sitrep"]["wall"] for n in ns]
+    f, miss = per_article_log(ns, walls)
+    tp0 = first / walls[0]
+    tp = big / f(big)
+    ref = ""
+    if all("build-reference" in data[n] for n in ns):
+        g, _ = per_article_log(ns, [data[n]["build-reference"]["wall"] for n in ns])
+        ref = f"{g(big) / 60:.0f} min"
+    w(f"| build | {f(big) / 60:.0f} min, {tp:,.0f} articles/s | {ref} | {tp / tp0:.2f}× throughput | "
+      f"{100 * miss:.0f}% | ≥ 0.9×: {mark(tp / tp0 >= 0.9)} |")
+    heaps = [data[n]["build-sitrep"]["anon_mb"] for n in ns]
+    f_heap, miss = linear(ns, heaps)
+    w(f"| heap of a full build | {f_heap(big):.0f} MB | | | {100 * miss:.0f}% | ≤ 400 MB: {mark(f_heap(big) <= 400)} |")
+    again = [data[n]["nochange"]["wall"] for n in ns]
+    f_again, miss = linear(ns, again)
+    share = f_again(big) / f(big)
+    w(f"| no-change re-run | {f_again(big):.0f} s ({100 * share:.1f}% of the build) | | | {100 * miss:.0f}% "
+      f"| ≤ 5%: {mark(share <= 0.05)} |")
+
+
+def draw(data, ns, path, big=None):
     try:
         import matplotlib
     except ImportError:
@@ -231,7 +325,15 @@ def draw(data, ns, path):
                 if q["query"] == name and tool in q["tools"]
             ]
             if points:
-                ax.plot([p[0] for p in points], [p[1] for p in points], style, label=tool)
+                line = ax.plot([p[0] for p in points], [p[1] for p in points], style, label=tool)
+                if big and len(points) >= 3:
+                    # The whole fit, from the smallest size, so that its
+                    # miss on the measured points shows.
+                    f, _ = linear([p[0] for p in points], [p[1] for p in points])
+                    lo = points[0][0]
+                    xs = [lo * (big / lo) ** (k / 40) for k in range(41)]
+                    ax.plot(xs, [max(f(x), 0.1) for x in xs], ":", color=line[0].get_color(),
+                            label=f"{tool}, fitted (extrapolated)")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_title(name)
