@@ -489,6 +489,64 @@ fn watch_looks_only_where_events_happen_and_misses_no_kind_of_change() {
     assert_eq!(hit_ids(&corrected), ["syria/raqqa.txt"]);
 }
 
+/// Two watched PATHs holding one relative path: the watcher's update,
+/// which looks only at the new file, still qualifies both ids, and
+/// unqualifies the survivor when one goes, as a fresh build would.
+#[test]
+fn watch_settles_a_clash_between_two_paths_like_a_fresh_build() {
+    use std::time::Duration;
+    let t = TestDir::new();
+    let write = |rel: &str, text: &str| {
+        let path = t.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, format!("{text}\nA report from Mosul.\n")).unwrap();
+    };
+    write("a/iraq/x.txt", "First report");
+    write("b/syria/y.txt", "Second report");
+    let mut child = t
+        .process(&["index", "--watch", "a", "b"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn sitrep --watch");
+    let rx = stderr_lines(&mut child);
+    let mut seen = Vec::new();
+    let mut wait_for = |text: &str, child: &mut std::process::Child| {
+        while let Ok(line) = rx.recv_timeout(Duration::from_secs(30)) {
+            seen.push(line.clone());
+            if line.contains(text) {
+                return;
+            }
+        }
+        let _ = child.kill();
+        panic!("no line with {text:?}: {seen:?}");
+    };
+    let all_ids = |index: &str| {
+        let out = t.run(&["search", "", "-n", "100", "--json", "--index", index]);
+        let mut ids = hit_ids(&out);
+        ids.sort();
+        ids
+    };
+    wait_for("2 articles in the index", &mut child);
+    write("b/iraq/x.txt", "Third report");
+    wait_for("3 articles in the index", &mut child);
+    assert_eq!(
+        all_ids("index"),
+        ["a/iraq/x.txt", "b/iraq/x.txt", "syria/y.txt"]
+    );
+    std::fs::remove_file(t.path("a/iraq/x.txt")).unwrap();
+    wait_for("2 articles in the index", &mut child);
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(status.success());
+    assert_eq!(child.wait().expect("wait").code(), Some(0));
+    let fresh = t.run(&["index", "a", "b", "--index", "fresh"]);
+    assert_eq!(code(&fresh), 0, "{}", stderr(&fresh));
+    assert_eq!(all_ids("index"), ["iraq/x.txt", "syria/y.txt"]);
+    assert_eq!(all_ids("index"), all_ids("fresh"));
+}
+
 #[test]
 fn watch_polls_when_asked_and_says_nothing_when_nothing_changed() {
     use std::time::Duration;
