@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use crate::util::{
-    assert_stderr_has, code, hit_ids, json_lines, small_corpus, stderr, stdout, TestDir,
+    assert_stderr_has, code, hit_ids, ids_in, index_options, json_lines, small_corpus, stderr,
+    stdout, TestDir,
 };
 
 /// `sitrep ARGS` as `cargo install` leaves it: the binary copied alone
@@ -148,14 +149,6 @@ fn every_hit_can_be_opened_by_id_printed_path_or_file_hash_id() {
 }
 
 /// Every article id the index at `index` holds, sorted.
-fn ids_in(t: &TestDir, index: &str) -> Vec<String> {
-    let out = t.run(&["search", "", "-n", "1000", "--json", "--index", index]);
-    assert!(code(&out) <= 1, "{}", stderr(&out));
-    let mut ids = hit_ids(&out);
-    ids.sort();
-    ids
-}
-
 fn index_into(t: &TestDir, index: &str, paths: &[&str]) -> std::process::Output {
     let mut args = vec!["index", "--index", index];
     args.extend(paths);
@@ -280,17 +273,12 @@ fn an_update_told_what_changed_removes_what_is_gone() {
     t.write("iraq/new.txt", "New report\nArrests in Basra.\n");
     let files = sitrep::SchemaFiles::read_dir(&crate::util::repo("index-schema")).unwrap();
     let mut options = sitrep::IndexOptions {
-        index_dir: t.path("index"),
-        rebuild: false,
-        memory_bytes: 32_000_000,
-        count_files: false,
-        columns: None,
-        optimize: false,
         only: Some(vec![
             t.corpus().join("iraq/a.txt"),
             t.corpus().join("syria"),
             t.corpus().join("iraq/new.txt"),
         ]),
+        ..index_options(t.path("index"))
     };
     let report = sitrep::update(&[t.corpus()], &options, &files, &mut |_| {}).unwrap();
     assert_eq!(

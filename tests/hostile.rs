@@ -107,15 +107,7 @@ fn a_file_deleted_between_walk_and_read_is_reported_not_fatal() {
     }
     let victim = t.corpus().join("f/2.txt");
     let files = sitrep::SchemaFiles::read_dir(&repo("index-schema")).unwrap();
-    let options = sitrep::IndexOptions {
-        index_dir: t.path("index"),
-        rebuild: false,
-        memory_bytes: 32_000_000,
-        count_files: false,
-        columns: None,
-        optimize: false,
-        only: None,
-    };
+    let options = index_options(t.path("index"));
     let mut deleted = false;
     let mut reported = Vec::new();
     let report = sitrep::update(&[t.corpus()], &options, &files, &mut |event| match event {

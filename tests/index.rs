@@ -255,39 +255,94 @@ fn an_existing_folder_that_is_not_an_index_is_never_replaced() {
     );
 }
 
-/// The lines the child writes to stderr, read on a thread, so that a
-/// missing line fails a test after a timeout instead of hanging it.
-fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
-    use std::io::{BufRead, BufReader};
-    let stderr = child.stderr.take().expect("stderr");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
+/// A running `sitrep index --watch`, its stderr read on a thread, so that
+/// a line that never comes fails the test after 30 s instead of hanging
+/// it. Dropped, it kills the process.
+struct Watcher {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Watcher {
+    /// Starts `sitrep ARGS` (`t.process`, maybe with settings added).
+    fn start(mut command: std::process::Command) -> Watcher {
+        use std::io::{BufRead, BufReader};
+        let mut child = command
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn sitrep --watch");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Watcher {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// The next line.
+    fn next_line(&mut self) -> String {
+        match self.lines.recv_timeout(std::time::Duration::from_secs(30)) {
+            Ok(line) => {
+                self.seen.push(line.clone());
+                line
+            }
+            Err(_) => {
+                let _ = self.child.kill();
+                panic!("no line after {:?}", self.seen);
             }
         }
-    });
-    rx
+    }
+
+    /// Reads lines until one holds `text`, and returns it.
+    fn wait_for(&mut self, text: &str) -> String {
+        loop {
+            let line = self.next_line();
+            if line.contains(text) {
+                return line;
+            }
+        }
+    }
+
+    /// Stops it as Ctrl-C does; its exit code and the lines it wrote
+    /// after.
+    fn interrupt(&mut self) -> (Option<i32>, Vec<String>) {
+        let status = std::process::Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .expect("kill -INT");
+        assert!(status.success());
+        let rest: Vec<String> = std::iter::from_fn(|| {
+            self.lines
+                .recv_timeout(std::time::Duration::from_secs(30))
+                .ok()
+        })
+        .collect();
+        (self.child.wait().expect("wait").code(), rest)
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 #[test]
 fn watch_indexes_new_files_and_stops_cleanly_on_ctrl_c() {
-    use std::time::Duration;
     let t = TestDir::new();
     small_corpus(&t);
-    let mut child = t
-        .process(&["index", "--watch", "corpus"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn sitrep --watch");
-    let rx = stderr_lines(&mut child);
-    let next_line = || rx.recv_timeout(Duration::from_secs(30)).ok();
-    let first = next_line();
-    if first.is_none() {
-        let _ = child.kill();
-    }
-    let first = first.unwrap_or_default();
+    let mut watcher = Watcher::start(t.process(&["index", "--watch", "corpus"]));
+    let first = watcher.next_line();
     assert!(first.contains("7 articles in the index"), "{first}");
 
     // A burst of three new files and a deletion.
@@ -300,34 +355,11 @@ fn watch_indexes_new_files_and_stops_cleanly_on_ctrl_c() {
     std::fs::remove_file(t.corpus().join("undated.txt")).unwrap();
     // Normally one commit; a very slow machine may split the burst, so
     // read commits until the index holds the new state.
-    let mut commits = Vec::new();
-    while let Some(line) = next_line() {
-        let done = line.contains("9 articles in the index");
-        commits.push(line);
-        if done || commits.len() > 5 {
-            break;
-        }
-    }
-    if !commits
-        .last()
-        .is_some_and(|l| l.contains("9 articles in the index"))
-    {
-        let _ = child.kill();
-        panic!("no commit with the new files: {commits:?}");
-    }
+    watcher.wait_for("9 articles in the index");
     assert_eq!(hit_ids(&t.run(&["search", "Watched", "--json"])).len(), 3);
 
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill -INT");
-    assert!(status.success());
-    let mut rest = Vec::new();
-    while let Some(line) = next_line() {
-        rest.push(line);
-    }
-    let exit = child.wait().expect("wait");
-    assert_eq!(exit.code(), Some(0), "{rest:?}");
+    let (exit, rest) = watcher.interrupt();
+    assert_eq!(exit, Some(0), "{rest:?}");
     assert!(
         rest.iter().any(|l| l.contains("stopped watching")),
         "{rest:?}"
@@ -346,100 +378,56 @@ fn heap_mb(pid: u32) -> Option<f64> {
 #[test]
 #[cfg(target_os = "linux")]
 fn watch_gives_back_the_memory_of_an_update_while_it_waits() {
-    use std::time::Duration;
     let t = TestDir::new();
     small_corpus(&t);
-    let mut child = t
-        .process(&["index", "--watch", "corpus"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn sitrep --watch");
-    let rx = stderr_lines(&mut child);
-    let first = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_default();
-    if !first.contains("7 articles in the index") {
-        let _ = child.kill();
-        panic!("no first commit: {first}");
-    }
+    let mut watcher = Watcher::start(t.process(&["index", "--watch", "corpus"]));
+    watcher.wait_for("7 articles in the index");
     // The update's memory is free once it is done, and the allocator used
     // to keep it while the watcher waited: 68 MB here (a debug build over
     // seven articles), 12 MB once given back. It goes back right after
     // the commit line, so the heap is looked at a few times.
     let mut heap = Vec::new();
     for _ in 0..20 {
-        heap.push(heap_mb(child.id()).unwrap_or(f64::MAX));
+        heap.push(heap_mb(watcher.child.id()).unwrap_or(f64::MAX));
         if heap.last().is_some_and(|&mb| mb < 40.0) {
             break;
         }
-        std::thread::sleep(Duration::from_millis(250));
+        std::thread::sleep(std::time::Duration::from_millis(250));
     }
-    let _ = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status();
-    let exit = child.wait().expect("wait");
-    assert_eq!(exit.code(), Some(0));
+    assert_eq!(watcher.interrupt().0, Some(0));
     assert!(
         heap.last().is_some_and(|&mb| mb < 40.0),
         "heap while waiting, MB: {heap:?}"
     );
 }
 
-/// The ids `sitrep search report` finds in the index at `index`, sorted.
-fn report_ids(t: &TestDir, index: &str) -> Vec<String> {
-    let out = t.run(&[
-        "search", "report", "--index", index, "--json", "--limit", "100",
-    ]);
-    let mut ids = hit_ids(&out);
-    ids.sort();
-    ids
-}
-
 #[test]
 fn watch_looks_only_where_events_happen_and_misses_no_kind_of_change() {
-    use std::time::Duration;
     let t = TestDir::new();
-    // Every article holds "report", so one search lists them all.
     let write = |rel: &str, text: &str| t.write(rel, format!("{text}\nA report from Mosul.\n"));
     write("iraq/mosul.txt", "Mosul report");
     write("iraq/kirkuk.txt", "Kirkuk report");
     write("syria/raqqa.txt", "Raqqa report");
     write("yemen/2020/marib.txt", "Marib report");
-    let mut child = t
-        .process(&["index", "--watch", "corpus"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn sitrep --watch");
-    let rx = stderr_lines(&mut child);
-    let mut seen = Vec::new();
-    // Reads lines until one holds `text`, and returns it; kills the
-    // watcher if none comes.
-    let mut wait_for = |text: &str, child: &mut std::process::Child| -> String {
-        while let Ok(line) = rx.recv_timeout(Duration::from_secs(30)) {
-            seen.push(line.clone());
-            if line.contains(text) {
-                return line;
-            }
-        }
-        let _ = child.kill();
-        panic!("no line with {text:?}: {seen:?}");
-    };
-    wait_for("4 articles in the index", &mut child);
+    let mut watcher = Watcher::start(t.process(&["index", "--watch", "corpus"]));
+    watcher.wait_for("4 articles in the index");
 
     // A new file in new folders: only they are read; the four files
     // elsewhere are not even looked at (a full walk says "4 unchanged").
     write("iraq/2024/05/new.txt", "New report");
-    let line = wait_for("5 articles in the index", &mut child);
+    let line = watcher.wait_for("5 articles in the index");
     assert!(line.contains("0 unchanged"), "{line}");
     // A changed file.
     write("syria/raqqa.txt", "Raqqa report, corrected");
-    wait_for("1 updated", &mut child);
+    watcher.wait_for("1 updated");
     // A removed file, then a whole folder, renamed (its ids change) and
     // removed.
     std::fs::remove_file(t.corpus().join("iraq/kirkuk.txt")).unwrap();
-    wait_for("4 articles in the index", &mut child);
+    watcher.wait_for("4 articles in the index");
     std::fs::rename(t.corpus().join("yemen"), t.corpus().join("yemen-old")).unwrap();
-    wait_for("1 added, 0 updated, 1 removed", &mut child);
+    watcher.wait_for("1 added, 0 updated, 1 removed");
     std::fs::remove_dir_all(t.corpus().join("iraq/2024")).unwrap();
-    wait_for("3 articles in the index", &mut child);
+    watcher.wait_for("3 articles in the index");
     // Hidden files are never indexed; one renamed into view is.
     write(".drafts/draft.txt", "Draft report");
     write("syria/.partial.txt", "Partial report");
@@ -448,33 +436,27 @@ fn watch_looks_only_where_events_happen_and_misses_no_kind_of_change() {
         t.corpus().join("syria/complete.txt"),
     )
     .unwrap();
-    wait_for("4 articles in the index", &mut child);
+    watcher.wait_for("4 articles in the index");
     // A file beside the folders (a flat corpus) is looked at alone, when
     // it comes and when it goes.
     write("loose.txt", "Loose report");
-    let line = wait_for("5 articles in the index", &mut child);
+    let line = watcher.wait_for("5 articles in the index");
     assert!(
         line.contains("1 added") && line.contains("0 unchanged"),
         "{line}"
     );
     std::fs::remove_file(t.corpus().join("loose.txt")).unwrap();
-    let line = wait_for("4 articles in the index", &mut child);
+    let line = watcher.wait_for("4 articles in the index");
     assert!(
         line.contains("1 removed") && line.contains("0 unchanged"),
         "{line}"
     );
-
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill -INT");
-    assert!(status.success());
-    assert_eq!(child.wait().expect("wait").code(), Some(0));
+    assert_eq!(watcher.interrupt().0, Some(0));
 
     // The watched index holds what a fresh build of the folder holds.
     let fresh = t.run(&["index", "corpus", "--index", "fresh"]);
     assert_eq!(code(&fresh), 0, "{}", stderr(&fresh));
-    let watched = report_ids(&t, "index");
+    let watched = ids_in(&t, "index");
     assert_eq!(
         watched,
         [
@@ -484,7 +466,7 @@ fn watch_looks_only_where_events_happen_and_misses_no_kind_of_change() {
             "yemen-old/2020/marib.txt"
         ]
     );
-    assert_eq!(watched, report_ids(&t, "fresh"));
+    assert_eq!(watched, ids_in(&t, "fresh"));
     let corrected = t.run(&["search", "corrected", "--json"]);
     assert_eq!(hit_ids(&corrected), ["syria/raqqa.txt"]);
 }
@@ -494,7 +476,6 @@ fn watch_looks_only_where_events_happen_and_misses_no_kind_of_change() {
 /// unqualifies the survivor when one goes, as a fresh build would.
 #[test]
 fn watch_settles_a_clash_between_two_paths_like_a_fresh_build() {
-    use std::time::Duration;
     let t = TestDir::new();
     let write = |rel: &str, text: &str| {
         let path = t.path(rel);
@@ -503,119 +484,57 @@ fn watch_settles_a_clash_between_two_paths_like_a_fresh_build() {
     };
     write("a/iraq/x.txt", "First report");
     write("b/syria/y.txt", "Second report");
-    let mut child = t
-        .process(&["index", "--watch", "a", "b"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn sitrep --watch");
-    let rx = stderr_lines(&mut child);
-    let mut seen = Vec::new();
-    let mut wait_for = |text: &str, child: &mut std::process::Child| {
-        while let Ok(line) = rx.recv_timeout(Duration::from_secs(30)) {
-            seen.push(line.clone());
-            if line.contains(text) {
-                return;
-            }
-        }
-        let _ = child.kill();
-        panic!("no line with {text:?}: {seen:?}");
-    };
-    let all_ids = |index: &str| {
-        let out = t.run(&["search", "", "-n", "100", "--json", "--index", index]);
-        let mut ids = hit_ids(&out);
-        ids.sort();
-        ids
-    };
-    wait_for("2 articles in the index", &mut child);
+    let mut watcher = Watcher::start(t.process(&["index", "--watch", "a", "b"]));
+    watcher.wait_for("2 articles in the index");
     write("b/iraq/x.txt", "Third report");
-    wait_for("3 articles in the index", &mut child);
+    watcher.wait_for("3 articles in the index");
     assert_eq!(
-        all_ids("index"),
+        ids_in(&t, "index"),
         ["a/iraq/x.txt", "b/iraq/x.txt", "syria/y.txt"]
     );
     std::fs::remove_file(t.path("a/iraq/x.txt")).unwrap();
-    wait_for("2 articles in the index", &mut child);
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill -INT");
-    assert!(status.success());
-    assert_eq!(child.wait().expect("wait").code(), Some(0));
+    watcher.wait_for("2 articles in the index");
+    assert_eq!(watcher.interrupt().0, Some(0));
     let fresh = t.run(&["index", "a", "b", "--index", "fresh"]);
     assert_eq!(code(&fresh), 0, "{}", stderr(&fresh));
-    assert_eq!(all_ids("index"), ["iraq/x.txt", "syria/y.txt"]);
-    assert_eq!(all_ids("index"), all_ids("fresh"));
+    assert_eq!(ids_in(&t, "index"), ["iraq/x.txt", "syria/y.txt"]);
+    assert_eq!(ids_in(&t, "index"), ids_in(&t, "fresh"));
 }
 
 #[test]
 fn watch_polls_when_asked_and_says_nothing_when_nothing_changed() {
-    use std::time::Duration;
     let t = TestDir::new();
     small_corpus(&t);
     // Polling stands in for events on file systems that do not report
     // changes (and when the inotify limit is too low).
-    let mut child = t
-        .process(&["index", "--watch", "corpus"])
-        .env("SITREP_WATCH_POLL", "0.5")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn sitrep --watch");
-    let rx = stderr_lines(&mut child);
-    let next_line = || rx.recv_timeout(Duration::from_secs(30)).ok();
-    let notice = next_line().unwrap_or_default();
+    let mut command = t.process(&["index", "--watch", "corpus"]);
+    command.env("SITREP_WATCH_POLL", "0.5");
+    let mut watcher = Watcher::start(command);
+    let notice = watcher.next_line();
     assert!(
         notice.contains("looking for changes every 0.5 s"),
         "{notice}"
     );
-    let first = next_line().unwrap_or_default();
+    let first = watcher.next_line();
     assert!(first.contains("7 articles in the index"), "{first}");
     // Several polls find nothing: no line for them.
-    std::thread::sleep(Duration::from_millis(1500));
+    std::thread::sleep(std::time::Duration::from_millis(1500));
     t.write("new/0.txt", "Polled report\nShelling near Aleppo.\n");
-    let line = next_line();
-    if line.is_none() {
-        let _ = child.kill();
-    }
-    let line = line.unwrap_or_default();
+    let line = watcher.next_line();
     assert!(
         line.contains("1 added") && line.contains("8 articles"),
         "{line}"
     );
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill -INT");
-    assert!(status.success());
-    let exit = child.wait().expect("wait");
-    assert_eq!(exit.code(), Some(0));
+    assert_eq!(watcher.interrupt().0, Some(0));
     assert_eq!(hit_ids(&t.run(&["search", "Polled", "--json"])).len(), 1);
 }
 
 #[test]
 fn watch_retries_a_batch_while_another_process_holds_the_lock() {
-    use std::time::Duration;
     let t = TestDir::new();
     small_corpus(&t);
-    let mut child = t
-        .process(&["index", "--watch", "corpus"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn sitrep --watch");
-    let rx = stderr_lines(&mut child);
-    let mut seen = Vec::new();
-    // Reads lines until one holds `text`; kills the watcher if none comes.
-    let mut wait_for = |text: &str, child: &mut std::process::Child| {
-        while let Ok(line) = rx.recv_timeout(Duration::from_secs(30)) {
-            let found = line.contains(text);
-            seen.push(line);
-            if found {
-                return;
-            }
-        }
-        let _ = child.kill();
-        panic!("no line with {text:?}: {seen:?}");
-    };
-    wait_for("7 articles in the index", &mut child);
+    let mut watcher = Watcher::start(t.process(&["index", "--watch", "corpus"]));
+    watcher.wait_for("7 articles in the index");
 
     // Another `sitrep index` holds the lock while a file comes.
     let lock = std::fs::OpenOptions::new()
@@ -626,18 +545,11 @@ fn watch_retries_a_batch_while_another_process_holds_the_lock() {
         .unwrap();
     lock.try_lock().unwrap();
     t.write("new/late.txt", "Late report\nShelling near Aleppo.\n");
-    wait_for("another sitrep process is updating", &mut child);
+    watcher.wait_for("another sitrep process is updating");
     // Once it is done, the waiting batch is indexed with no new event.
     drop(lock);
-    wait_for("8 articles in the index", &mut child);
-
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill -INT");
-    assert!(status.success());
-    let exit = child.wait().expect("wait");
-    assert_eq!(exit.code(), Some(0));
+    watcher.wait_for("8 articles in the index");
+    assert_eq!(watcher.interrupt().0, Some(0));
 }
 
 #[test]

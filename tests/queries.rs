@@ -25,13 +25,8 @@ fn shared_index() -> &'static (TestDir, PathBuf) {
         let files = SchemaFiles::read_dir(&repo("index-schema")).expect("index-schema");
         let dir = t.path("index");
         let options = IndexOptions {
-            index_dir: dir.clone(),
             rebuild: true,
-            memory_bytes: 32_000_000,
-            count_files: false,
-            columns: None,
-            optimize: false,
-            only: None,
+            ..index_options(dir.clone())
         };
         sitrep::update(&[t.corpus()], &options, &files, &mut |_| {}).expect("index builds");
         (t, dir)

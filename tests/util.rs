@@ -161,6 +161,29 @@ pub fn hit_ids(out: &Output) -> Vec<String> {
         .collect()
 }
 
+/// What the library's `update` is given in tests: the index at `dir`,
+/// updated in place with a small memory budget.
+pub fn index_options(dir: PathBuf) -> sitrep::IndexOptions {
+    sitrep::IndexOptions {
+        index_dir: dir,
+        rebuild: false,
+        memory_bytes: 32_000_000,
+        count_files: false,
+        columns: None,
+        optimize: false,
+        only: None,
+    }
+}
+
+/// Every article id in the index at `index`, sorted.
+pub fn ids_in(t: &TestDir, index: &str) -> Vec<String> {
+    let out = t.run(&["search", "", "-n", "1000", "--json", "--index", index]);
+    assert!(code(&out) <= 1, "{}", stderr(&out));
+    let mut ids = hit_ids(&out);
+    ids.sort();
+    ids
+}
+
 /// A small corpus with known facts, for exact assertions.
 pub fn small_corpus(t: &TestDir) {
     t.write(
