@@ -160,9 +160,10 @@ pub struct IndexArgs {
     /// Keep running and index files as they are added, changed or removed
     ///
     /// Bursts of changes are gathered into one commit; a line is printed per
-    /// commit, counting the files looked at: each update looks only in the
-    /// folders where something changed. Stop with Ctrl-C. When the inotify watch limit is too low
-    /// (at the start, or once new folders reach it), or with
+    /// commit, counting the files looked at: each update looks only at the
+    /// files and folders that changed. Stop with Ctrl-C. When the inotify
+    /// watch limit is too low (at the start, or once new folders reach it),
+    /// or with
     /// SITREP_WATCH_POLL=SECONDS (network file systems), it looks for
     /// changes every 30 s (or SECONDS) instead, and says how to raise the
     /// limit. Example: sitrep index --watch ~/news
