@@ -451,6 +451,19 @@ fn watch_looks_only_where_events_happen_and_misses_no_kind_of_change() {
         line.contains("1 removed") && line.contains("0 unchanged"),
         "{line}"
     );
+    // A name that is not UTF-8 comes and goes (its folder is looked at).
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let odd = t
+            .corpus()
+            .join("iraq")
+            .join(std::ffi::OsStr::from_bytes(b"odd\xffname.txt"));
+        std::fs::write(&odd, "Odd report\nA report from Mosul.\n").unwrap();
+        watcher.wait_for("5 articles in the index");
+        std::fs::remove_file(&odd).unwrap();
+        watcher.wait_for("4 articles in the index");
+    }
     assert_eq!(watcher.interrupt().0, Some(0));
 
     // The watched index holds what a fresh build of the folder holds.

@@ -313,6 +313,13 @@ fn update_targets(changes: &Changes, paths: &[PathBuf]) -> Option<Vec<PathBuf>> 
     };
     let mut targets = Vec::new();
     for path in &changes.paths {
+        // A name that is not UTF-8 does not survive being made a key (a
+        // lossy string): the nearest folder whose name does is looked at
+        // instead, and its walk reads the real names.
+        let path = path
+            .ancestors()
+            .find(|p| p.to_str().is_some())
+            .unwrap_or(path);
         let key = corpus::file_key(path);
         // Outside every PATH (a moved watch, a link): look everywhere.
         let root = root_of(&key)?;
@@ -630,6 +637,21 @@ mod tests {
             std::os::unix::fs::symlink(root.join("iraq/2024/05/a.txt"), root.join("yemen/l.txt"))
                 .unwrap();
             assert_eq!(look(&["yemen/l.txt"]), Some(vec!["yemen".into()]));
+        }
+        // A name that is not UTF-8: its folder, whose walk reads it.
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let odd = root
+                .join("iraq")
+                .join(std::ffi::OsStr::from_bytes(b"bad\xffname.txt"));
+            std::fs::write(&odd, "x").unwrap();
+            let mut changes = Changes::default();
+            changes.paths.insert(odd);
+            assert_eq!(
+                relative(&root, update_targets(&changes, &paths)),
+                Some(vec!["iraq".into()])
+            );
         }
         // The PATH itself (gone, unmounted), a path outside it or lost
         // events: everything, as a plain run would.
