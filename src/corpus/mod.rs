@@ -340,11 +340,10 @@ pub fn outermost<I: IntoIterator<Item = String>>(keys: I) -> Vec<String> {
     let mut kept: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut out = Vec::new();
     for key in sorted {
-        let held = kept.contains("")
-            || Path::new(&key)
-                .ancestors()
-                .skip(1)
-                .any(|a| kept.contains(a.to_string_lossy().as_ref()));
+        let held = Path::new(&key)
+            .ancestors()
+            .skip(1)
+            .any(|a| kept.contains(a.to_string_lossy().as_ref()));
         if !held {
             kept.insert(key.clone());
             out.push(key);

@@ -296,11 +296,11 @@ pub(crate) fn indexed_files(
             match parts.last_mut() {
                 Some(last) if ords.start < last.ords.end => {
                     last.ords.end = last.ords.end.max(ords.end);
-                    last.prefixes.push(prefix);
+                    last.prefixes.push(prefix.as_str());
                 }
                 _ => parts.push(PathRange {
                     ords,
-                    prefixes: vec![prefix],
+                    prefixes: vec![prefix.as_str()],
                 }),
             }
         }
@@ -324,7 +324,7 @@ pub(crate) fn indexed_files(
         let stamps = StampColumns::open(segment)?;
         let mut docs = docs.into_iter().peekable();
         for part in &parts {
-            let first = part.prefixes.first().map_or("", |p| p.as_str());
+            let first = part.prefixes.first().copied().unwrap_or("");
             let mut stream = dictionary.range().ge(first).into_stream().map_err(io)?;
             while docs.peek().is_some_and(|&(o, _)| o < part.ords.end) && stream.advance() {
                 let ord = stream.term_ord();
@@ -358,7 +358,7 @@ pub(crate) fn indexed_files(
 /// `prefixes`: a range of ordinals.
 struct PathRange<'p> {
     ords: std::ops::Range<u64>,
-    prefixes: Vec<&'p String>,
+    prefixes: Vec<&'p str>,
 }
 
 /// The files that hold `id` in the last commit.
