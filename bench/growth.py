@@ -295,6 +295,10 @@ def extrapolate(data, ns, lat, big, w):
     heaps = [data[n]["build-sitrep"]["anon_mb"] for n in ns]
     f_heap, miss = linear(ns, heaps)
     w(f"| heap of a full build | {f_heap(big):.0f} MB | | | {100 * miss:.0f}% | ≤ 400 MB: {mark(f_heap(big) <= 400)} |")
+    heaps = [data[n]["nochange"]["anon_mb"] for n in ns]
+    f_heap, miss = linear(ns, heaps)
+    w(f"| heap of a no-change re-run | {f_heap(big):.0f} MB | | | {100 * miss:.0f}% "
+      f"| ≤ 400 MB: {mark(f_heap(big) <= 400)} |")
     again = [data[n]["nochange"]["wall"] for n in ns]
     f_again, miss = linear(ns, again)
     share = f_again(big) / f(big)

@@ -579,3 +579,24 @@ fn an_index_inside_the_corpus_is_not_indexed_as_articles() {
         stderr(&again)
     );
 }
+
+/// A file's articles may lie in several segments (the writer's threads
+/// each fill their own): a removal counts each article once, and a run
+/// with nothing changed sees them all unchanged.
+#[test]
+fn a_file_spread_over_segments_is_counted_once() {
+    let t = TestDir::new();
+    let feed: String = (0..400)
+        .map(|n| format!("{{\"id\": \"r{n}\", \"title\": \"Report {n}\", \"body\": \"Shelling near Mosul, day {n}.\"}}\n"))
+        .collect();
+    t.write("feed.jsonl", &feed);
+    t.write("iraq/a.txt", "Mosul report\nClashes in Mosul.\n");
+    // With two writer threads (two cores) the feed lies in both segments.
+    t.index();
+    assert_stderr_has(&t.index(), "0 added, 0 updated, 0 removed, 401 unchanged");
+    std::fs::remove_file(t.corpus().join("feed.jsonl")).unwrap();
+    assert_stderr_has(
+        &t.index(),
+        "0 added, 0 updated, 400 removed, 1 unchanged; 1 articles",
+    );
+}

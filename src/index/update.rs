@@ -2,7 +2,7 @@
 //! ones re-indexed, vanished ones removed, in one commit.
 
 use crate::fields::field;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -40,11 +40,15 @@ pub(crate) struct Reading<'a> {
     pub(crate) reread_tables: bool,
 }
 
-/// The state of one indexed file, from the index's fast fields.
+/// A file the index held before the run, as [`Batch`] keeps it: 16
+/// bytes, with its stamp left in the index's columns, since a run over
+/// millions of files holds one of these for each.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Indexed {
-    stamp: FileStamp,
-    articles: u64,
+struct KnownFile {
+    /// Its articles (all of them) and one of them, in the last commit.
+    held: Held,
+    /// This run has walked it (or read it again).
+    walked: bool,
 }
 
 /// Indexes the articles under `paths` into the index of `options`.
@@ -244,23 +248,30 @@ pub(crate) fn write_name_table(dir: &Path, gazetteer: &Gazetteer, stamp: &Stamp)
     )
 }
 
-/// The files an index holds, with their stamps and article counts: all
-/// of them, or with `scope` only those inside one of its keys.
+/// The articles of one indexed file in one segment.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Held {
+    /// The segment's place in the searcher.
+    segment: u32,
+    /// One of the articles.
+    doc: tantivy::DocId,
+    /// How many live articles of the file the segment holds.
+    articles: u32,
+}
+
+/// Visits the files `searcher` holds: all of them, or with `scope` only
+/// those inside one of its keys. `visit` is given a file's key and what
+/// a segment holds of it, once for each segment holding its articles.
 ///
 /// A run over a few folders of a large index (a watcher's update, or
 /// `sitrep index corpus/iraq`) reads only their part of each segment's
 /// sorted path dictionary: at 2,000,000 files the whole list cost a
 /// second and 300 MB for an update of one file.
-pub(crate) fn indexed_files(
-    index: &Index,
+pub(crate) fn for_each_indexed(
+    searcher: &tantivy::Searcher,
     scope: Option<&[String]>,
-) -> Result<HashMap<String, Indexed>> {
-    let reader = index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()?;
-    let searcher = reader.searcher();
-    let mut out: HashMap<String, Indexed> = HashMap::new();
+    mut visit: impl FnMut(&str, Held),
+) -> Result<()> {
     let io = |e| Error::io("path column", e);
     // The keys whose part of the path dictionary is read (everything
     // starts with ""), each once: a PATH's spelling and its real path are
@@ -269,7 +280,7 @@ pub(crate) fn indexed_files(
         Some(scope) => corpus::outermost(scope.iter().cloned()),
         None => vec![String::new()],
     };
-    for segment in searcher.segment_readers() {
+    for (segment_ord, segment) in (0u32..).zip(searcher.segment_readers()) {
         let fast = segment.fast_fields();
         let Some(paths) = fast.str(field::PATH)? else {
             continue;
@@ -279,13 +290,16 @@ pub(crate) fn indexed_files(
         // one range of ordinals. Ranges that overlap (`iraq` holds the
         // range of `iraq-old`) are read as one.
         let mut parts: Vec<PathRange<'_>> = Vec::new();
+        let terms = dictionary.num_terms() as u64;
         for prefix in &prefixes {
             let ords = if prefix.is_empty() {
-                0..u64::MAX
+                0..terms
             } else {
-                let past = [prefix.as_bytes(), &[0xFF]].concat(); // no UTF-8 byte is 0xFF
+                // No UTF-8 byte is 0xFF: every path inside comes before.
+                let past = [prefix.as_bytes(), &[0xFF]].concat();
+                // Past the last path, tantivy answers u64::MAX.
                 let ord = |hit| match hit {
-                    TermOrdHit::Exact(ord) | TermOrdHit::Next(ord) => ord,
+                    TermOrdHit::Exact(ord) | TermOrdHit::Next(ord) => ord.min(terms),
                 };
                 ord(dictionary.term_ord_or_next(prefix).map_err(io)?)
                     ..ord(dictionary.term_ord_or_next(&past).map_err(io)?)
@@ -298,67 +312,99 @@ pub(crate) fn indexed_files(
                     last.ords.end = last.ords.end.max(ords.end);
                     last.prefixes.push(prefix.as_str());
                 }
-                _ => parts.push(PathRange {
-                    ords,
-                    prefixes: vec![prefix.as_str()],
-                }),
+                _ => parts.push(PathRange::new(ords, prefix)),
             }
         }
         if parts.is_empty() {
             continue;
         }
-        let wanted = |ord: u64| {
+        // For each path of those ranges, the number of its live articles
+        // and one of them: 8 bytes a path, where a list of (path, article)
+        // pairs to sort took 16 bytes an article.
+        for doc in segment.doc_ids_alive() {
+            let Some(ord) = paths.term_ords(doc).next() else {
+                continue;
+            };
             let after = parts.partition_point(|p| p.ords.start <= ord);
-            after > 0 && parts.get(after - 1).is_some_and(|p| p.ords.contains(&ord))
-        };
-        // Those documents' path ordinals, in ordinal order, then their
-        // paths read alongside: looking each path up by ordinal
-        // decompresses a block per call, and a list of every name of the
-        // segment took some 80 MB at 800,000 files.
-        let mut docs: Vec<(u64, tantivy::DocId)> = segment
-            .doc_ids_alive()
-            .filter_map(|doc| paths.term_ords(doc).next().map(|ord| (ord, doc)))
-            .filter(|&(ord, _)| wanted(ord))
-            .collect();
-        docs.sort_unstable();
-        let stamps = StampColumns::open(segment)?;
-        let mut docs = docs.into_iter().peekable();
+            if let Some(part) = after.checked_sub(1).and_then(|i| parts.get_mut(i)) {
+                part.count(ord, doc);
+            }
+        }
         for part in &parts {
             let first = part.prefixes.first().copied().unwrap_or("");
             let mut stream = dictionary.range().ge(first).into_stream().map_err(io)?;
-            while docs.peek().is_some_and(|&(o, _)| o < part.ords.end) && stream.advance() {
+            while stream.advance() {
                 let ord = stream.term_ord();
-                while docs.next_if(|&(o, _)| o < ord).is_some() {}
+                if ord >= part.ords.end {
+                    break;
+                }
+                let Some((articles, doc)) = part.articles_of(ord) else {
+                    continue;
+                };
                 // `iraq-old/x.txt` starts with `iraq`, but is not inside it.
                 let key = String::from_utf8_lossy(stream.key());
-                let inside = part
+                if part
                     .prefixes
                     .iter()
-                    .any(|p| p.is_empty() || is_inside(&key, p));
-                while let Some((_, doc)) = docs.next_if(|&(o, _)| o == ord) {
-                    if !inside {
-                        continue;
-                    }
-                    let entry = match out.get_mut(key.as_ref()) {
-                        Some(entry) => entry,
-                        None => out.entry(key.clone().into_owned()).or_insert(Indexed {
-                            stamp: stamps.of(doc),
-                            articles: 0,
-                        }),
+                    .any(|p| p.is_empty() || is_inside(&key, p))
+                {
+                    let held = Held {
+                        segment: segment_ord,
+                        doc,
+                        articles,
                     };
-                    entry.articles += 1;
+                    visit(&key, held);
                 }
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The paths of a segment's path dictionary starting with one of
-/// `prefixes`: a range of ordinals.
+/// `prefixes`: a range of ordinals, and for each ordinal the live articles
+/// with that path.
 struct PathRange<'p> {
     ords: std::ops::Range<u64>,
     prefixes: Vec<&'p str>,
+    /// By ordinal from `ords.start`: how many live articles, and one.
+    articles: Vec<(u32, tantivy::DocId)>,
+}
+
+impl<'p> PathRange<'p> {
+    fn new(ords: std::ops::Range<u64>, prefix: &'p str) -> PathRange<'p> {
+        PathRange {
+            ords,
+            prefixes: vec![prefix],
+            articles: Vec::new(),
+        }
+    }
+
+    /// Counts article `doc`, whose path has ordinal `ord`.
+    fn count(&mut self, ord: u64, doc: tantivy::DocId) {
+        if !self.ords.contains(&ord) {
+            return;
+        }
+        if self.articles.is_empty() {
+            // Sized once the ranges are final (they grow while merging).
+            let len = usize::try_from(self.ords.end - self.ords.start).unwrap_or(0);
+            self.articles = vec![(0, 0); len];
+        }
+        let at = usize::try_from(ord - self.ords.start).unwrap_or(usize::MAX);
+        if let Some((n, first)) = self.articles.get_mut(at) {
+            if *n == 0 {
+                *first = doc;
+            }
+            *n = n.saturating_add(1);
+        }
+    }
+
+    /// How many live articles have the path of ordinal `ord`, and one of
+    /// them; `None` for none.
+    fn articles_of(&self, ord: u64) -> Option<(u32, tantivy::DocId)> {
+        let at = usize::try_from(ord.checked_sub(self.ords.start)?).ok()?;
+        self.articles.get(at).copied().filter(|&(n, _)| n > 0)
+    }
 }
 
 /// The files that hold `id` in the last commit.
@@ -534,17 +580,53 @@ pub(crate) fn fill(
     // With one id root no clash can happen, and only the files under
     // this run's PATHs matter; with several, a clash may change the ids
     // of files anywhere (`ids_changing`).
-    let scope = (id_roots.len() <= 1).then_some(roots.as_slice());
-    let known = indexed_files(index, scope)?;
-    let reid = ids_changing(paths, options, id_roots, &keys, &roots, &known);
+    let scope = (id_roots.len() <= 1).then(|| roots.clone());
+    let committed = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map(|r: IndexReader| r.searcher())?;
+    let prints = Fingerprints::new();
+    let mut known = StrMap::new();
+    for_each_indexed(&committed, scope.as_deref(), |key, held| {
+        match known.get_mut(&prints, key) {
+            // Its articles lie in several segments.
+            Some(k) => {
+                let k: &mut KnownFile = k;
+                k.held.articles = k.held.articles.saturating_add(held.articles);
+            }
+            None => known.insert(
+                &prints,
+                key,
+                KnownFile {
+                    held,
+                    walked: false,
+                },
+            ),
+        }
+    })?;
+    let reid = if id_roots.len() < 2 {
+        // One id root: no clash can begin or end.
+        Reid::none()
+    } else {
+        let mut indexed = HashSet::new();
+        for_each_indexed(&committed, None, |key, _| {
+            indexed.insert(key.to_owned());
+        })?;
+        ids_changing(paths, options, id_roots, &keys, &roots, &indexed)
+    };
+    let stamps = committed
+        .segment_readers()
+        .iter()
+        .map(StampColumns::open)
+        .collect::<tantivy::Result<_>>()?;
     let mut batch = Batch {
         fields: Fields::new(&index.schema())?,
         known,
-        committed: index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map(|r: IndexReader| r.searcher())?,
+        stamps,
+        scope,
+        several_paths: paths.len() > 1,
+        committed,
         losers_before: Payload::of(index),
         writer: &mut writer,
         dir: &options.index_dir,
@@ -554,8 +636,8 @@ pub(crate) fn fill(
         report,
         on_event,
         roots,
-        prints: Fingerprints::new(),
-        seen: StrSet::new(),
+        prints,
+        walked_new: StrSet::new(),
         replaced: HashSet::new(),
         unknown: Vec::new(),
         losers: HashSet::new(),
@@ -610,7 +692,7 @@ pub(crate) fn fill(
     }
     batch.reid_outside(id_roots)?;
     batch.settle_claims()?;
-    batch.remove_gone();
+    batch.remove_gone()?;
     if super::interrupted() {
         return Err(batch.stop());
     }
@@ -662,23 +744,31 @@ struct Reid {
     keys: HashSet<String>,
 }
 
+impl Reid {
+    /// No clash, no id to change.
+    fn none() -> Reid {
+        Reid {
+            clashes: Clashes::default(),
+            keys: HashSet::new(),
+        }
+    }
+}
+
 /// Which relative paths clash after this run (see `index/ids.rs`), and
-/// which indexed files that stay must have their ids written again. With
-/// a single id root in play nothing can clash and nothing is walked.
+/// which indexed files that stay must have their ids written again.
+/// `known` holds the key of every indexed file. With a single id root in
+/// play nothing can clash and nothing is walked.
 fn ids_changing(
     paths: &[PathBuf],
     options: &IndexOptions,
     id_roots: &[IdRoot],
     keys: &Keys,
     roots: &[String],
-    known: &HashMap<String, Indexed>,
+    known: &HashSet<String>,
 ) -> Reid {
-    let none = Reid {
-        clashes: Clashes::default(),
-        keys: HashSet::new(),
-    };
+    let none = Reid::none();
     let mut bases: HashSet<&str> = known
-        .keys()
+        .iter()
         .filter_map(|k| ids::root_of(id_roots, k))
         .map(|r| r.base.as_str())
         .collect();
@@ -718,23 +808,30 @@ fn ids_changing(
         .map(String::as_str)
         .chain(
             known
-                .keys()
+                .iter()
                 .map(String::as_str)
                 .filter(|k| !walked.contains(*k) && stays(k)),
         )
         .collect();
     let clashes = Clashes::among(id_roots, after_keys.into_iter());
-    let before = Clashes::among(id_roots, known.keys().map(String::as_str));
+    let before = Clashes::among(id_roots, known.iter().map(String::as_str));
     if clashes.is_empty() && before.is_empty() {
         return none;
     }
     let keys = known
-        .keys()
+        .iter()
         .filter(|k| stays(k))
         .filter(|k| clashes.id_path(id_roots, k) != before.id_path(id_roots, k))
         .cloned()
         .collect();
     Reid { clashes, keys }
+}
+
+/// What the index held of a file before the run.
+#[derive(Debug, Clone, Copy)]
+struct Indexed {
+    stamp: FileStamp,
+    articles: u64,
 }
 
 /// An article whose id a file not walked yet holds in the last commit:
@@ -764,8 +861,14 @@ const ID_IS_PATH: u32 = u32::MAX;
 /// where its changes go.
 struct Batch<'a> {
     fields: Fields,
-    /// The files the index held before the run, by key.
-    known: HashMap<String, Indexed>,
+    /// The files the index held before the run (inside `scope`), by key.
+    known: StrMap<KnownFile>,
+    /// The stamp columns of each segment of `committed`.
+    stamps: Vec<StampColumns>,
+    /// The keys the files of `known` lie in; `None` for all of them.
+    scope: Option<Vec<String>>,
+    /// This run walks more than one PATH, which may reach a file twice.
+    several_paths: bool,
     /// The last commit, to catch an id that another file already holds.
     committed: tantivy::Searcher,
     /// The files of the last commit that hold an id another file won.
@@ -782,8 +885,10 @@ struct Batch<'a> {
     roots: Vec<String>,
     /// The fingerprint keys of this run.
     prints: Fingerprints,
-    /// The keys of the files walked.
-    seen: StrSet,
+    /// The files walked that `known` does not hold, where it matters: with
+    /// several PATHs, and the files of `losers_before`. Those of `known`
+    /// are marked there: a build from scratch keeps no list of its files.
+    walked_new: StrSet,
     /// The files whose documents of the last commit this run deleted.
     replaced: HashSet<String>,
     /// The folders and files that could not be visited: what was indexed
@@ -822,7 +927,32 @@ impl Batch<'_> {
 
     /// Whether this run has walked the file of `key`.
     fn was_seen(&self, key: &str) -> bool {
-        self.seen.contains(&self.prints, key)
+        match self.known.get(&self.prints, key) {
+            Some(k) => k.walked,
+            None => self.walked_new.contains(&self.prints, key),
+        }
+    }
+
+    /// Records that this run walked the file of `key`; what the index
+    /// knew of it before.
+    fn mark_walked(&mut self, key: &str) -> Option<Indexed> {
+        match self.known.get_mut(&self.prints, key) {
+            Some(k) => {
+                k.walked = true;
+                let k = *k;
+                let stamp = self.stamps.get(k.held.segment as usize)?.of(k.held.doc);
+                Some(Indexed {
+                    stamp,
+                    articles: u64::from(k.held.articles),
+                })
+            }
+            None => {
+                if self.several_paths || self.losers_before.contains(key) {
+                    self.walked_new.insert(&self.prints, key);
+                }
+                None
+            }
+        }
     }
 
     fn under_unknown(&self, key: &str) -> bool {
@@ -832,8 +962,7 @@ impl Batch<'_> {
     /// Indexes `file` again if it changed (size and modification time
     /// first, then its fingerprint), or for the first time.
     fn file(&mut self, file: &SourceFile, key: String) -> Result<()> {
-        self.seen.insert(&self.prints, &key);
-        let before = self.known.get(&key).copied();
+        let before = self.mark_walked(&key);
         // A file that lost an id is read again until it holds none; one
         // whose ids change, to write them.
         let loser = self.losers_before.contains(&key) || self.reid.contains(&key);
@@ -1078,20 +1207,30 @@ impl Batch<'_> {
     /// Removes the files indexed from under an existing PATH that are
     /// known to be gone: not walked, and not under a folder that could not
     /// be read.
-    fn remove_gone(&mut self) {
-        let gone: Vec<(String, u64)> = self
-            .known
-            .iter()
-            .filter(|(key, _)| {
-                self.under_a_root(key) && !self.was_seen(key) && !self.under_unknown(key)
-            })
-            .map(|(key, k)| (key.clone(), k.articles))
-            .collect();
-        for (key, articles) in gone {
+    fn remove_gone(&mut self) -> Result<()> {
+        // The keys are read from the index again, not kept through the
+        // run: a string per file was most of the heap of a re-run.
+        let committed = self.committed.clone();
+        let scope = self.scope.take();
+        for_each_indexed(&committed, scope.as_deref(), |key, _| {
+            if !self.under_a_root(key) || self.under_unknown(key) {
+                return;
+            }
+            let Some(k) = self.known.get_mut(&self.prints, key) else {
+                return;
+            };
+            if k.walked {
+                return;
+            }
+            // Counted once, though its articles may lie in several
+            // segments.
+            k.walked = true;
+            self.report.removed += u64::from(k.held.articles);
             self.writer
-                .delete_term(Term::from_field_text(self.fields.path, &key));
-            self.report.removed += articles;
-        }
+                .delete_term(Term::from_field_text(self.fields.path, key));
+        })?;
+        self.scope = scope;
+        Ok(())
     }
 
     /// The payload of this run's commit.
