@@ -175,6 +175,235 @@ impl<V> StrMap<V> {
     }
 }
 
+/// A map from strings to numbers for a run over tens of millions of them
+/// (the article ids of a build, each with its file): the newest in memory,
+/// the rest spilled to disk in sorted runs, each behind a Bloom filter.
+///
+/// In memory an id took about 21 bytes of heap, so a build of ten million
+/// articles would have held 200 MB of them. Past `limit` entries the
+/// table is written out in fingerprint order (14 bytes an entry, to an
+/// unnamed temporary file that vanishes with the process, killed or not)
+/// and emptied. What stays in memory for a spilled run is its filter (10
+/// bits an entry) and the first fingerprint of every 256 entries. A
+/// lookup asks the filters; only a yes (the id is there, or one time in
+/// about a hundred by chance) reads one page of 3.5 KB from the file.
+/// When a file cannot be written, the entries stay in memory: a run is
+/// never stopped by it.
+pub(crate) struct SpillMap {
+    recent: PrintTable<u32>,
+    recent_len: usize,
+    limit: usize,
+    /// Where runs are written; `None` once writing failed.
+    dir: Option<std::path::PathBuf>,
+    runs: Vec<SpilledRun>,
+}
+
+/// The bytes of a fingerprint's 80 bits on disk.
+const PRINT_BYTES: usize = 10;
+/// The bytes of an entry on disk: fingerprint, then the value.
+const ENTRY_BYTES: usize = PRINT_BYTES + 4;
+/// The entries of a page: what one lookup in a run reads.
+const PAGE: usize = 256;
+
+impl SpillMap {
+    /// A map that spills its entries under `dir` past `limit` of them.
+    pub(crate) fn new(dir: Option<&std::path::Path>, limit: usize) -> SpillMap {
+        SpillMap {
+            recent: PrintTable::new(),
+            recent_len: 0,
+            limit: limit.max(1),
+            dir: dir.map(std::path::Path::to_path_buf),
+            runs: Vec::new(),
+        }
+    }
+
+    /// The value of `text`, newest first.
+    pub(crate) fn get(
+        &self,
+        fingerprints: &Fingerprints,
+        text: &str,
+    ) -> std::io::Result<Option<u32>> {
+        let print = fingerprints.of(text);
+        if let Some(&value) = self.recent.get(print) {
+            return Ok(Some(value));
+        }
+        let key = print80(print);
+        for run in self.runs.iter().rev() {
+            if let Some(value) = run.find(key)? {
+                return Ok(Some(value));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Sets the value of `text`.
+    pub(crate) fn insert(&mut self, fingerprints: &Fingerprints, text: &str, value: u32) {
+        if self.recent.insert(fingerprints.of(text), value).is_none() {
+            self.recent_len += 1;
+        }
+        if self.recent_len >= self.limit {
+            if let Some(dir) = &self.dir {
+                match SpilledRun::write(dir, &self.recent, self.recent_len) {
+                    Ok(run) => {
+                        self.runs.push(run);
+                        self.recent = PrintTable::new();
+                        self.recent_len = 0;
+                    }
+                    // Kept in memory from now on: slower to nothing,
+                    // heavier, never wrong.
+                    Err(_) => self.dir = None,
+                }
+            }
+        }
+    }
+
+    /// How many runs went to disk.
+    #[cfg(test)]
+    fn spilled(&self) -> usize {
+        self.runs.len()
+    }
+}
+
+/// The 80 bits of `print` a [`PrintTable`] keeps, in their order there.
+fn print80(print: u128) -> u128 {
+    print >> (128 - SHARD_BITS - 64)
+}
+
+/// Entries of a [`SpillMap`] written to disk, sorted by fingerprint.
+struct SpilledRun {
+    file: std::fs::File,
+    len: usize,
+    /// The first fingerprint of each page.
+    firsts: Vec<u128>,
+    bloom: Bloom,
+}
+
+impl SpilledRun {
+    /// Writes the `len` entries of `table` to a new file under `dir`.
+    fn write(
+        dir: &std::path::Path,
+        table: &PrintTable<u32>,
+        len: usize,
+    ) -> std::io::Result<SpilledRun> {
+        use std::io::Write;
+        let file = tempfile::tempfile_in(dir)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, &file);
+        let mut firsts = Vec::with_capacity(len / PAGE + 1);
+        let mut bloom = Bloom::new(len);
+        let mut written = 0usize;
+        // Shards in order, each sorted: the whole in fingerprint order.
+        for (shard, entries) in (0u128..).zip(table.shards.iter()) {
+            for (key, value) in entries {
+                let print = (shard << 64) | (u128::from(key[0]) << 32) | u128::from(key[1]);
+                if written.is_multiple_of(PAGE) {
+                    firsts.push(print);
+                }
+                bloom.add(print);
+                out.write_all(
+                    print
+                        .to_be_bytes()
+                        .get(16 - PRINT_BYTES..)
+                        .unwrap_or_default(),
+                )?;
+                out.write_all(&value.to_le_bytes())?;
+                written += 1;
+            }
+        }
+        out.flush()?;
+        drop(out);
+        Ok(SpilledRun {
+            file,
+            len: written,
+            firsts,
+            bloom,
+        })
+    }
+
+    /// The value of fingerprint `print` (its 80 bits), if the run has it.
+    fn find(&self, print: u128) -> std::io::Result<Option<u32>> {
+        use std::io::{Read, Seek, SeekFrom};
+        if !self.bloom.may_hold(print) {
+            return Ok(None);
+        }
+        let Some(page) = self.firsts.partition_point(|&f| f <= print).checked_sub(1) else {
+            return Ok(None);
+        };
+        let start = page * PAGE;
+        let entries = PAGE.min(self.len.saturating_sub(start));
+        let mut bytes = vec![0u8; entries * ENTRY_BYTES];
+        let mut file = &self.file;
+        file.seek(SeekFrom::Start((start * ENTRY_BYTES) as u64))?;
+        file.read_exact(&mut bytes)?;
+        let entry = |i: usize| -> Option<(u128, u32)> {
+            let raw = bytes.get(i * ENTRY_BYTES..(i + 1) * ENTRY_BYTES)?;
+            let (p, v) = raw.split_at(PRINT_BYTES);
+            let mut wide = [0u8; 16];
+            wide.get_mut(16 - PRINT_BYTES..)?.copy_from_slice(p);
+            Some((
+                u128::from_be_bytes(wide),
+                u32::from_le_bytes(v.try_into().ok()?),
+            ))
+        };
+        let (mut low, mut high) = (0, entries);
+        while low < high {
+            let mid = (low + high) / 2;
+            match entry(mid) {
+                Some((p, value)) if p == print => return Ok(Some(value)),
+                Some((p, _)) if p < print => low = mid + 1,
+                Some(_) => high = mid,
+                None => break,
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// A blocked Bloom filter over fingerprints: 10 bits an entry, five of a
+/// block of 512 set per entry, so a test touches one cache line and says
+/// yes by chance about once in a hundred.
+struct Bloom {
+    blocks: Vec<[u64; 8]>,
+}
+
+impl Bloom {
+    fn new(entries: usize) -> Bloom {
+        Bloom {
+            blocks: vec![[0; 8]; (entries * 10).div_ceil(512).max(1)],
+        }
+    }
+
+    /// The block of `print` and the five bits it sets there. Fingerprints
+    /// are uniformly random: their own bits serve as the hashes.
+    fn bits(&self, print: u128) -> (usize, [u32; 5]) {
+        let block = ((u128::from(print as u32) * self.blocks.len() as u128) >> 32) as usize;
+        let rest = (print >> 32) as u64;
+        let bit = |i: u32| ((rest >> (9 * i)) & 511) as u32;
+        (block, [bit(0), bit(1), bit(2), bit(3), bit(4)])
+    }
+
+    fn add(&mut self, print: u128) {
+        let (block, bits) = self.bits(print);
+        if let Some(block) = self.blocks.get_mut(block) {
+            for bit in bits {
+                if let Some(word) = block.get_mut((bit / 64) as usize) {
+                    *word |= 1 << (bit % 64);
+                }
+            }
+        }
+    }
+
+    fn may_hold(&self, print: u128) -> bool {
+        let (block, bits) = self.bits(print);
+        self.blocks.get(block).is_some_and(|block| {
+            bits.iter().all(|&bit| {
+                block
+                    .get((bit / 64) as usize)
+                    .is_some_and(|word| word & (1 << (bit % 64)) != 0)
+            })
+        })
+    }
+}
+
 /// A list of strings in one buffer: a path costs its bytes and one offset.
 #[derive(Default)]
 pub(crate) struct StrList {
@@ -255,6 +484,58 @@ mod tests {
         let mut set = StrSet::new();
         assert!((0..50_000).all(|n| set.insert(&prints, &format!("p/{n}"))));
         assert!((0..50_000).all(|n| !set.insert(&prints, &format!("p/{n}"))));
+    }
+
+    #[test]
+    fn a_spilling_map_finds_every_entry_in_memory_and_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let prints = Fingerprints::new();
+        let mut map = SpillMap::new(Some(dir.path()), 1_000);
+        for n in 0..10_500u32 {
+            map.insert(&prints, &format!("gen-{n}"), n);
+        }
+        assert_eq!(map.spilled(), 10);
+        for n in 0..10_500u32 {
+            assert_eq!(
+                map.get(&prints, &format!("gen-{n}")).unwrap(),
+                Some(n),
+                "gen-{n}"
+            );
+        }
+        let absent =
+            (10_500..30_500).filter(|n| map.get(&prints, &format!("gen-{n}")).unwrap().is_some());
+        assert_eq!(absent.count(), 0);
+        // An id given again is found with its newest value.
+        map.insert(&prints, "gen-3", 99);
+        assert_eq!(map.get(&prints, "gen-3").unwrap(), Some(99));
+    }
+
+    #[test]
+    fn a_map_that_cannot_spill_keeps_everything_in_memory() {
+        let prints = Fingerprints::new();
+        let gone = std::path::Path::new("/nonexistent/sitrep-spill");
+        let mut map = SpillMap::new(Some(gone), 100);
+        for n in 0..1_000u32 {
+            map.insert(&prints, &format!("gen-{n}"), n);
+        }
+        assert_eq!(map.spilled(), 0);
+        assert!((0..1_000u32).all(|n| map.get(&prints, &format!("gen-{n}")).unwrap() == Some(n)));
+        assert_eq!(map.get(&prints, "gen-1000").unwrap(), None);
+    }
+
+    #[test]
+    fn a_bloom_filter_holds_what_was_added_and_seldom_more() {
+        let prints = Fingerprints::new();
+        let mut bloom = Bloom::new(10_000);
+        for n in 0..10_000 {
+            bloom.add(print80(prints.of(&format!("in-{n}"))));
+        }
+        assert!((0..10_000).all(|n| bloom.may_hold(print80(prints.of(&format!("in-{n}"))))));
+        let false_yes = (0..100_000)
+            .filter(|n| bloom.may_hold(print80(prints.of(&format!("out-{n}")))))
+            .count();
+        // About 1% expected; 3% would mean the bits are not independent.
+        assert!(false_yes < 3_000, "{false_yes} of 100,000");
     }
 
     #[test]

@@ -25,7 +25,7 @@ use super::{
     IndexOptions, IndexReport, RunLock, Siblings, Stamp, StampColumns, FORMAT_VERSION, SCHEMA_COPY,
     STAMP_FILE, TANTIVY_DIR,
 };
-use crate::compact::{Fingerprints, StrList, StrMap, StrSet};
+use crate::compact::{Fingerprints, SpillMap, StrList, StrMap, StrSet};
 use crate::index::ids::{self, Clashes, IdRoot};
 use crate::index::{reextract, verify};
 
@@ -142,6 +142,7 @@ pub fn update(
         };
         let filled = fill(
             &fresh,
+            &siblings.fresh,
             paths,
             &everything,
             &reading,
@@ -178,6 +179,7 @@ pub fn update(
         };
         fill(
             &index,
+            dir,
             paths,
             options,
             &reading,
@@ -521,9 +523,12 @@ fn merge_all(index: &Index, options: &IndexOptions) -> Result<Option<usize>> {
     Ok(Some(ids.len()))
 }
 
-/// Walks `paths`, writes what changed into `index`, and commits once.
+/// Walks `paths`, writes what changed into `index` (in the folder
+/// `index_dir`), and commits once.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn fill(
     index: &Index,
+    index_dir: &Path,
     paths: &[PathBuf],
     options: &IndexOptions,
     reading: &Reading<'_>,
@@ -642,7 +647,12 @@ pub(crate) fn fill(
         unknown: Vec::new(),
         losers: HashSet::new(),
         claims: Vec::new(),
-        ids: StrMap::new(),
+        // An id in memory takes some 21 bytes: up to a million of them
+        // (a sixth of the writer's budget) stay there, the rest go to disk.
+        ids: SpillMap::new(
+            Some(index_dir),
+            (options.memory_bytes / 128).clamp(10_000, 1 << 20),
+        ),
         id_files: StrList::default(),
         clashes: reid.clashes,
         reid: reid.keys,
@@ -899,7 +909,7 @@ struct Batch<'a> {
     claims: Vec<Claim>,
     /// Every article id of this run, with the file it came from (an index
     /// into `id_files`: one copy of a path, not one per article).
-    ids: StrMap,
+    ids: SpillMap,
     id_files: StrList,
     /// Relative paths under more than one id root, after this run.
     clashes: Clashes,
@@ -1042,7 +1052,11 @@ impl Batch<'_> {
         stamp: FileStamp,
         count: Count,
     ) -> Result<()> {
-        if let Some(&first) = self.ids.get(&self.prints, &article.id) {
+        let given = self
+            .ids
+            .get(&self.prints, &article.id)
+            .map_err(|e| Error::io("the article ids this run spilled to disk", e))?;
+        if let Some(first) = given {
             let first_file = match first {
                 ID_IS_PATH => article.id.as_str(),
                 n => self.id_files.get(n as usize).unwrap_or(""),
