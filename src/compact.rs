@@ -75,22 +75,23 @@ impl<V> PrintTable<V> {
         (shard, [(below >> 32) as u32, below as u32])
     }
 
-    /// The shard of `print`, and where its key is (or would go) in it.
-    fn find(&self, print: u128) -> Option<(usize, Result<usize, usize>)> {
+    /// The shard of `print`, its key, and where the key is (or would go)
+    /// in the shard.
+    fn find(&self, print: u128) -> Option<(usize, Key, Result<usize, usize>)> {
         let (shard, key) = Self::locate(print);
         let entries = self.shards.get(shard)?;
-        Some((shard, entries.binary_search_by(|(k, _)| k.cmp(&key))))
+        Some((shard, key, entries.binary_search_by(|(k, _)| k.cmp(&key))))
     }
 
     fn get(&self, print: u128) -> Option<&V> {
-        let (shard, Ok(at)) = self.find(print)? else {
+        let (shard, _, Ok(at)) = self.find(print)? else {
             return None;
         };
         self.shards.get(shard)?.get(at).map(|(_, v)| v)
     }
 
     fn get_mut(&mut self, print: u128) -> Option<&mut V> {
-        let (shard, Ok(at)) = self.find(print)? else {
+        let (shard, _, Ok(at)) = self.find(print)? else {
             return None;
         };
         self.shards.get_mut(shard)?.get_mut(at).map(|(_, v)| v)
@@ -98,8 +99,7 @@ impl<V> PrintTable<V> {
 
     /// Sets `print`'s value; the value it had, if any.
     fn insert(&mut self, print: u128, value: V) -> Option<V> {
-        let (shard, found) = self.find(print)?;
-        let key = Self::locate(print).1;
+        let (shard, key, found) = self.find(print)?;
         // `shard` is below the shard count: `find` looked it up.
         let entries = self.shards.get_mut(shard)?;
         match found {

@@ -252,7 +252,7 @@ pub(crate) fn write_name_table(dir: &Path, gazetteer: &Gazetteer, stamp: &Stamp)
 
 /// The articles of one indexed file in one segment.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Held {
+struct Held {
     /// The segment's place in the searcher.
     segment: u32,
     /// One of the articles.
@@ -269,7 +269,7 @@ pub(crate) struct Held {
 /// `sitrep index corpus/iraq`) reads only their part of each segment's
 /// sorted path dictionary: at 2,000,000 files the whole list cost a
 /// second and 300 MB for an update of one file.
-pub(crate) fn for_each_indexed(
+fn for_each_indexed(
     searcher: &tantivy::Searcher,
     scope: Option<&[String]>,
     mut visit: impl FnMut(&str, Held),
@@ -629,7 +629,6 @@ pub(crate) fn fill(
         fields: Fields::new(&index.schema())?,
         known,
         stamps,
-        scope,
         several_paths: paths.len() > 1,
         committed,
         losers_before: Payload::of(index),
@@ -702,7 +701,7 @@ pub(crate) fn fill(
     }
     batch.reid_outside(id_roots)?;
     batch.settle_claims()?;
-    batch.remove_gone()?;
+    batch.remove_gone(scope.as_deref())?;
     if super::interrupted() {
         return Err(batch.stop());
     }
@@ -871,12 +870,11 @@ const ID_IS_PATH: u32 = u32::MAX;
 /// where its changes go.
 struct Batch<'a> {
     fields: Fields,
-    /// The files the index held before the run (inside `scope`), by key.
+    /// The files the index held before the run (inside the run's scope),
+    /// by key.
     known: StrMap<KnownFile>,
     /// The stamp columns of each segment of `committed`.
     stamps: Vec<StampColumns>,
-    /// The keys the files of `known` lie in; `None` for all of them.
-    scope: Option<Vec<String>>,
     /// This run walks more than one PATH, which may reach a file twice.
     several_paths: bool,
     /// The last commit, to catch an id that another file already holds.
@@ -1220,13 +1218,12 @@ impl Batch<'_> {
 
     /// Removes the files indexed from under an existing PATH that are
     /// known to be gone: not walked, and not under a folder that could not
-    /// be read.
-    fn remove_gone(&mut self) -> Result<()> {
+    /// be read. `scope` is the one `known` was read with.
+    fn remove_gone(&mut self, scope: Option<&[String]>) -> Result<()> {
         // The keys are read from the index again, not kept through the
         // run: a string per file was most of the heap of a re-run.
         let committed = self.committed.clone();
-        let scope = self.scope.take();
-        for_each_indexed(&committed, scope.as_deref(), |key, _| {
+        for_each_indexed(&committed, scope, |key, _| {
             if !self.under_a_root(key) || self.under_unknown(key) {
                 return;
             }
@@ -1243,7 +1240,6 @@ impl Batch<'_> {
             self.writer
                 .delete_term(Term::from_field_text(self.fields.path, key));
         })?;
-        self.scope = scope;
         Ok(())
     }
 
