@@ -437,6 +437,138 @@ impl StrList {
     }
 }
 
+/// A list of strings that keeps only its newest ones in memory: past
+/// `limit` bytes of them, they are appended to an unnamed file (each its
+/// length, then its bytes), and only where every 256th begins stays in
+/// memory. A run over millions of files whose articles carry ids of their
+/// own (`.json` articles with an `id`) names each file once here, for the
+/// rare "first seen in" message, without holding every path.
+///
+/// When the file cannot be written, the strings stay in memory: a run is
+/// never stopped by it.
+pub(crate) struct SpillList {
+    /// Strings `on_disk_len..`, in memory.
+    recent: StrList,
+    /// How many strings went to disk.
+    on_disk_len: usize,
+    /// Where strings 0, 256, 512, … begin on disk.
+    page_starts: Vec<u64>,
+    /// How many bytes went to disk.
+    on_disk_bytes: u64,
+    limit: usize,
+    /// Where the file is made; `None` once writing failed.
+    dir: Option<std::path::PathBuf>,
+    file: Option<std::fs::File>,
+}
+
+impl SpillList {
+    /// A list that spills its strings under `dir` past `limit` bytes.
+    pub(crate) fn new(dir: Option<&std::path::Path>, limit: usize) -> SpillList {
+        SpillList {
+            recent: StrList::default(),
+            on_disk_len: 0,
+            page_starts: Vec::new(),
+            on_disk_bytes: 0,
+            limit: limit.max(1),
+            dir: dir.map(std::path::Path::to_path_buf),
+            file: None,
+        }
+    }
+
+    /// Appends `item`; its number is `len() - 1`. It stays in memory at
+    /// least until the next push, so [`SpillList::last`] never reads.
+    pub(crate) fn push(&mut self, item: &str) {
+        // A failed write keeps the strings in memory from now on: heavier,
+        // never wrong.
+        if self.recent.text.len() >= self.limit && self.dir.is_some() && self.spill().is_err() {
+            self.dir = None;
+        }
+        self.recent.push(item);
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.on_disk_len + self.recent.len()
+    }
+
+    /// The string numbered `i`, read from disk if it went there.
+    pub(crate) fn get(&self, i: usize) -> std::io::Result<Option<std::borrow::Cow<'_, str>>> {
+        use std::io::{Read, Seek, SeekFrom};
+        if let Some(recent) = i.checked_sub(self.on_disk_len) {
+            return Ok(self.recent.get(recent).map(std::borrow::Cow::Borrowed));
+        }
+        let (Some(file), Some(&start)) = (&self.file, self.page_starts.get(i / PAGE)) else {
+            return Ok(None);
+        };
+        let end = self
+            .page_starts
+            .get(i / PAGE + 1)
+            .copied()
+            .unwrap_or(self.on_disk_bytes);
+        let damaged = || std::io::Error::new(std::io::ErrorKind::InvalidData, "a damaged page");
+        let mut page = vec![0u8; usize::try_from(end - start).map_err(|_| damaged())?];
+        let mut file = file;
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(&mut page)?;
+        let mut rest = page.as_slice();
+        for skip in (0..=i % PAGE).rev() {
+            let (len, after) = rest.split_first_chunk::<4>().ok_or_else(damaged)?;
+            let len = u32::from_le_bytes(*len) as usize;
+            let (item, after) = after.split_at_checked(len).ok_or_else(damaged)?;
+            if skip == 0 {
+                let item = std::str::from_utf8(item).map_err(|_| damaged())?;
+                return Ok(Some(std::borrow::Cow::Owned(item.to_owned())));
+            }
+            rest = after;
+        }
+        Err(damaged())
+    }
+
+    /// The string pushed last.
+    pub(crate) fn last(&self) -> Option<&str> {
+        self.recent.last()
+    }
+
+    /// Appends the strings in memory to the file, making it first.
+    fn spill(&mut self) -> std::io::Result<()> {
+        use std::io::{Seek, SeekFrom, Write};
+        let Some(dir) = &self.dir else {
+            return Ok(());
+        };
+        let mut bytes = Vec::with_capacity(self.recent.text.len() + 4 * self.recent.len());
+        let mut starts = Vec::new();
+        for k in 0..self.recent.len() {
+            if (self.on_disk_len + k).is_multiple_of(PAGE) {
+                starts.push(self.on_disk_bytes + bytes.len() as u64);
+            }
+            let item = self.recent.get(k).unwrap_or_default();
+            let len = u32::try_from(item.len())
+                .map_err(|_| std::io::Error::other("a string over 4 GB"))?;
+            bytes.extend_from_slice(&len.to_le_bytes());
+            bytes.extend_from_slice(item.as_bytes());
+        }
+        if self.file.is_none() {
+            self.file = Some(tempfile::tempfile_in(dir)?);
+        }
+        let Some(mut file) = self.file.as_ref() else {
+            return Ok(());
+        };
+        file.seek(SeekFrom::Start(self.on_disk_bytes))?;
+        file.write_all(&bytes)?;
+        self.page_starts.extend(starts);
+        self.on_disk_bytes += bytes.len() as u64;
+        self.on_disk_len += self.recent.len();
+        self.recent.text.clear();
+        self.recent.ends.clear();
+        Ok(())
+    }
+
+    /// How many strings went to disk.
+    #[cfg(test)]
+    fn spilled(&self) -> usize {
+        self.on_disk_len
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -563,5 +695,43 @@ mod tests {
         assert_eq!(list.get(2), Some("اليمن/مأرب.txt"));
         assert_eq!(list.last(), Some("z"));
         assert_eq!(list.get(4), None);
+    }
+
+    #[test]
+    fn a_spilling_list_gives_back_every_string_from_memory_and_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut list = SpillList::new(Some(dir.path()), 1_000);
+        let item = |n: usize| match n % 7 {
+            0 => String::new(),
+            1 => format!("اليمن/مأرب-{n}.json"),
+            _ => format!("news/2024/{n:06}.json"),
+        };
+        for n in 0..10_000 {
+            list.push(&item(n));
+            assert_eq!(list.last(), Some(item(n).as_str()));
+        }
+        assert_eq!(list.len(), 10_000);
+        assert!(list.spilled() > 9_000, "{} on disk", list.spilled());
+        for n in 0..10_000 {
+            assert_eq!(
+                list.get(n).unwrap().as_deref(),
+                Some(item(n).as_str()),
+                "{n}"
+            );
+        }
+        assert_eq!(list.get(10_000).unwrap(), None);
+    }
+
+    #[test]
+    fn a_list_that_cannot_spill_keeps_everything_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("gone");
+        let mut list = SpillList::new(Some(&gone), 10);
+        for n in 0..500 {
+            list.push(&format!("a/{n}.json"));
+        }
+        assert_eq!(list.spilled(), 0);
+        assert_eq!(list.get(3).unwrap().as_deref(), Some("a/3.json"));
+        assert_eq!(list.get(499).unwrap().as_deref(), Some("a/499.json"));
     }
 }

@@ -95,6 +95,35 @@ fn a_duplicate_id_names_the_file_that_had_it_first() {
     );
 }
 
+/// Past a few hundred kilobytes of them (with `--memory 16`), the names
+/// of files whose articles carry ids of their own go to disk: the
+/// message must still name the right file, from disk or from memory.
+#[test]
+fn a_duplicate_id_names_its_first_file_after_the_names_went_to_disk() {
+    let t = TestDir::new();
+    let folder = "f".repeat(200);
+    for n in 0..1_500 {
+        t.write(
+            &format!("{folder}/{n:04}.jsonl"),
+            format!("{{\"id\":\"m{n}\",\"title\":\"Story {n}\",\"body\":\"text\"}}\n"),
+        );
+    }
+    t.write(
+        "z.jsonl",
+        "{\"id\":\"m3\",\"title\":\"Again\",\"body\":\"x\"}\n{\"id\":\"m1499\",\"title\":\"Again\",\"body\":\"y\"}\n",
+    );
+    let out = t.run(&["index", "corpus", "--memory", "16"]);
+    assert_eq!(code(&out), 2);
+    assert_stderr_has(
+        &out,
+        &format!("z.jsonl:1: duplicate id \"m3\" (first seen in {folder}/0003.jsonl)"),
+    );
+    assert_stderr_has(
+        &out,
+        &format!("z.jsonl:2: duplicate id \"m1499\" (first seen in {folder}/1499.jsonl)"),
+    );
+}
+
 /// A text file's id is its path, which the run no longer stores apart
 /// from the id: the message must still name the file.
 #[test]

@@ -2,6 +2,7 @@
 //! ones re-indexed, vanished ones removed, in one commit.
 
 use crate::fields::field;
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -25,7 +26,7 @@ use super::{
     IndexOptions, IndexReport, RunLock, Siblings, Stamp, StampColumns, FORMAT_VERSION, SCHEMA_COPY,
     STAMP_FILE, TANTIVY_DIR,
 };
-use crate::compact::{Fingerprints, SpillMap, StrList, StrMap, StrSet};
+use crate::compact::{Fingerprints, SpillList, SpillMap, StrMap, StrSet};
 use crate::index::ids::{self, Clashes, IdRoot};
 use crate::index::{reextract, verify};
 
@@ -652,7 +653,12 @@ pub(crate) fn fill(
             Some(index_dir),
             (options.memory_bytes / 128).clamp(10_000, 1 << 20),
         ),
-        id_files: StrList::default(),
+        // A path in memory takes its bytes: a few megabytes of them stay
+        // there, the rest go to disk.
+        id_files: SpillList::new(
+            Some(index_dir),
+            (options.memory_bytes / 64).clamp(1 << 16, 8 << 20),
+        ),
         clashes: reid.clashes,
         reid: reid.keys,
     };
@@ -908,7 +914,7 @@ struct Batch<'a> {
     /// Every article id of this run, with the file it came from (an index
     /// into `id_files`: one copy of a path, not one per article).
     ids: SpillMap,
-    id_files: StrList,
+    id_files: SpillList,
     /// Relative paths under more than one id root, after this run.
     clashes: Clashes,
     /// Indexed files whose ids change (a clash begins or ends): read
@@ -1056,8 +1062,12 @@ impl Batch<'_> {
             .map_err(|e| Error::io("the article ids this run spilled to disk", e))?;
         if let Some(first) = given {
             let first_file = match first {
-                ID_IS_PATH => article.id.as_str(),
-                n => self.id_files.get(n as usize).unwrap_or(""),
+                ID_IS_PATH => Cow::Borrowed(article.id.as_str()),
+                n => self
+                    .id_files
+                    .get(n as usize)
+                    .map_err(|e| Error::io("the file names this run spilled to disk", e))?
+                    .unwrap_or_default(),
             };
             let elsewhere = format!("first seen in {first_file}");
             self.lose(article, file, key, elsewhere);
