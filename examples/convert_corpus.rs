@@ -15,6 +15,11 @@
 //! `txt.gz` (gzip-compressed text files) or `mixed` (each article in the
 //! next of these formats in turn). Each article keeps its id, title, date
 //! and text, so the same facets come out of every format.
+//!
+//! FORMAT may also be `json`: a JSON article per file, with its `id`, in
+//! `articles/<source>/<year>/<month>/<date> <title> <n>.json`, as a
+//! scraper saves them (not part of `mixed`). Every file then names itself
+//! in the run's list of files whose articles carry ids of their own.
 
 use std::fmt::Write as _;
 use std::fs::{self, File};
@@ -44,7 +49,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [from, out, format] = args.as_slice() else {
         eprintln!(
-            "usage: convert_corpus FROM_DIR OUT_DIR FORMAT (one of {}, mixed)",
+            "usage: convert_corpus FROM_DIR OUT_DIR FORMAT (one of {}, mixed, json)",
             FORMATS.join(", ")
         );
         return ExitCode::from(2);
@@ -62,7 +67,7 @@ fn main() -> ExitCode {
 }
 
 fn run(from: &Path, out: &Path, format: &str) -> Result<u64> {
-    if format != "mixed" && !FORMATS.contains(&format) {
+    if format != "mixed" && format != "json" && !FORMATS.contains(&format) {
         return Err(format!("unknown format {format:?}"));
     }
     let mut shards: Vec<PathBuf> = walk(from)?
@@ -198,6 +203,23 @@ impl Writers {
             ),
             "html" => self.single("web", format!("{n}.html"), page(r).as_bytes()),
             "eml" => self.single("mail", format!("{n}.eml"), mail(r).as_bytes()),
+            "json" => {
+                let (year, month) = (
+                    r.date.get(..4).unwrap_or("0000"),
+                    r.date.get(5..7).unwrap_or("00"),
+                );
+                let keep = |c: char| c.is_ascii_alphanumeric() || c == ' ' || c == '-';
+                let source: String = r.source.chars().filter(|&c| keep(c)).collect();
+                let title: String = r.title.chars().filter(|&c| keep(c)).take(70).collect();
+                let day = r.date.get(..10).unwrap_or("");
+                let folder = format!("articles/{}/{year}/{month}", source.trim());
+                let name = format!("{day} {} {n}.json", title.trim());
+                let record = serde_json::json!({
+                    "id": r.id, "title": r.title, "body": r.body, "date": r.date,
+                    "source": r.source, "url": r.url,
+                });
+                self.single(&folder, name, record.to_string().as_bytes())
+            }
             "pdf" => self.single("reports", format!("{n}.pdf"), &pdf(r)),
             "feed" => self.append("feed", rss_item(r).as_bytes()),
             "csv" => self.append("csv", csv_row(r).as_bytes()),
