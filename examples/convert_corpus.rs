@@ -204,21 +204,8 @@ impl Writers {
             "html" => self.single("web", format!("{n}.html"), page(r).as_bytes()),
             "eml" => self.single("mail", format!("{n}.eml"), mail(r).as_bytes()),
             "json" => {
-                let (year, month) = (
-                    r.date.get(..4).unwrap_or("0000"),
-                    r.date.get(5..7).unwrap_or("00"),
-                );
-                let keep = |c: char| c.is_ascii_alphanumeric() || c == ' ' || c == '-';
-                let source: String = r.source.chars().filter(|&c| keep(c)).collect();
-                let title: String = r.title.chars().filter(|&c| keep(c)).take(70).collect();
-                let day = r.date.get(..10).unwrap_or("");
-                let folder = format!("articles/{}/{year}/{month}", source.trim());
-                let name = format!("{day} {} {n}.json", title.trim());
-                let record = serde_json::json!({
-                    "id": r.id, "title": r.title, "body": r.body, "date": r.date,
-                    "source": r.source, "url": r.url,
-                });
-                self.single(&folder, name, record.to_string().as_bytes())
+                let (folder, name, bytes) = json_file(r, n);
+                self.single(&folder, name, bytes.as_bytes())
             }
             "pdf" => self.single("reports", format!("{n}.pdf"), &pdf(r)),
             "feed" => self.append("feed", rss_item(r).as_bytes()),
@@ -275,6 +262,27 @@ fn escape(text: &str) -> String {
 
 fn paragraphs(body: &str) -> impl Iterator<Item = &str> {
     body.split("\n\n").map(str::trim).filter(|p| !p.is_empty())
+}
+
+/// The folder, name and content of `r` as a JSON article of its own.
+fn json_file(r: &Record, n: u64) -> (String, String, String) {
+    let (year, month) = (
+        r.date.get(..4).unwrap_or("0000"),
+        r.date.get(5..7).unwrap_or("00"),
+    );
+    let keep = |c: char| c.is_ascii_alphanumeric() || c == ' ' || c == '-';
+    let source: String = r.source.chars().filter(|&c| keep(c)).collect();
+    let title: String = r.title.chars().filter(|&c| keep(c)).take(70).collect();
+    let day = r.date.get(..10).unwrap_or("");
+    let record = serde_json::json!({
+        "id": r.id, "title": r.title, "body": r.body, "date": r.date,
+        "source": r.source, "url": r.url,
+    });
+    (
+        format!("articles/{}/{year}/{month}", source.trim()),
+        format!("{day} {} {n}.json", title.trim()),
+        record.to_string(),
+    )
 }
 
 fn text(r: &Record) -> String {

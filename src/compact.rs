@@ -321,7 +321,6 @@ impl SpilledRun {
 
     /// The value of fingerprint `print` (its 80 bits), if the run has it.
     fn find(&self, print: u128) -> std::io::Result<Option<u32>> {
-        use std::io::{Read, Seek, SeekFrom};
         if !self.bloom.may_hold(print) {
             return Ok(None);
         }
@@ -330,10 +329,11 @@ impl SpilledRun {
         };
         let start = page * PAGE;
         let entries = PAGE.min(self.len.saturating_sub(start));
-        let mut bytes = vec![0u8; entries * ENTRY_BYTES];
-        let mut file = &self.file;
-        file.seek(SeekFrom::Start((start * ENTRY_BYTES) as u64))?;
-        file.read_exact(&mut bytes)?;
+        let bytes = read_at(
+            &self.file,
+            (start * ENTRY_BYTES) as u64,
+            entries * ENTRY_BYTES,
+        )?;
         let entry = |i: usize| -> Option<(u128, u32)> {
             let raw = bytes.get(i * ENTRY_BYTES..(i + 1) * ENTRY_BYTES)?;
             let (p, v) = raw.split_at(PRINT_BYTES);
@@ -356,6 +356,16 @@ impl SpilledRun {
         }
         Ok(None)
     }
+}
+
+/// `len` bytes of `file` from `offset`: one page of a spilled run or list.
+fn read_at(file: &std::fs::File, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut bytes = vec![0u8; len];
+    let mut file = file;
+    file.seek(SeekFrom::Start(offset))?;
+    file.read_exact(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// A blocked Bloom filter over fingerprints: 10 bits an entry, five of a
@@ -480,7 +490,7 @@ impl SpillList {
     pub(crate) fn push(&mut self, item: &str) {
         // A failed write keeps the strings in memory from now on: heavier,
         // never wrong.
-        if self.recent.text.len() >= self.limit && self.dir.is_some() && self.spill().is_err() {
+        if self.recent.text.len() >= self.limit && self.spill().is_err() {
             self.dir = None;
         }
         self.recent.push(item);
@@ -492,7 +502,6 @@ impl SpillList {
 
     /// The string numbered `i`, read from disk if it went there.
     pub(crate) fn get(&self, i: usize) -> std::io::Result<Option<std::borrow::Cow<'_, str>>> {
-        use std::io::{Read, Seek, SeekFrom};
         if let Some(recent) = i.checked_sub(self.on_disk_len) {
             return Ok(self.recent.get(recent).map(std::borrow::Cow::Borrowed));
         }
@@ -505,10 +514,11 @@ impl SpillList {
             .copied()
             .unwrap_or(self.on_disk_bytes);
         let damaged = || std::io::Error::new(std::io::ErrorKind::InvalidData, "a damaged page");
-        let mut page = vec![0u8; usize::try_from(end - start).map_err(|_| damaged())?];
-        let mut file = file;
-        file.seek(SeekFrom::Start(start))?;
-        file.read_exact(&mut page)?;
+        let page = read_at(
+            file,
+            start,
+            usize::try_from(end - start).map_err(|_| damaged())?,
+        )?;
         let mut rest = page.as_slice();
         for skip in (0..=i % PAGE).rev() {
             let (len, after) = rest.split_first_chunk::<4>().ok_or_else(damaged)?;
@@ -528,7 +538,8 @@ impl SpillList {
         self.recent.last()
     }
 
-    /// Appends the strings in memory to the file, making it first.
+    /// Appends the strings in memory to the file, making it first;
+    /// nothing once writing failed.
     fn spill(&mut self) -> std::io::Result<()> {
         use std::io::{Seek, SeekFrom, Write};
         let Some(dir) = &self.dir else {
